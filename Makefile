@@ -1,0 +1,53 @@
+# Two commands do all the set-up on a fresh Debian machine with only python3:
+#   make demo   check the guides, render them and build the site
+#   make test   run the whole test suite (browser tests included)
+PYTHON   ?= python3
+VENV     ?= .venv
+ZVENV    ?= .venv-zensical
+BIN      := $(VENV)/bin
+CHROMIUM ?= /usr/bin/chromium
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: demo test venv chromium zensical serve bench lint clean
+
+demo: venv chromium
+	$(BIN)/guidegen check
+	$(BIN)/guidegen build
+
+test: venv chromium zensical
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+serve: venv
+	$(BIN)/guidegen serve
+
+bench: venv
+	$(BIN)/python bench/build_bench.py
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+
+venv: $(BIN)/.installed
+
+# Re-installs only when the dependency declarations change.
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# Playwright cannot download its own browser here: Debian's Chromium is the one we drive.
+chromium:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Chromium (one time)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# Zensical pins its own Markdown stack, so it lives in a virtual environment of its own.
+zensical: $(ZVENV)/.installed
+
+$(ZVENV)/.installed: constraints-zensical.txt
+	$(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/pip install --quiet -c constraints-zensical.txt zensical
+	touch $@
+
+clean:
+	rm -rf site docs/guides .venv .venv-zensical .pytest_cache

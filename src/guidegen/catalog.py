@@ -1,0 +1,81 @@
+"""What the renderer and the verify run consume: guides with reusable steps expanded,
+variables substituted, plans resolved and steps numbered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Admonition, Plan, Portal, Screenshot, Strict
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a thing was written, for messages."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class RStep:
+    id: str
+    number: int
+    title: str | None
+    text: str
+    plans: tuple[str, ...]
+    narrower: bool  # plans narrower than the enclosing section's: readers see a badge
+    variants: list[tuple[tuple[str, ...], str]]
+    admonitions: list[Admonition]
+    optional: bool
+    portal: str
+    screenshot: Screenshot | None
+    actions: list[Strict]
+    origin: Origin
+    reusable: str | None = None
+
+
+@dataclass
+class RSection:
+    id: str
+    title: str
+    text: str | None
+    plans: tuple[str, ...]
+    narrower: bool
+    level: int
+    steps: list[RStep] = field(default_factory=list)
+    sections: list[RSection] = field(default_factory=list)
+
+    def all_steps(self) -> list[RStep]:
+        return self.steps + [s for sub in self.sections for s in sub.all_steps()]
+
+
+@dataclass
+class RGuide:
+    id: str
+    title: str
+    summary: str
+    plans: tuple[str, ...]
+    portals: tuple[str, ...]
+    order: int
+    intro: str | None
+    outro: str | None
+    sections: list[RSection]
+    secrets: dict[str, str]
+    origin: Origin
+
+    def all_steps(self) -> list[RStep]:
+        return [s for sec in self.sections for s in sec.all_steps()]
+
+
+@dataclass
+class Catalog:
+    plans: list[Plan]
+    portals: dict[str, Portal]
+    guides: list[RGuide]
+
+    @property
+    def plan_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.plans)
+
+    def plan_name(self, plan_id: str) -> str:
+        return next(p.name for p in self.plans if p.id == plan_id)

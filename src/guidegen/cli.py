@@ -1,0 +1,153 @@
+"""The `guidegen` command. Only this module turns errors into exit codes.
+
+Exit codes: 0 success; 1 a check or verification failed; 2 bad input (step files,
+templates, mkdocs.yml, a broken link); 3 environment error (missing tool, unwritable folder).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import BuildError
+from .errors import GuideError
+from .project import Layout
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def handle_errors(func):
+    """Writers see `file:line: field: message` lines, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GuideError as err:
+            count = len(err.problems)
+            _fail(f"{err}\n{count} problem{'s' if count != 1 else ''} found.", EXIT_BAD_INPUT)
+        except BuildError as err:
+            _fail(f"{err}\nThe site was not built; docs/ and site/ are unchanged.",
+                  EXIT_BAD_INPUT)
+        except OSError as err:
+            _fail(f"error: {err.filename or ''}: {err.strerror or err}", EXIT_ENVIRONMENT)
+
+    return wrapper
+
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Project folder (holds steps/, templates/, docs/, mkdocs.yml).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="guidegen")
+def main() -> None:
+    """guidegen: setup guides declared as YAML steps, rendered into a plan-aware help site.
+
+    \b
+    Exit codes:
+      0  success
+      1  a check or verification failed
+      2  bad input: step files, templates, mkdocs.yml, a broken link
+      3  environment error: a missing tool or an unwritable folder
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@main.command()
+@root_option
+@handle_errors
+def check(root: Path) -> None:
+    """Validate every step file; report all problems as file:line: field: message."""
+    from .load import load_catalog
+
+    catalog = load_catalog(Layout(root).steps, root)
+    steps = sum(len(g.all_steps()) for g in catalog.guides)
+    click.echo(f"ok: {len(catalog.guides)} guides, {steps} steps, {len(catalog.plans)} plans",
+               err=True)
+
+
+@main.command()
+@root_option
+@handle_errors
+def render(root: Path) -> None:
+    """Write the guide pages into docs/guides/ (then any MkDocs or Zensical build works)."""
+    from .build import render as do_render
+
+    catalog = do_render(Layout(root))
+    click.echo(f"rendered {len(catalog.guides)} guides into {Layout(root).docs / 'guides'}",
+               err=True)
+
+
+@main.command()
+@root_option
+@click.option("--verbose", is_flag=True, help="Show MkDocs' own log lines.")
+@handle_errors
+def build(root: Path, verbose: bool) -> None:
+    """Check, render and build the site strictly into site/ (nothing changes on failure)."""
+    from .build import build as do_build
+
+    layout = Layout(root)
+    catalog = do_build(layout, quiet=not verbose)
+    click.echo(f"built {len(catalog.guides)} guides; site: {layout.site.resolve()}/index.html",
+               err=True)
+
+
+@main.command()
+@root_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+@handle_errors
+def serve(root: Path, dev_addr: str) -> None:
+    """Preview the site with live reload; saving a step file, template or screenshot reloads."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    from .load import load_catalog
+
+    load_catalog(Layout(root).steps, root)  # fail fast with writers' messages
+    try:
+        mkdocs_serve(str(Layout(root).mkdocs_yml), dev_addr=dev_addr, livereload=True)
+    except (MkDocsException, Abort) as err:
+        raise BuildError(str(err)) from None
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["guide", "reusable", "project"]), default="guide")
+@root_option
+@click.option("--write", is_flag=True,
+              help="Write all schemas to steps/schema/ (referenced by the step files).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Exit 1 if steps/schema/ is out of date with the models.")
+@handle_errors
+def schema(kind: str, root: Path, write: bool, check_only: bool) -> None:
+    """Print the JSON Schema of a step file KIND (guide, reusable or project)."""
+    from .schema import KINDS, file_name, schema_text
+
+    folder = Layout(root).schemas
+    if write or check_only:
+        stale = [k for k in KINDS if not (folder / file_name(k)).is_file()
+                 or (folder / file_name(k)).read_text(encoding="utf-8") != schema_text(k)]
+        if check_only:
+            if stale:
+                _fail(f"out of date: {', '.join(file_name(k) for k in stale)}; run "
+                      "`guidegen schema --write`", EXIT_FAILED)
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for k in KINDS:
+            (folder / file_name(k)).write_text(schema_text(k), encoding="utf-8")
+        click.echo(f"wrote {len(KINDS)} schemas to {folder}", err=True)
+        return
+    click.echo(schema_text(kind), nl=False)

@@ -1,0 +1,419 @@
+"""Loading `steps/`: schema validation per file, then the checks that span files.
+
+Every problem in every file is collected before anything fails, so one run of
+`guidegen check` shows a writer all there is to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .catalog import Catalog, Origin, RGuide, RSection, RStep
+from .errors import GuideError, Problem, Problems, did_you_mean, format_path
+from .model import (
+    Admonition,
+    Fill,
+    GoTo,
+    Guide,
+    Project,
+    Remember,
+    ReusableFile,
+    ReusableStep,
+    Section,
+    Step,
+    Use,
+    action_target,
+)
+from .schema_errors import problems_from
+from .yamlfile import YamlDocument, read_yaml
+
+PROJECT_FILE = "project.yml"
+REUSABLE_DIR = "reusable"
+VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# A literal typed into one of these is a secret written into YAML.
+SECRET_FIELD = re.compile(r"password|secret|token|api key|client secret", re.I)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(doc: YamlDocument, model: type[M], problems: Problems) -> M | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as err:
+        problems.extend(problems_from(err, doc, model))
+        return None
+
+
+def _read(path: Path, root: Path, problems: Problems) -> YamlDocument | None:
+    try:
+        return read_yaml(path, _display(path, root))
+    except GuideError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def substitute(text: str, scope: dict[str, str], keep_unknown: bool = False) -> tuple[str, list[str]]:
+    """Replace {{ name }} from `scope`; returns the text and the names not in scope."""
+    missing: list[str] = []
+
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name in scope:
+            return str(scope[name])
+        missing.append(name)
+        return match.group(0) if keep_unknown else name
+
+    return VARIABLE.sub(one, text), missing
+
+
+def _substitute_all(data: Any, scope: dict[str, str]) -> Any:
+    """Parameters into every string of a dumped step; unknown names stay for later checks."""
+    if isinstance(data, str):
+        return substitute(data, scope, keep_unknown=True)[0]
+    if isinstance(data, list):
+        return [_substitute_all(x, scope) for x in data]
+    if isinstance(data, dict):
+        return {k: _substitute_all(v, scope) for k, v in data.items()}
+    return data
+
+
+class _GuideChecker:
+    """Semantic checks of one guide, expanding reusable steps as it goes."""
+
+    def __init__(self, loader: Loader, doc: YamlDocument, guide: Guide) -> None:
+        self.loader, self.doc, self.guide = loader, doc, guide
+        self.problems = loader.problems
+        self.registry = loader.plan_ids
+        self.scope = {**loader.project_vars, **guide.variables}
+        self.seen_ids: dict[str, int] = {}
+        self.remembered: dict[str, bool] = {}  # name -> secret?
+        self.portal = guide.portals[0] if guide.portals else ""
+        self.number = 0
+
+    def add(self, path: tuple, message: str, file: str | None = None, line: int | None = None) -> None:
+        self.problems.add(file or self.doc.file, line or self.doc.line_of(path),
+                          format_path(path), message)
+
+    # plans ---------------------------------------------------------------------------------
+
+    def plans(self, value: list[str] | None, path: tuple, parent: tuple[str, ...],
+              parent_name: str) -> tuple[str, ...]:
+        if value is None:
+            return parent
+        good = []
+        for i, plan in enumerate(value):
+            if plan not in self.registry:
+                self.add((*path, i), f"unknown plan '{plan}'{did_you_mean(plan, self.registry)}; "
+                         f"plans are: {', '.join(self.registry)}")
+            elif plan not in parent:
+                self.add((*path, i), f"plan '{plan}' is outside the {parent_name}'s plans "
+                         f"({', '.join(parent)})")
+            else:
+                good.append(plan)
+        if not value:
+            self.add(path, "applies to no plan; list at least one plan or remove 'plans'")
+        return tuple(p for p in self.registry if p in good) or parent
+
+    def guide_plans(self) -> tuple[str, ...]:
+        if self.guide.plans == "all":
+            return self.registry
+        return self.plans(self.guide.plans, ("plans",), self.registry, "project")
+
+    # text ----------------------------------------------------------------------------------
+
+    def text(self, value: str | None, path: tuple, scope: dict[str, str]) -> str | None:
+        if value is None:
+            return None
+        out, missing = substitute(value, scope)
+        for name in dict.fromkeys(missing):
+            self.add(path, f"undefined variable '{name}'{did_you_mean(name, scope)}")
+        return out
+
+    # guide ---------------------------------------------------------------------------------
+
+    def run(self) -> RGuide:
+        g = self.guide
+        for i, portal in enumerate(g.portals):
+            if portal not in self.loader.portal_ids:
+                self.add(("portals", i), f"unknown portal '{portal}'"
+                         f"{did_you_mean(portal, self.loader.portal_ids)}")
+        plans = self.guide_plans()
+        sections = [self.section(s, ("sections", i), plans, 2) for i, s in enumerate(g.sections)]
+        return RGuide(
+            id=g.id, title=g.title, summary=self.text(g.summary, ("summary",), self.scope),
+            plans=plans, portals=tuple(g.portals), order=g.order,
+            intro=self.text(g.intro, ("intro",), self.scope),
+            outro=self.text(g.outro, ("outro",), self.scope),
+            sections=sections, secrets=dict(g.secrets), origin=Origin(self.doc.file, 1),
+        )
+
+    def unique(self, ident: str, path: tuple) -> None:
+        if ident in self.seen_ids:
+            self.add(path, f"duplicate id '{ident}' (first at line {self.seen_ids[ident]})")
+        else:
+            self.seen_ids[ident] = self.doc.line_of(path)
+
+    def section(self, sec: Section, path: tuple, parent: tuple[str, ...], level: int) -> RSection:
+        plans = self.plans(sec.plans, (*path, "plans"), parent, "enclosing")
+        ident = sec.id or re.sub(r"[^a-z0-9]+", "-", sec.title.lower()).strip("-")
+        self.unique(ident, (*path, "id") if sec.id else path)
+        out = RSection(id=ident, title=self.text(sec.title, (*path, "title"), self.scope),
+                       text=self.text(sec.text, (*path, "text"), self.scope), plans=plans,
+                       narrower=plans != parent, level=level)
+        for i, item in enumerate(sec.steps):
+            step = self.step(item, (*path, "steps", i), plans)
+            if step:
+                out.steps.append(step)
+        out.sections = [self.section(s, (*path, "sections", i), plans, level + 1)
+                        for i, s in enumerate(sec.sections)]
+        return out
+
+    # steps ---------------------------------------------------------------------------------
+
+    def expand(self, use: Use, path: tuple) -> Step | None:
+        reusable = self.loader.reusable.get(use.use)
+        if reusable is None:
+            self.add((*path, "use"), f"unknown reusable step '{use.use}'"
+                     f"{did_you_mean(use.use, self.loader.reusable)}")
+            return None
+        for name in use.with_:
+            if name not in reusable.params:
+                self.add((*path, "with", name), f"unknown parameter '{name}' of '{use.use}'"
+                         f"{did_you_mean(name, reusable.params)}")
+        for name in reusable.params:
+            if name not in use.with_:
+                self.add((*path, "with"), f"missing parameter '{name}' of '{use.use}' "
+                         f"({reusable.params[name]})")
+        params = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in use.with_.items()}
+        body = reusable.model_dump(by_alias=True, exclude_unset=True, exclude={"params", "id"})
+        body = _substitute_all(body, params)
+        body["id"] = use.id or reusable.id
+        if use.plans is not None:
+            body["plans"] = use.plans
+        try:
+            return Step.model_validate(body)
+        except ValidationError as err:
+            for e in err.errors():
+                self.add(path, f"after substituting parameters of '{use.use}': "
+                         f"{format_path(e['loc'])}: {e['msg']}")
+            return None
+
+    def step(self, item: Step | Use, path: tuple, parent: tuple[str, ...]) -> RStep | None:
+        reusable = None
+        if isinstance(item, Use):
+            reusable = item.use
+            step = self.expand(item, path)
+            if step is None:
+                return None
+            # Problems inside an expanded step point at the `use:` line of this guide.
+            where = Origin(self.doc.file, self.doc.line_of(path))
+        else:
+            step, where = item, Origin(self.doc.file, self.doc.line_of(path))
+        self.unique(step.id, (*path, "id"))
+        self.number += 1
+        plans = self.plans(step.plans, (*path, "plans"), parent, "section")
+        variants = []
+        for i, var in enumerate(step.variants):
+            vpath = (*path, "variants", i, "plans")
+            vplans = self.plans(var.plans, vpath, plans, "step")
+            if var.plans and set(var.plans) >= set(plans):
+                self.add(vpath, "variant applies to every plan of the step; put its text in 'text'")
+            variants.append((vplans, self.text(var.text, (*path, "variants", i, "text"), self.scope)))
+        admonitions = [
+            Admonition(kind=kind, text=self.text(getattr(step, kind), (*path, kind), self.scope))
+            for kind in ("note", "tip", "warning") if getattr(step, kind)
+        ] + [
+            a.model_copy(update={"text": self.text(a.text, (*path, "admonitions", i, "text"),
+                                                   self.scope)})
+            for i, a in enumerate(step.admonitions)
+        ]
+        if step.portal:
+            self.check_portal(step.portal, (*path, "portal"))
+            self.portal = step.portal
+        self.actions(step, path)
+        shot = step.screenshot
+        if shot:
+            self.loader.claim_screenshot(self.guide.id, shot.name, where if reusable else Origin(
+                self.doc.file, self.doc.line_of((*path, "screenshot", "name"))),
+                format_path((*path, "screenshot", "name")))
+            if shot.after_action is not None and shot.after_action > len(step.actions):
+                self.add((*path, "screenshot", "after_action"),
+                         f"the step has only {len(step.actions)} actions")
+            if shot.portal:
+                self.check_portal(shot.portal, (*path, "screenshot", "portal"))
+            self.text(shot.alt, (*path, "screenshot", "alt"), self.scope)
+            shot = shot.model_copy(update={
+                "alt": substitute(shot.alt, self.scope)[0],
+                "caption": substitute(shot.caption, self.scope)[0] if shot.caption else None,
+                "portal": shot.portal or self.portal,
+            })
+        return RStep(
+            id=step.id, number=self.number,
+            title=self.text(step.title, (*path, "title"), self.scope),
+            text=self.text(step.text, (*path, "text"), self.scope),
+            plans=plans, narrower=plans != parent, variants=variants, admonitions=admonitions,
+            optional=step.optional, portal=self.portal, screenshot=shot,
+            actions=list(step.actions), origin=where, reusable=reusable,
+        )
+
+    def check_portal(self, portal: str, path: tuple) -> None:
+        if portal not in self.loader.portal_ids:
+            self.add(path, f"unknown portal '{portal}'{did_you_mean(portal, self.loader.portal_ids)}")
+        elif portal not in self.guide.portals:
+            self.add(path, f"portal '{portal}' is not among the guide's portals "
+                     f"({', '.join(self.guide.portals)})")
+
+    def actions(self, step: Step, path: tuple) -> None:
+        for i, action in enumerate(step.actions):
+            apath = (*path, "actions", i)
+            target = action_target(action)
+            if isinstance(action, GoTo) and action.portal:
+                self.check_portal(action.portal, (*apath, "portal"))
+            if isinstance(action, Fill):
+                self.fill(target, (*apath, "fill"))
+            if isinstance(action, Remember):
+                self.remembered[target.as_] = target.secret
+            for attr in ("value", "text", "option", "goto"):
+                value = getattr(action if attr == "goto" else target, attr, None)
+                if isinstance(value, str):
+                    self.runtime_names(value, (*apath, attr))
+
+    def runtime_names(self, value: str, path: tuple) -> None:
+        for name in VARIABLE.findall(value):
+            if self.remembered.get(name):
+                self.add(path, f"'{name}' is a secret; use 'secret: {name}' so it is never shown")
+            elif name not in self.scope and name not in self.remembered:
+                known = [*self.scope, *self.remembered]
+                self.add(path, f"undefined variable '{name}'{did_you_mean(name, known)} "
+                         "(define it in 'variables' or 'remember' it in an earlier step)")
+
+    def fill(self, target, path: tuple) -> None:
+        if target.secret is not None:
+            known = {**self.guide.secrets, **{k: "" for k, s in self.remembered.items() if s}}
+            if target.secret not in known:
+                self.add((*path, "secret"), f"unknown secret '{target.secret}'"
+                         f"{did_you_mean(target.secret, known)} (declare it under 'secrets' "
+                         "or 'remember' it with 'secret: true')")
+        elif target.value and not VARIABLE.search(target.value) and SECRET_FIELD.search(
+                " ".join(target.ui_labels())):
+            self.add((*path, "value"), "looks like a secret written into YAML; "
+                     "use 'secret: <name>' and set the value in the environment")
+
+
+class Loader:
+    """Reads a steps folder into a Catalog or raises GuideError with every problem."""
+
+    def __init__(self, steps_dir: Path, root: Path | None = None) -> None:
+        self.steps_dir = steps_dir
+        self.root = root or steps_dir.parent
+        self.problems = Problems()
+        self.reusable: dict[str, ReusableStep] = {}
+        self.screenshots: dict[tuple[str, str], Origin] = {}
+        self.project_vars: dict[str, str] = {}
+        self.plan_ids: tuple[str, ...] = ()
+        self.portal_ids: tuple[str, ...] = ()
+
+    def claim_screenshot(self, guide: str, name: str, where: Origin, field: str) -> None:
+        """Screenshot names are per guide: `screenshots/<guide>/<name>.png`."""
+        first = self.screenshots.get((guide, name))
+        if first:
+            self.problems.add(where.file, where.line, field,
+                              f"screenshot '{name}' is declared twice (also at "
+                              f"{first.file}:{first.line})")
+        else:
+            self.screenshots[(guide, name)] = where
+
+    def load(self) -> Catalog:
+        if not self.steps_dir.is_dir():
+            raise GuideError([_problem(self.steps_dir, "no such folder; create it with a "
+                                       f"{PROJECT_FILE} and one .yml file per guide")])
+        project = self.load_project()
+        self.load_reusable()
+        guides = self.load_guides()
+        self.problems.raise_if_any()
+        assert project is not None
+        return Catalog(plans=list(project.plans), portals={p.id: p for p in project.portals},
+                       guides=sorted(guides, key=lambda g: (g.order, g.title)))
+
+    def load_project(self) -> Project | None:
+        path = self.steps_dir / PROJECT_FILE
+        if not path.exists():
+            self.problems.add(_display(path, self.root), 0, "", "missing: the plan registry "
+                              "(plans, portals, variables) is defined here")
+            return None
+        doc = _read(path, self.root, self.problems)
+        project = doc and _validate(doc, Project, self.problems)
+        if project is None:
+            return None
+        for kind, items in (("plan", project.plans), ("portal", project.portals)):
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    self.problems.add(doc.file, doc.line_of((f"{kind}s", i, "id")),
+                                      f"{kind}s[{i}].id", f"duplicate {kind} id '{item.id}'")
+                seen.add(item.id)
+        self.plan_ids = tuple(dict.fromkeys(p.id for p in project.plans))
+        self.portal_ids = tuple(dict.fromkeys(p.id for p in project.portals))
+        self.project_vars = dict(project.variables)
+        return project
+
+    def load_reusable(self) -> None:
+        for path in sorted((self.steps_dir / REUSABLE_DIR).glob("*.yml")):
+            doc = _read(path, self.root, self.problems)
+            parsed = doc and _validate(doc, ReusableFile, self.problems)
+            if not parsed:
+                continue
+            for i, step in enumerate(parsed.steps):
+                spath = ("steps", i)
+                if step.id in self.reusable:
+                    self.problems.add(doc.file, doc.line_of((*spath, "id")), f"steps[{i}].id",
+                                      f"duplicate reusable step id '{step.id}'")
+                    continue
+                scope = {**self.project_vars, **{p: p for p in step.params}}
+                for field in ("title", "text"):
+                    value = getattr(step, field)
+                    for name in dict.fromkeys(substitute(value or "", scope)[1]):
+                        self.problems.add(doc.file, doc.line_of((*spath, field)),
+                                          format_path((*spath, field)),
+                                          f"undefined variable '{name}'{did_you_mean(name, scope)}"
+                                          " (add it to 'params')")
+                self.reusable[step.id] = step
+
+    def load_guides(self) -> list[RGuide]:
+        guides: list[RGuide] = []
+        files = sorted(p for p in self.steps_dir.glob("*.yml") if p.name != PROJECT_FILE)
+        if not files:
+            self.problems.add(_display(self.steps_dir, self.root), 0, "",
+                              "no guides: add one .yml file per guide")
+        seen: dict[str, str] = {}
+        for path in files:
+            doc = _read(path, self.root, self.problems)
+            guide = doc and _validate(doc, Guide, self.problems)
+            if not guide or not self.plan_ids:
+                continue
+            if guide.id in seen:
+                self.problems.add(doc.file, doc.line_of(("id",)), "id",
+                                  f"duplicate guide id '{guide.id}' (also in {seen[guide.id]})")
+                continue
+            seen[guide.id] = doc.file
+            guides.append(_GuideChecker(self, doc, guide).run())
+        return guides
+
+
+def _problem(path: Path, message: str) -> Problem:
+    return Problem(str(path), 0, "", message)
+
+
+def load_catalog(steps_dir: Path, root: Path | None = None) -> Catalog:
+    return Loader(steps_dir, root).load()

@@ -1,0 +1,385 @@
+"""The writers' schema: pydantic models for step files. The JSON Schema comes from here.
+
+Three kinds of file live in `steps/`:
+- `project.yml`: the plan registry, the portals and shared variables, defined once;
+- `reusable/*.yml`: steps defined once and included in guides with parameters;
+- every other `*.yml`: one guide.
+
+Actions are one-key mappings (`click: {role: button, name: Save}`), told apart by that key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+# Tags of tagged unions start with this mark so error paths can drop them.
+TAG = "§"
+
+AriaRole = Literal[
+    "alert", "banner", "button", "cell", "checkbox", "columnheader", "combobox", "dialog",
+    "form", "grid", "gridcell", "group", "heading", "img", "link", "list", "listbox",
+    "listitem", "main", "menu", "menuitem", "menuitemcheckbox", "navigation", "option",
+    "radio", "radiogroup", "region", "row", "rowheader", "searchbox", "spinbutton", "status",
+    "switch", "tab", "table", "tablist", "tabpanel", "textbox", "tree", "treeitem",
+]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ── Plans, portals, project ────────────────────────────────────────────────────────────────
+
+
+class Plan(Strict):
+    id: Id = Field(description="Stable id used in guides, e.g. 'business'.")
+    name: Label = Field(description="Display name readers see, e.g. 'Business'.")
+
+
+class Portal(Strict):
+    id: Id = Field(description="Id used by steps, e.g. 'azure'.")
+    name: Label = Field(description="Display name, e.g. 'Azure portal'.")
+    url: str | None = Field(None, description="Base URL of the real site (the `live` target).")
+
+
+class Project(Strict):
+    """`steps/project.yml`: what every guide shares."""
+
+    schema_version: Literal[1] = Field(1, description="Format version of the step files.")
+    plans: list[Plan] = Field(min_length=1, description="Every plan, in display order.")
+    portals: list[Portal] = Field(min_length=1, description="The portals guides drive.")
+    variables: dict[Name, str] = Field(
+        default_factory=dict, description="Names usable as {{ name }} in any guide's text."
+    )
+
+
+# ── Locators: how an action or a screenshot names a control ────────────────────────────────
+
+
+class Locator(Strict):
+    """A control, by role and accessible name, by label, by visible text or by region."""
+
+    role: AriaRole | None = Field(None, description="ARIA role, e.g. 'button'.")
+    name: Label | None = Field(None, description="Accessible name, with `role`.")
+    label: Label | None = Field(None, description="Text of the field's <label>.")
+    text: Label | None = Field(None, description="Visible text of the element.")
+    region: Label | None = Field(None, description="Shorthand for role: region with this name.")
+    exact: bool = Field(False, description="Match the name or text exactly, not as a substring.")
+    within: Locator | None = Field(None, description="Look only inside this element.")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Locator:
+        ways = [w for w in ("role", "label", "text", "region") if getattr(self, w) is not None]
+        if len(ways) != 1:
+            found = ", ".join(ways) if ways else "none"
+            raise ValueError(
+                f"name the control in exactly one way: role (with name), label, text or region "
+                f"(found: {found})"
+            )
+        if self.name is not None and self.role is None:
+            raise ValueError("'name' goes with 'role'")
+        return self
+
+    def describe(self) -> str:
+        if self.role:
+            text = f"{self.role} '{self.name}'" if self.name else self.role
+        elif self.label:
+            text = f"field labelled '{self.label}'"
+        elif self.region:
+            text = f"region '{self.region}'"
+        else:
+            text = f"text '{self.text}'"
+        return f"{text} in {self.within.describe()}" if self.within else text
+
+    def ui_labels(self) -> list[str]:
+        """The UI strings this locator names (for binding bold text to actions)."""
+        own = [s for s in (self.name, self.label, self.text, self.region) if s]
+        return own + (self.within.ui_labels() if self.within else [])
+
+
+# ── Actions ─────────────────────────────────────────────────────────────────────────────────
+
+
+class FillTarget(Locator):
+    value: str | None = Field(None, description="Text to type; may use {{ name }}.")
+    secret: Name | None = Field(None, description="Name of a secret; its value never is in YAML.")
+
+    @model_validator(mode="after")
+    def _value_or_secret(self) -> FillTarget:
+        if (self.value is None) == (self.secret is None):
+            raise ValueError("give exactly one of 'value' or 'secret'")
+        return self
+
+
+class SelectTarget(Locator):
+    option: Label = Field(description="The option to choose, by its visible label.")
+
+
+class CheckTarget(Locator):
+    checked: bool = Field(True, description="false to clear the box.")
+
+
+class Expectation(Strict):
+    """Something that must be true on the page; without a control, the text must show."""
+
+    role: AriaRole | None = None
+    name: Label | None = None
+    label: Label | None = None
+    region: Label | None = None
+    exact: bool = False
+    within: Locator | None = None
+    text: Label | None = Field(None, description="Text that must be shown (inside the control, if one is named).")
+    value: str | None = Field(None, description="The field's current value.")
+    visible: bool | None = Field(None, description="Whether the control is visible.")
+    checked: bool | None = Field(None, description="Whether the box or radio is checked.")
+
+    @model_validator(mode="after")
+    def _something_to_check(self) -> Expectation:
+        if self.target() is None and self.text is None:
+            raise ValueError("expect needs a 'text', or a control (role, label or region) to check")
+        if self.target() is None and any(x is not None for x in (self.value, self.checked)):
+            raise ValueError("'value' and 'checked' need a control (role, label or region)")
+        return self
+
+    def target(self) -> Locator | None:
+        if self.role is None and self.label is None and self.region is None:
+            return None
+        return Locator(role=self.role, name=self.name, label=self.label, region=self.region,
+                       exact=self.exact, within=self.within)
+
+
+class WaitFor(Expectation):
+    timeout: float = Field(30, gt=0, le=300, description="Seconds before giving up.")
+
+
+class RememberTarget(Locator):
+    as_: Name = Field(alias="as", description="Name later actions use as {{ name }} or secret.")
+    secret: bool = Field(False, description="Never show, log or store the value.")
+
+
+class GoTo(Strict):
+    goto: str = Field(min_length=1, description="Path on the portal (or a full URL).")
+    portal: Id | None = Field(None, description="Portal whose base URL the path is under.")
+
+
+class Click(Strict):
+    click: Locator
+
+
+class Fill(Strict):
+    fill: FillTarget
+
+
+class Select(Strict):
+    select: SelectTarget
+
+
+class Check(Strict):
+    check: CheckTarget
+
+
+class Expect(Strict):
+    expect: Expectation
+
+
+class Wait(Strict):
+    wait: WaitFor
+
+
+class Remember(Strict):
+    remember: RememberTarget
+
+
+ACTIONS: dict[str, type[Strict]] = {
+    "goto": GoTo, "click": Click, "fill": Fill, "select": Select, "check": Check,
+    "expect": Expect, "wait": Wait, "remember": Remember,
+}
+
+
+def _action_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kinds = [k for k in value if k in ACTIONS]
+        return TAG + kinds[0] if len(kinds) == 1 else None
+    for kind, cls in ACTIONS.items():
+        if isinstance(value, cls):
+            return TAG + kind
+    return None
+
+
+Action = Annotated[
+    Annotated[GoTo, Tag(TAG + "goto")] | Annotated[Click, Tag(TAG + "click")]
+    | Annotated[Fill, Tag(TAG + "fill")] | Annotated[Select, Tag(TAG + "select")]
+    | Annotated[Check, Tag(TAG + "check")] | Annotated[Expect, Tag(TAG + "expect")]
+    | Annotated[Wait, Tag(TAG + "wait")] | Annotated[Remember, Tag(TAG + "remember")],
+    Discriminator(_action_kind, custom_error_type="unknown_action",
+                  custom_error_message="unknown action"),
+]
+
+
+def action_kind(action: Strict) -> str:
+    return next(k for k, cls in ACTIONS.items() if isinstance(action, cls))
+
+
+def action_target(action: Strict) -> Any:
+    return getattr(action, action_kind(action))
+
+
+# ── Screenshots ─────────────────────────────────────────────────────────────────────────────
+
+
+class Padding(Strict):
+    top: int = Field(0, ge=0, le=400)
+    right: int = Field(0, ge=0, le=400)
+    bottom: int = Field(0, ge=0, le=400)
+    left: int = Field(0, ge=0, le=400)
+
+
+class Highlight(Locator):
+    callout: int | str | None = Field(None, description="Number or short text drawn beside it.")
+    arrow: bool = Field(False, description="Draw an arrow pointing at it.")
+
+
+def _by_type(scalar_tag: str, other_tag: str):
+    def pick(value: Any) -> str:
+        return TAG + (scalar_tag if isinstance(value, (str, int, float)) else other_tag)
+    return Discriminator(pick)
+
+
+class Screenshot(Strict):
+    name: Id = Field(description="File name under screenshots/ (without .png); unique.")
+    portal: Id | None = Field(None, description="Defaults to the step's portal.")
+    of: Annotated[
+        Annotated[Literal["viewport", "page"], Tag(TAG + "whole")]
+        | Annotated[Locator, Tag(TAG + "element")],
+        _by_type("whole", "element"),
+    ] = Field("viewport", description="The element or region to crop to, or viewport/page.")
+    padding: Annotated[
+        Annotated[int, Tag(TAG + "all")] | Annotated[Padding, Tag(TAG + "sides")],
+        _by_type("all", "sides"),
+    ] = Field(8, description="Pixels around the element: one number or per side.")
+    highlight: list[Highlight] = Field(default_factory=list)
+    mask: list[Locator] = Field(default_factory=list, description="Fields never to show.")
+    alt: Text = Field(description="What the image shows, for readers who cannot see it.")
+    caption: str | None = None
+    after_action: int | None = Field(
+        None, ge=0, description="Take the shot after this many of the step's actions (default: all)."
+    )
+    threshold: float | None = Field(None, ge=0, le=1, description="Visual diff threshold.")
+
+
+# ── Steps, sections, guides ─────────────────────────────────────────────────────────────────
+
+
+class Variant(Strict):
+    plans: list[Id] = Field(description="The plans this text is for.")
+    text: Text
+
+
+class Admonition(Strict):
+    kind: Literal["note", "tip", "info", "warning", "danger"] = "note"
+    title: str | None = None
+    text: Text
+
+
+class StepBody(Strict):
+    """What a step says and does; shared by guide steps and reusable steps."""
+
+    title: str | None = None
+    text: Text = Field(description="Markdown; **bold** quotes UI labels; {{ name }} variables.")
+    plans: list[Id] | None = Field(None, description="Only when narrower than the guide's.")
+    variants: list[Variant] = Field(default_factory=list, description="Text per plan.")
+    note: str | None = None
+    tip: str | None = None
+    warning: str | None = None
+    admonitions: list[Admonition] = Field(default_factory=list)
+    optional: bool = Field(False, description="Shown as optional to readers.")
+    portal: Id | None = Field(None, description="Portal the actions run in (default: previous).")
+    screenshot: Screenshot | None = None
+    actions: list[Action] = Field(default_factory=list, description="Perform and check the step.")
+
+
+class Step(StepBody):
+    id: Id = Field(description="Stable id; never reuse it for a different step.")
+
+
+class Use(Strict):
+    """Include a reusable step: `use: open-app` with parameters under `with`."""
+
+    use: Id
+    id: Id | None = Field(None, description="Id in this guide (default: the reusable's id).")
+    with_: dict[Name, str | int | float | bool] = Field(default_factory=dict, alias="with")
+    plans: list[Id] | None = None
+
+
+StepItem = Annotated[
+    Annotated[Step, Tag(TAG + "step")] | Annotated[Use, Tag(TAG + "use")],
+    Discriminator(lambda v: TAG + ("use" if (isinstance(v, dict) and "use" in v)
+                                   or isinstance(v, Use) else "step")),
+]
+
+
+class Section(Strict):
+    title: Label
+    id: Id | None = None
+    text: str | None = Field(None, description="Markdown shown before the steps.")
+    plans: list[Id] | None = None
+    steps: list[StepItem] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list, description="Sub-sections.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Section:
+        if not self.steps and not self.sections:
+            raise ValueError("a section needs 'steps' or 'sections'")
+        return self
+
+
+class Guide(Strict):
+    """One guide: a page of the help site and a sequence the verify run performs."""
+
+    id: Id
+    title: Label
+    summary: Text
+    plans: Annotated[
+        Annotated[Literal["all"], Tag(TAG + "all")] | Annotated[list[Id], Tag(TAG + "some")],
+        Discriminator(lambda v: TAG + ("all" if isinstance(v, str) else "some")),
+    ] = Field(description="'all', or the ids of the plans this guide applies to.")
+    portals: list[Id] = Field(min_length=1, description="The portals the guide drives, in order.")
+    order: int = Field(100, description="Position in the navigation (lower first).")
+    variables: dict[Name, str] = Field(default_factory=dict)
+    secrets: dict[Name, str] = Field(
+        default_factory=dict,
+        description="Secrets by name with a description; values come from the environment.",
+    )
+    intro: str | None = None
+    sections: list[Section] = Field(min_length=1)
+    outro: str | None = None
+
+
+class ReusableStep(StepBody):
+    id: Id
+    params: dict[Name, str] = Field(
+        default_factory=dict, description="Parameter names (with a description) used as {{ name }}."
+    )
+
+
+class ReusableFile(Strict):
+    """`steps/reusable/*.yml`: steps included by several guides."""
+
+    steps: list[ReusableStep] = Field(min_length=1)

@@ -1,0 +1,121 @@
+"""Catalog -> Markdown pages (and the files they need) through the Jinja2 templates.
+
+The output is plain Markdown and HTML that Material and Zensical both build: no MkDocs
+plugin has to run for a page to exist. Templates get plain data, never Python objects
+with behaviour, so they stay readable for writers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .catalog import Catalog, RGuide, RSection, RStep
+
+GUIDES_DIR = "guides"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: text to write, or a file to copy (a screenshot)."""
+
+    text: str | None = None
+    copy_from: Path | None = None
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails the build, not the page
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # Markdown out; HTML attributes are escaped with |e where used
+    )
+
+
+class Renderer:
+    def __init__(self, catalog: Catalog, templates: Path, screenshots: Path) -> None:
+        self.catalog = catalog
+        self.screenshots = screenshots
+        self.env = _environment(templates)
+        self.plans = [{"id": p.id, "name": p.name} for p in catalog.plans]
+
+    def names(self, plans: tuple[str, ...]) -> str:
+        return ", ".join(self.catalog.plan_name(p) for p in plans)
+
+    def shot_path(self, guide: RGuide, step: RStep) -> Path | None:
+        if not step.screenshot:
+            return None
+        path = self.screenshots / guide.id / f"{step.screenshot.name}.png"
+        return path if path.is_file() else None
+
+    def step_data(self, guide: RGuide, step: RStep) -> dict:
+        shot = step.screenshot
+        return {
+            "id": step.id, "number": step.number, "title": step.title, "text": step.text.strip(),
+            "plans": step.plans, "plan_names": self.names(step.plans), "narrower": step.narrower,
+            "optional": step.optional,
+            "variants": [{"plans": p, "plan_names": self.names(p), "text": t.strip()}
+                         for p, t in step.variants],
+            "admonitions": [{"kind": a.kind, "title": a.title, "text": a.text.strip()}
+                            for a in step.admonitions],
+            "screenshot": shot and {
+                "name": shot.name, "alt": " ".join(shot.alt.split()), "caption": shot.caption,
+                "src": f"screenshots/{guide.id}/{shot.name}.png",
+                "exists": self.shot_path(guide, step) is not None,
+            },
+        }
+
+    def section_data(self, guide: RGuide, sec: RSection) -> dict:
+        return {
+            "id": sec.id, "title": sec.title, "text": (sec.text or "").strip(),
+            "plans": sec.plans, "plan_names": self.names(sec.plans), "narrower": sec.narrower,
+            "level": sec.level,
+            "steps": [self.step_data(guide, s) for s in sec.steps],
+            "sections": [self.section_data(guide, s) for s in sec.sections],
+        }
+
+    def guide_data(self, guide: RGuide) -> dict:
+        steps = guide.all_steps()
+        return {
+            "id": guide.id, "title": guide.title, "summary": " ".join(guide.summary.split()),
+            "plans": guide.plans, "plan_names": self.names(guide.plans),
+            "intro": (guide.intro or "").strip(), "outro": (guide.outro or "").strip(),
+            "sections": [self.section_data(guide, s) for s in guide.sections],
+            "step_count": len(steps),
+            # For the matrix: how many steps each plan's readers see.
+            "steps_per_plan": {p: sum(p in s.plans for s in steps) for p in guide.plans},
+            "source": guide.origin.file,
+        }
+
+    def render(self) -> dict[str, Output]:
+        """Every generated file, keyed by its path under docs/."""
+        guides = [self.guide_data(g) for g in self.catalog.guides]
+        context = {"plans": self.plans, "guides": guides}
+        out: dict[str, Output] = {}
+        for guide, data in zip(self.catalog.guides, guides, strict=True):
+            page = self.env.get_template("guide.md.j2").render(guide=data, **context)
+            out[f"{GUIDES_DIR}/{guide.id}.md"] = Output(text=page)
+            for step in guide.all_steps():
+                shot = self.shot_path(guide, step)
+                if shot:
+                    out[f"{GUIDES_DIR}/screenshots/{guide.id}/{shot.name}"] = Output(copy_from=shot)
+        out[f"{GUIDES_DIR}/index.md"] = Output(
+            text=self.env.get_template("overview.md.j2").render(**context))
+        out[f"{GUIDES_DIR}/plans.md"] = Output(
+            text=self.env.get_template("by-plan.md.j2").render(**context))
+        data = {"plans": self.plans,
+                "guides": {g["id"]: {"title": g["title"], "plans": list(g["plans"])}
+                           for g in guides}}
+        out[f"{GUIDES_DIR}/guidegen-data.js"] = Output(
+            text="// Generated by guidegen: the plan registry and each guide's plans.\n"
+                 f"window.GUIDEGEN = {json.dumps(data, indent=1, sort_keys=True)};\n")
+        return out
+
+
+def render_catalog(catalog: Catalog, templates: Path, screenshots: Path) -> dict[str, Output]:
+    return Renderer(catalog, templates, screenshots).render()
