@@ -1,0 +1,160 @@
+"""A real strict `guidegen build` of the shipped content; assertions on the built HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from guidegen.build import build
+from guidegen.project import Layout
+
+from .conftest import copy_project
+
+SEED = "zenkit-azure-scim-provisioning"
+ROTATION = "zenkit-scim-token-rotation"
+
+
+def page(layout: Layout, path: str) -> BeautifulSoup:
+    return BeautifulSoup((layout.site / path / "index.html").read_text("utf-8"), "html.parser")
+
+
+def test_plans_box_lists_every_plan_with_tick_or_cross(built_site):
+    box = page(built_site, f"guides/{ROTATION}").select_one(".gg-plans-box")
+    assert box.select_one(".admonition-title").get_text(strip=True) == "Applicable plans"
+    rows = {li["data-gg-plan"]: li for li in box.select("li.gg-plan")}
+    assert list(rows) == ["free", "plus", "business", "enterprise"]
+    assert [p for p, li in rows.items() if "gg-plan-yes" in li["class"]] == ["business", "enterprise"]
+    assert rows["free"].select_one(".gg-mark").get_text() == "✗"
+    assert rows["business"].select_one(".gg-mark").get_text() == "✓"
+    assert rows["free"].get_text(" ", strip=True) == "✗ Free (not included)"
+
+
+def test_seed_guide_applies_to_all_four_plans_and_keeps_its_order(built_site):
+    soup = page(built_site, f"guides/{SEED}")
+    assert len(soup.select(".gg-plans-box li.gg-plan-yes")) == 4
+    headings = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in soup.select("h2, h3")]
+    assert headings[:5] == [
+        "Entering the admin credentials", "Mapping Users and Groups for provisioning",
+        "Mapping groups", "Mapping users", "Turning provisioning on",
+    ]
+    numbers = [s.select_one(".gg-step-number").get_text() for s in soup.select(".gg-step")]
+    assert numbers == [f"Step {i}" for i in range(1, len(numbers) + 1)]
+    text = soup.get_text(" ", strip=True)
+    # The slip portals.md points out is corrected: the mode is set in the Azure portal.
+    assert "Provisioning Mode" in text and "In the Azure portal" in text
+    assert "Zenkit organization settings. At the top" not in text
+
+
+def test_badge_only_on_steps_narrower_than_their_section(built_site):
+    soup = page(built_site, f"guides/{ROTATION}")
+    badged = {s["id"]: s.select_one(".gg-step-head .gg-badge") for s in soup.select(".gg-step")}
+    assert badged["review-audit-log"].get_text() == "Enterprise"
+    assert badged["review-audit-log"]["data-gg-plans"] == "enterprise"
+    assert [k for k, b in badged.items() if b is not None] == ["review-audit-log"]
+    assert page(built_site, f"guides/{SEED}").select(".gg-step-head .gg-badge") == []
+
+
+def test_plan_variant_is_marked_with_its_plans(built_site):
+    variant = page(built_site, f"guides/{ROTATION}").select_one("#regenerate-token .gg-variant")
+    assert variant["data-gg-plans"] == "enterprise"
+    assert variant.select_one(".gg-badge").get_text() == "Enterprise"
+    assert "audit log" in variant.get_text()
+
+
+def test_admonitions_render(built_site):
+    soup = page(built_site, f"guides/{ROTATION}")
+    warning = soup.select_one("#regenerate-token .admonition.warning")
+    assert "old token stops working" in warning.get_text()
+    tip = page(built_site, f"guides/{SEED}").select_one("#enter-credentials .admonition.tip")
+    assert "email notification" in tip.get_text()
+
+
+def test_picker_script_and_plan_data_on_every_page(built_site):
+    pages = list(built_site.site.rglob("*.html"))
+    assert len(pages) >= 5
+    wanted = {built_site.site / "assets/guidegen.js", built_site.site / "guides/guidegen-data.js"}
+    for html in pages:
+        scripts = BeautifulSoup(html.read_text("utf-8"), "html.parser").select("script[src]")
+        # 404.html links from the site root (site_url); every other page relatively.
+        loaded = {(built_site.site / s["src"].lstrip("/") if s["src"].startswith("/")
+                   else html.parent / s["src"]).resolve() for s in scripts}
+        assert {w.resolve() for w in wanted} <= loaded, html
+    data = (built_site.site / "guides/guidegen-data.js").read_text("utf-8")
+    payload = json.loads(re.search(r"window\.GUIDEGEN = (.*);", data, re.S).group(1))
+    assert [p["id"] for p in payload["plans"]] == ["free", "plus", "business", "enterprise"]
+    assert payload["guides"][ROTATION]["plans"] == ["business", "enterprise"]
+
+
+def test_without_javascript_nothing_is_hidden(built_site):
+    """No-JS readers see every step, section and variant, each with its badge."""
+    soup = page(built_site, f"guides/{ROTATION}")
+    marked = soup.select(".gg-step, .gg-section, .gg-variant")
+    assert len(marked) >= 6
+    assert not any(el.has_attr("hidden") or "display" in el.get("style", "") for el in marked)
+    css = (built_site.site / "assets/guidegen.css").read_text("utf-8")
+    # Only the [hidden] attribute, which the script sets, hides anything.
+    for rule in re.findall(r"([^{}]+)\{[^}]*display:\s*none", css):
+        assert "[hidden]" in rule, rule
+
+
+def test_guides_by_plan_matrix(built_site):
+    soup = page(built_site, "guides/plans")
+    rows = [[c.get_text(" ", strip=True) for c in tr.select("td, th")] for tr in soup.select("tr")]
+    assert rows[0] == ["Guide", "Free", "Plus", "Business", "Enterprise"]
+    assert rows[1] == ["SCIM provisioning with Azure AD", "✓", "✓", "✓", "✓"]
+    assert rows[2] == ["Rotating the SCIM bearer token", "—", "—", "✓ (3 of 4 steps)", "✓"]
+
+
+def test_overview_marks_each_guide_with_its_plans(built_site):
+    cards = page(built_site, "guides").select(".gg-guide-card")
+    assert {c["data-gg-guide"]: c["data-gg-plans"] for c in cards} == {
+        SEED: "free plus business enterprise", ROTATION: "business enterprise",
+    }
+
+
+def test_search_index_holds_guides_and_steps(built_site):
+    index = json.loads((built_site.site / "search/search_index.json").read_text("utf-8"))
+    text = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
+    assert "SCIM provisioning with Azure AD" in text
+    assert "Regenerate token" in text
+
+
+def test_undeclared_screenshot_shows_no_image(built_site):
+    soup = page(built_site, f"guides/{SEED}")
+    assert soup.select("#enter-credentials img") == []
+    for img in built_site.site.rglob("*.html"):
+        for tag in BeautifulSoup(img.read_text("utf-8"), "html.parser").select("article img"):
+            assert (img.parent / tag["src"]).resolve().is_file(), (img, tag["src"])
+
+
+def _png(path: Path, width: int = 4, height: int = 3) -> None:
+    raw = b"".join(b"\x00" + b"\x33\x66\x99" * width for _ in range(height))
+    chunk = lambda kind, data: (struct.pack(">I", len(data)) + kind + data  # noqa: E731
+                                + struct.pack(">I", zlib.crc32(kind + data)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height,
+                     8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def site_with_screenshot(tmp_path_factory) -> Layout:
+    layout = copy_project(tmp_path_factory.mktemp("shot"))
+    _png(layout.screenshots / SEED / "azure-admin-credentials.png")
+    build(layout)
+    return layout
+
+
+def test_captured_screenshot_has_alt_text_and_lightbox(site_with_screenshot):
+    step = page(site_with_screenshot, f"guides/{SEED}").select_one("#enter-credentials")
+    img = step.select_one("figure.gg-shot img")
+    assert img["alt"].startswith("The Admin Credentials section with the Tenant URL")
+    link = img.find_parent("a")
+    assert link is not None and "glightbox" in link.get("class", [])
+    target = (site_with_screenshot.site / "guides" / SEED / img["src"]).resolve()
+    assert target.read_bytes().startswith(b"\x89PNG")
