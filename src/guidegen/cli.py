@@ -115,11 +115,13 @@ def serve(root: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort, MkDocsException
 
+    from .build import mkdocs_log
     from .load import load_catalog
 
     load_catalog(Layout(root).steps, root)  # fail fast with writers' messages
     try:
-        mkdocs_serve(str(Layout(root).mkdocs_yml), dev_addr=dev_addr, livereload=True)
+        with mkdocs_log(verbose=True):
+            mkdocs_serve(str(Layout(root).mkdocs_yml), dev_addr=dev_addr, livereload=True)
     except (MkDocsException, Abort) as err:
         raise BuildError(str(err)) from None
 
