@@ -61,3 +61,13 @@ def test_all_plans_shows_everything_again(page: Page, site_url):
     expect(page.locator("#review-audit-log")).to_be_visible()
     page.reload()
     expect(page.get_by_label("Your plan")).to_have_value("")
+
+
+def test_search_finds_a_step(page: Page, site_url):
+    page.goto(f"{site_url}/")
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    search.press_sequentially("Regenerate token")  # Material searches on key events
+    result = page.locator(".md-search-result__link").first
+    expect(result).to_be_visible(timeout=15_000)
+    expect(result).to_contain_text("Rotating the SCIM bearer token")
