@@ -78,6 +78,8 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
     from mkdocs.exceptions import Abort, MkDocsException
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not config_file.is_file():
+        raise BuildError(f"{config_file}: not found; the site's configuration lives there")
     try:
         config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir),
                              strict=True)

@@ -369,7 +369,7 @@ class Loader:
         return project
 
     def load_reusable(self) -> None:
-        for path in sorted((self.steps_dir / REUSABLE_DIR).glob("*.yml")):
+        for path in _yaml_files(self.steps_dir / REUSABLE_DIR):
             doc = _read(path, self.root, self.problems)
             parsed = doc and _validate(doc, ReusableFile, self.problems)
             if not parsed:
@@ -392,7 +392,7 @@ class Loader:
 
     def load_guides(self) -> list[RGuide]:
         guides: list[RGuide] = []
-        files = sorted(p for p in self.steps_dir.glob("*.yml") if p.name != PROJECT_FILE)
+        files = [p for p in _yaml_files(self.steps_dir) if p.name != PROJECT_FILE]
         if not files:
             self.problems.add(_display(self.steps_dir, self.root), 0, "",
                               "no guides: add one .yml file per guide")
@@ -409,6 +409,11 @@ class Loader:
             seen[guide.id] = doc.file
             guides.append(_GuideChecker(self, doc, guide).run())
         return guides
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """Both spellings: a writer's `guide.yaml` must not be silently skipped."""
+    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
 
 
 def _problem(path: Path, message: str) -> Problem:

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from .catalog import Catalog, RGuide, RSection, RStep
+from .errors import GuideError, Problem
 
 GUIDES_DIR = "guides"
 
@@ -117,5 +118,24 @@ class Renderer:
         return out
 
 
+def _template_line(err: Exception, templates: Path) -> tuple[str, int]:
+    """The template file and line a rendering error came from (Jinja keeps them in the
+    traceback it rewrites)."""
+    file, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    tb = err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(str(templates)):
+            file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return str(file or templates), int(line or 0)
+
+
 def render_catalog(catalog: Catalog, templates: Path, screenshots: Path) -> dict[str, Output]:
-    return Renderer(catalog, templates, screenshots).render()
+    try:
+        return Renderer(catalog, templates, screenshots).render()
+    except jinja2.TemplateNotFound as err:
+        raise GuideError([Problem(str(templates / str(err.name)), 0, "",
+                                  "template not found")]) from None
+    except jinja2.TemplateError as err:
+        file, line = _template_line(err, templates)
+        raise GuideError([Problem(file, line, "", f"template error: {err.message}")]) from None
