@@ -145,7 +145,9 @@ class Expectation(Strict):
     region: Label | None = None
     exact: bool = False
     within: Locator | None = None
-    text: Label | None = Field(None, description="Text that must be shown (inside the control, if one is named).")
+    text: Label | None = Field(
+        None, description="Text that must be shown (inside the control, if one is named)."
+    )
     value: str | None = Field(None, description="The field's current value.")
     visible: bool | None = Field(None, description="Whether the control is visible.")
     checked: bool | None = Field(None, description="Whether the box or radio is checked.")
