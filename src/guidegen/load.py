@@ -26,6 +26,7 @@ from .model import (
     Section,
     Step,
     Use,
+    action_kind,
     action_target,
 )
 from .schema_errors import problems_from
@@ -108,7 +109,7 @@ class _GuideChecker:
     # plans ---------------------------------------------------------------------------------
 
     def plans(self, value: list[str] | None, path: tuple, parent: tuple[str, ...],
-              parent_name: str) -> tuple[str, ...]:
+              parent_name: str, optional: bool = True) -> tuple[str, ...]:
         if value is None:
             return parent
         good = []
@@ -122,13 +123,16 @@ class _GuideChecker:
             else:
                 good.append(plan)
         if not value:
-            self.add(path, "applies to no plan; list at least one plan or remove 'plans'")
+            # Only a step's or a section's 'plans' may be left out (it then inherits).
+            self.add(path, "applies to no plan; list at least one plan"
+                     + (" or remove 'plans'" if optional else ""))
         return tuple(p for p in self.registry if p in good) or parent
 
     def guide_plans(self) -> tuple[str, ...]:
         if self.guide.plans == "all":
             return self.registry
-        return self.plans(self.guide.plans, ("plans",), self.registry, "project")
+        return self.plans(self.guide.plans, ("plans",), self.registry, "project",
+                          optional=False)
 
     # text ----------------------------------------------------------------------------------
 
@@ -165,7 +169,8 @@ class _GuideChecker:
             self.seen_ids[ident] = self.doc.line_of(path)
 
     def section(self, sec: Section, path: tuple, parent: tuple[str, ...], level: int) -> RSection:
-        plans = self.plans(sec.plans, (*path, "plans"), parent, "enclosing")
+        plans = self.plans(sec.plans, (*path, "plans"), parent,
+                           "guide" if level == 2 else "enclosing section")
         ident = sec.id or re.sub(r"[^a-z0-9]+", "-", sec.title.lower()).strip("-")
         self.unique(ident, (*path, "id") if sec.id else path)
         out = RSection(id=ident, title=self.text(sec.title, (*path, "title"), self.scope),
@@ -183,6 +188,8 @@ class _GuideChecker:
 
     def expand(self, use: Use, path: tuple) -> Step | None:
         reusable = self.loader.reusable.get(use.use)
+        if reusable is None and use.use in self.loader.broken_reusable:
+            return None
         if reusable is None:
             self.add((*path, "use"), f"unknown reusable step '{use.use}'"
                      f"{did_you_mean(use.use, self.loader.reusable)}")
@@ -191,10 +198,13 @@ class _GuideChecker:
             if name not in reusable.params:
                 self.add((*path, "with", name), f"unknown parameter '{name}' of '{use.use}'"
                          f"{did_you_mean(name, reusable.params)}")
-        for name in reusable.params:
-            if name not in use.with_:
-                self.add((*path, "with"), f"missing parameter '{name}' of '{use.use}' "
-                         f"({reusable.params[name]})")
+        missing = [name for name in reusable.params if name not in use.with_]
+        for name in missing:
+            self.add((*path, "with"), f"missing parameter '{name}' of '{use.use}' "
+                     f"({reusable.params[name]})")
+        if missing or use.use in self.loader.broken_reusable:
+            # Expanding anyway would report every '{{ name }}' of the step a second time.
+            return None
         params = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in use.with_.items()}
         body = reusable.model_dump(by_alias=True, exclude_unset=True, exclude={"params", "id"})
         body = _substitute_all(body, params)
@@ -226,7 +236,7 @@ class _GuideChecker:
         variants = []
         for i, var in enumerate(step.variants):
             vpath = (*path, "variants", i, "plans")
-            vplans = self.plans(var.plans, vpath, plans, "step")
+            vplans = self.plans(var.plans, vpath, plans, "step", optional=False)
             if var.plans and set(var.plans) >= set(plans):
                 self.add(vpath, "variant applies to every plan of the step; put its text in 'text'")
             variants.append((vplans, self.text(var.text, (*path, "variants", i, "text"), self.scope)))
@@ -284,10 +294,12 @@ class _GuideChecker:
                 self.fill(target, (*apath, "fill"))
             if isinstance(action, Remember):
                 self.remembered[target.as_] = target.secret
+            kind = action_kind(action)
             for attr in ("value", "text", "option", "goto"):
                 value = getattr(action if attr == "goto" else target, attr, None)
                 if isinstance(value, str):
-                    self.runtime_names(value, (*apath, attr))
+                    self.runtime_names(value, (*apath, attr) if attr == "goto"
+                                       else (*apath, kind, attr))
 
     def runtime_names(self, value: str, path: tuple) -> None:
         for name in VARIABLE.findall(value):
@@ -319,6 +331,8 @@ class Loader:
         self.root = root or steps_dir.parent
         self.problems = Problems()
         self.reusable: dict[str, ReusableStep] = {}
+        # Reusable steps with problems of their own: reported once, in their file, not per use.
+        self.broken_reusable: set[str] = set()
         self.screenshots: dict[tuple[str, str], Origin] = {}
         self.project_vars: dict[str, str] = {}
         self.plan_ids: tuple[str, ...] = ()
@@ -373,6 +387,7 @@ class Loader:
             doc = _read(path, self.root, self.problems)
             parsed = doc and _validate(doc, ReusableFile, self.problems)
             if not parsed:
+                self.broken_reusable.update(_step_ids(doc))
                 continue
             for i, step in enumerate(parsed.steps):
                 spath = ("steps", i)
@@ -384,6 +399,7 @@ class Loader:
                 for field in ("title", "text"):
                     value = getattr(step, field)
                     for name in dict.fromkeys(substitute(value or "", scope)[1]):
+                        self.broken_reusable.add(step.id)
                         self.problems.add(doc.file, doc.line_of((*spath, field)),
                                           format_path((*spath, field)),
                                           f"undefined variable '{name}'{did_you_mean(name, scope)}"
@@ -409,6 +425,14 @@ class Loader:
             seen[guide.id] = doc.file
             guides.append(_GuideChecker(self, doc, guide).run())
         return guides
+
+
+def _step_ids(doc: YamlDocument | None) -> set[str]:
+    """The ids a reusable file that failed validation meant to define."""
+    steps = doc.data.get("steps") if doc else None
+    if not isinstance(steps, list):
+        return set()
+    return {s["id"] for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str)}
 
 
 def _yaml_files(folder: Path) -> list[Path]:

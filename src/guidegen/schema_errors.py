@@ -108,7 +108,7 @@ def _message(err: dict, root: type[BaseModel], loc: tuple) -> str:
         shown = ", ".join(allowed[:8]) + (", ..." if len(allowed) > 8 else "")
         return f"{_kind(value)} is not one of: {shown}{did_you_mean(value, allowed)}"
     if kind == "string_pattern_mismatch":
-        if "a-z0-9" in str(ctx.get("pattern", "")):
+        if str(ctx.get("pattern", "")).startswith("^[a-z0-9]"):
             return f"{_kind(value)} is not a valid id: use lowercase letters, digits and hyphens"
         return f"{_kind(value)} is not a valid name: use letters, digits and underscores"
     if kind in _TYPE_WORDS:
@@ -125,7 +125,10 @@ def problems_from(error: ValidationError, doc: YamlDocument,
     """One Problem per pydantic error, at the line of the key it is about."""
     out = []
     for err in error.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(TAG)))
+        # Tags of tagged unions and pydantic's '[key]' marker (a bad mapping key) are not
+        # fields a writer wrote.
+        loc = tuple(p for p in err["loc"]
+                    if not (isinstance(p, str) and (p.startswith(TAG) or p == "[key]")))
         message = _message(err, root, loc)
         field_loc = loc[:-1] if err["type"] == "missing" else loc
         out.append(Problem(doc.file, doc.line_of(loc), format_path(field_loc) or "(top)", message))

@@ -68,6 +68,27 @@ def _syntax_message(err: yaml.MarkedYAMLError) -> str:
     return f"YAML syntax error: {problem}"
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's composer recurses once per nesting level: a file of a few thousand '[' would
+    end in RecursionError (a traceback), so nesting is cut off at MAX_DEPTH while composing."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark.line + 1)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording lines as it goes."""
 
@@ -138,7 +159,10 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         raise _fail(file, 0, f"cannot read: {err.strerror}") from None
     text = _decode(raw, file)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as err:
+        raise _fail(file, err.line, f"nested more than {MAX_DEPTH} levels deep; "
+                    "write it out plainly") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         raise _fail(file, mark.line + 1 if mark else 1, _syntax_message(err)) from None
