@@ -371,12 +371,13 @@ class Loader:
         if project is None:
             return None
         for kind, items in (("plan", project.plans), ("portal", project.portals)):
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             for i, item in enumerate(items):
+                line = doc.line_of((f"{kind}s", i, "id"))
                 if item.id in seen:
-                    self.problems.add(doc.file, doc.line_of((f"{kind}s", i, "id")),
-                                      f"{kind}s[{i}].id", f"duplicate {kind} id '{item.id}'")
-                seen.add(item.id)
+                    self.problems.add(doc.file, line, f"{kind}s[{i}].id",
+                                      f"duplicate {kind} id '{item.id}' (first at line {seen[item.id]})")
+                seen.setdefault(item.id, line)
         self.plan_ids = tuple(dict.fromkeys(p.id for p in project.plans))
         self.portal_ids = tuple(dict.fromkeys(p.id for p in project.portals))
         self.project_vars = dict(project.variables)

@@ -105,6 +105,8 @@ def _message(err: dict, root: type[BaseModel], loc: tuple) -> str:
         return f"expected an action such as 'click: {{role: button, name: Save}}', got {_kind(value)}"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        if allowed == ["all"]:
+            return f"expected 'all' or a list of plan ids such as [{value}], got {_kind(value)}"
         shown = ", ".join(allowed[:8]) + (", ..." if len(allowed) > 8 else "")
         return f"{_kind(value)} is not one of: {shown}{did_you_mean(value, allowed)}"
     if kind == "string_pattern_mismatch":

@@ -62,7 +62,7 @@ def _decode(raw: bytes, file: str) -> str:
 def _syntax_message(err: yaml.MarkedYAMLError) -> str:
     problem = err.problem or err.context or "invalid YAML"
     if "'\\t'" in problem or "\t" in problem:
-        return "tab character in indentation; YAML needs spaces"
+        return "tab character; YAML indents and separates with spaces only"
     if err.context and err.problem:
         return f"YAML syntax error: {err.problem} ({err.context})"
     return f"YAML syntax error: {problem}"
@@ -143,7 +143,8 @@ class _Builder:
         try:
             return self.scalars.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as err:
-            raise _fail(self.doc.file, node.start_mark.line + 1, f"unreadable value: {err.problem}")
+            raise _fail(self.doc.file, node.start_mark.line + 1,
+                        f"unreadable value: {err.problem}") from None
 
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:

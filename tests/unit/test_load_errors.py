@@ -126,7 +126,7 @@ YAML_CASES = {
     ),
     "tab-indentation": (
         "id: guide\ntitle: Guide\nsections:\n\t- title: First\n",
-        "steps/guide.yml:4: tab character in indentation; YAML needs spaces",
+        "steps/guide.yml:4: tab character; YAML indents and separates with spaces only",
     ),
     "duplicate-key-names-first-line": (
         step("      - id: one\n"       # 11
@@ -585,7 +585,7 @@ def test_a_remembered_name_is_usable_in_later_steps(tmp_path):
 PROJECT_CASES = {
     "duplicate-plan-id": (
         PROJECT.replace("{id: enterprise,", "{id: business,"),  # 5
-        "steps/project.yml:5: plans[3].id: duplicate plan id 'business'",
+        "steps/project.yml:5: plans[3].id: duplicate plan id 'business' (first at line 4)",
     ),
     "unknown-key-in-a-plan": (
         PROJECT.replace("{id: plus, name: Plus}", "{id: plus, nmae: Plus}"),  # 3
@@ -689,7 +689,7 @@ def test_mistakes_in_several_files_are_all_reported(tmp_path):
     assert str(load_errors(tmp_path, guide, project=project, reusable=reusable)) == (
         "steps/guide.yml:12: sections[0].steps[0].text: undefined variable 'prodct' "
         "(did you mean 'product'?)\n"
-        "steps/project.yml:5: plans[3].id: duplicate plan id 'business'\n"
+        "steps/project.yml:5: plans[3].id: duplicate plan id 'business' (first at line 4)\n"
         "steps/reusable/common.yml:8: steps[1].tilte: unknown key 'tilte' (did you mean 'title'?)"
     )
 
@@ -805,3 +805,21 @@ def test_a_successful_build_does_replace_docs_and_site(tmp_path):
     assert after[page] != before[page] and b"click **Save** now." in after[page]
     assert b"click <strong>Save</strong> now." in after[
         "site/guides/zenkit-azure-scim-provisioning/index.html"]
+
+
+def test_guide_plans_as_a_single_string_hints_at_a_list(tmp_path):
+    err = load_errors(tmp_path, step(ONE_STEP).replace("plans: [plus, business]", "plans: business"))
+    assert str(err) == (
+        "steps/guide.yml:4: plans: expected 'all' or a list of plan ids such as [business], "
+        "got 'business'"
+    )
+
+
+def test_front_matter_survives_a_colon_in_the_title(tmp_path):
+    from guidegen.render import render_catalog
+
+    guide = step(ONE_STEP).replace("title: Guide", 'title: "SCIM: rotating the token"')
+    catalog = load_catalog(make_project(tmp_path, guide), tmp_path)
+    page = render_catalog(catalog, REPO / "templates", tmp_path)["guides/guide.md"].text
+    front = yaml.safe_load(page.split("---\n")[1])
+    assert front["title"] == "SCIM: rotating the token"
