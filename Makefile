@@ -24,7 +24,7 @@ bench: venv
 	$(BIN)/python bench/build_bench.py
 
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src simulators tests bench
 
 venv: $(BIN)/.installed
 

@@ -126,6 +126,22 @@ def serve(root: Path, dev_addr: str) -> None:
         raise BuildError(str(err)) from None
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                "help_option_names": []})
+@click.pass_context
+def sim(ctx: click.Context) -> None:
+    """Start the Azure portal and Zenkit simulators and print their URLs (Ctrl-C stops).
+
+    Options are the simulators' own: run `guidegen sim --help` to list them
+    (--azure-ui 2020|2023|new-config, --zenkit-plan, --scim-plans, --fault, ports).
+    """
+    try:
+        from portalsim.server import main as sim_main
+    except ImportError:
+        _fail("error: the portal simulators are not installed (run `make venv`)", EXIT_ENVIRONMENT)
+    sys.exit(sim_main(list(ctx.args)))
+
+
 @main.command()
 @click.argument("kind", type=click.Choice(["guide", "reusable", "project"]), default="guide")
 @root_option

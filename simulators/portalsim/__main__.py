@@ -1,0 +1,5 @@
+import sys
+
+from portalsim.server import main
+
+sys.exit(main())

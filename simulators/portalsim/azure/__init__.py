@@ -1,0 +1,1 @@
+"""The Azure portal / Microsoft Entra admin center simulator."""

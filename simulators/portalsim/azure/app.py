@@ -1,0 +1,503 @@
+"""The Azure portal simulator: the directory, the enterprise app "Zenkit" and its provisioning."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any
+
+from werkzeug.routing import Rule
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
+
+from portalsim.azure import expressions
+from portalsim.azure.connection import test_connection, validate_credentials
+from portalsim.azure.provisioning import provision_on_demand, run_cycle
+from portalsim.azure.state import (
+    APPLY,
+    MAPPING_TYPES,
+    SCOPES,
+    AttributeMapping,
+    AzureState,
+    DirectoryUser,
+    ObjectMapping,
+    default_mapping,
+)
+from portalsim.azure.ui import UI, ui_for
+from portalsim.web import PortalApp
+
+APP_NAME = "Zenkit"
+APP = "/enterprise-apps/zenkit"
+PROVISIONING = f"{APP}/provisioning"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AzureApp(PortalApp):
+    name = "azure"
+    rules = [
+        Rule("/", endpoint="home"),
+        Rule("/<any(dashboard, 'all-services', favorites):page>", endpoint="home"),
+        Rule("/directory", endpoint="directory"),
+        Rule("/applications", endpoint="applications"),
+        Rule("/directory/users", endpoint="users"),
+        Rule("/directory/users/new", endpoint="new_user", methods=["GET", "POST"]),
+        Rule("/directory/groups", endpoint="groups"),
+        Rule("/directory/provisioning-logs", endpoint="logs"),
+        Rule("/enterprise-apps", endpoint="enterprise_apps"),
+        Rule(APP, endpoint="app_overview"),
+        Rule(f"{APP}/users-and-groups", endpoint="assignments"),
+        Rule(f"{APP}/users-and-groups/add", endpoint="add_assignment", methods=["GET", "POST"]),
+        Rule(PROVISIONING, endpoint="provisioning", methods=["GET", "POST"]),
+        Rule(f"{PROVISIONING}/properties", endpoint="properties", methods=["GET"]),
+        Rule(f"{PROVISIONING}/attribute-mapping", endpoint="attribute_mapping_list"),
+        Rule(
+            f"{PROVISIONING}/mappings/<any(users, groups):key>", endpoint="mapping", methods=["GET", "POST"]
+        ),
+        Rule(f"{APP}/provision-on-demand", endpoint="on_demand", methods=["GET", "POST"]),
+        Rule(f"{APP}/<section>", endpoint="app_placeholder"),
+        Rule("/_sim/provision", endpoint="sim_provision", methods=["POST"]),
+        Rule("/_sim/state", endpoint="sim_state"),
+    ]
+
+    def __init__(self, ui_version: str = "2020", faults=(), http_timeout: float = 10.0):
+        self.ui: UI = ui_for(ui_version)
+        self.http_timeout = http_timeout
+        super().__init__(faults)
+
+    def new_state(self) -> AzureState:
+        return AzureState()
+
+    def template_globals(self) -> dict[str, Any]:
+        return {"ui": self.ui, "app_name": APP_NAME, "APP": APP, "PROVISIONING": PROVISIONING}
+
+    def page(self, request: Request, state: AzureState, template: str, **context: Any) -> Response:
+        """A portal page: navigation for this path, and the pending notification once."""
+        return self.render(
+            template,
+            nav=self.navigation(request.path),
+            path=request.path,
+            state=state,
+            notification=state.take_notification(),
+            **context,
+        )
+
+    def navigation(self, path: str) -> list[dict[str, Any]]:
+        """The left navigation; the Entra admin center unfolds Identity > Applications as you go."""
+        items = [{"label": label, "href": href, "children": []} for label, href in self.ui.nav]
+        if self.ui.version != "2020" and path.startswith(("/directory", "/applications", "/enterprise-apps")):
+            applications = {"label": "Applications", "href": "/applications", "children": []}
+            if path.startswith(("/applications", "/enterprise-apps")):
+                applications["children"] = [
+                    {"label": "Enterprise applications", "href": "/enterprise-apps", "children": []},
+                    {"label": "App registrations", "href": "/applications", "children": []},
+                ]
+            items[-1]["children"] = [
+                {"label": "Overview", "href": "/directory", "children": []},
+                {"label": "Users", "href": "/directory/users", "children": []},
+                {"label": "Groups", "href": "/directory/groups", "children": []},
+                applications,
+                {"label": "Monitoring & health", "href": "/directory/provisioning-logs", "children": []},
+            ]
+        return items
+
+    # Home and directory
+
+    def on_home(self, request: Request, state: AzureState, page: str = "") -> Response:
+        return self.page(request, state, "home.html")
+
+    def on_directory(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "directory.html", users=state.users, groups=state.groups)
+
+    def on_applications(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "applications.html")
+
+    def on_users(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "users.html", users=state.users)
+
+    def on_groups(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "groups.html", groups=state.groups)
+
+    def on_new_user(self, request: Request, state: AzureState) -> Response:
+        form = {
+            k: request.form.get(k, "").strip()
+            for k in ("upn", "display_name", "mail", "given_name", "surname", "job_title", "department")
+        }
+        errors: dict[str, str] = {}
+        if request.method == "POST":
+            for name in ("upn", "display_name"):
+                if not form[name]:
+                    errors[name] = "The value must not be empty."
+            if form["upn"] and not EMAIL.match(form["upn"]):
+                errors["upn"] = (
+                    "The user principal name must look like name@domain, for example alex@contoso.com."
+                )
+            elif form["upn"] and state.user(form["upn"]):
+                errors["upn"] = (
+                    "Another object with the same value for property userPrincipalName already exists."
+                )
+            if form["mail"] and not EMAIL.match(form["mail"]):
+                errors["mail"] = "Please enter a valid email address."
+            if not errors:
+                state.users.append(
+                    DirectoryUser(
+                        form["upn"],
+                        form["display_name"],
+                        form["mail"] or None,
+                        form["given_name"] or None,
+                        form["surname"] or None,
+                        form["job_title"] or None,
+                        form["department"] or None,
+                    )
+                )
+                state.notification = {
+                    "kind": "success",
+                    "title": "Successfully created user",
+                    "body": f"Successfully created user '{form['display_name']}'.",
+                }
+                return redirect("/directory/users", 303)
+        return self.page(request, state, "new_user.html", form=form, errors=errors)
+
+    def on_logs(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "logs.html", logs=list(reversed(state.logs)))
+
+    # The enterprise application
+
+    def on_enterprise_apps(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "enterprise_apps.html")
+
+    def on_app_overview(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "app_overview.html")
+
+    def on_app_placeholder(self, request: Request, state: AzureState, section: str) -> Response:
+        return self.page(
+            request, state, "app_placeholder.html", section=section.replace("-", " ").capitalize()
+        )
+
+    def on_assignments(self, request: Request, state: AzureState) -> Response:
+        rows = [(u.display_name, "User", u.upn) for u in state.users if u.upn in state.assigned]
+        rows += [(g.name, "Group", "") for g in state.groups if g.name in state.assigned]
+        return self.page(request, state, "assignments.html", rows=rows)
+
+    def on_add_assignment(self, request: Request, state: AzureState) -> Response:
+        if request.method == "POST":
+            chosen = request.form.getlist("assign")
+            known = {u.upn for u in state.users} | {g.name for g in state.groups}
+            new = [c for c in chosen if c in known and c not in state.assigned]
+            if not chosen:
+                return self.page(
+                    request,
+                    state,
+                    "add_assignment.html",
+                    users=state.users,
+                    groups=state.groups,
+                    error="Select at least one user or group.",
+                )
+            state.assigned.extend(new)
+            state.notification = {
+                "kind": "success",
+                "title": "Assignment succeeded",
+                "body": f"{len(new)} user(s) or group(s) were assigned to {APP_NAME}.",
+            }
+            return redirect(f"{APP}/users-and-groups", 303)
+        return self.page(
+            request, state, "add_assignment.html", users=state.users, groups=state.groups, error=""
+        )
+
+    # Provisioning blade
+
+    def on_provisioning(self, request: Request, state: AzureState) -> Response:
+        if request.method == "POST":
+            return self.provisioning_action(request, state)
+        template = "provisioning.html"
+        if self.ui.new_config_flow and state.saved_once:
+            template = "provisioning_overview.html"
+        elif self.ui.new_config_flow and state.started:
+            template = "new_configuration.html"
+        return self.page(
+            request,
+            state,
+            template,
+            config=state.draft,
+            errors=state.errors,
+            scopes=SCOPES,
+            mappings=self.mapping_rows(state),
+        )
+
+    def on_properties(self, request: Request, state: AzureState) -> Response:
+        return self.page(
+            request,
+            state,
+            "provisioning.html",
+            config=state.draft,
+            errors=state.errors,
+            scopes=SCOPES,
+            mappings=self.mapping_rows(state),
+        )
+
+    def on_attribute_mapping_list(self, request: Request, state: AzureState) -> Response:
+        return self.page(request, state, "attribute_mapping_list.html", mappings=self.mapping_rows(state))
+
+    def mapping_rows(self, state: AzureState) -> list[tuple[str, str, bool]]:
+        return [
+            (self.ui.groups_mapping, "groups", state.mappings["groups"].enabled),
+            (self.ui.users_mapping, "users", state.mappings["users"].enabled),
+        ]
+
+    def provisioning_action(self, request: Request, state: AzureState) -> Response:
+        action = request.form.get("action", "")
+        back = redirect(request.form.get("back") or PROVISIONING, 303)
+        if action == "start":
+            state.started = True
+            return back
+        if action == "discard":
+            state.draft = dataclasses.replace(state.saved)
+            state.errors = {}
+            return back
+        if action in ("start-provisioning", "stop-provisioning"):
+            state.saved.status = state.draft.status = "On" if action == "start-provisioning" else "Off"
+            state.notification = {
+                "kind": "success",
+                "title": f"{'Started' if state.saved.status == 'On' else 'Stopped'} provisioning",
+                "body": f"Provisioning for {APP_NAME} is {state.saved.status.lower()}.",
+            }
+            return back
+        self.read_draft(request, state)
+        if action == "test":
+            state.errors = validate_credentials(state.draft.tenant_url, state.draft.secret_token)
+            if not state.errors:
+                state.notification = test_connection(
+                    state.draft.tenant_url, state.draft.secret_token, APP_NAME, self.http_timeout
+                )
+            return back
+        if action in ("save", "create"):
+            if action == "create":
+                state.draft.mode = "Automatic"
+            state.errors = self.validate_draft(state)
+            if state.errors:
+                state.notification = {
+                    "kind": "error",
+                    "title": "Failed to save provisioning settings",
+                    "body": "Correct the highlighted fields, then save again.",
+                }
+                return back
+            if request.form.get("restore_defaults"):
+                state.mappings = {k: default_mapping(k) for k in ("groups", "users")}
+                state.mapping_drafts.clear()
+            state.saved = dataclasses.replace(state.draft)
+            state.saved_once = True
+            state.notification = {
+                "kind": "success",
+                "title": "Saved provisioning settings",
+                "body": f"Successfully updated the provisioning settings for {APP_NAME}.",
+            }
+            return back
+        return back
+
+    def read_draft(self, request: Request, state: AzureState) -> None:
+        form, draft = request.form, state.draft
+        draft.mode = form.get("mode", draft.mode)
+        for name in ("tenant_url", "secret_token", "notification_email", "deletion_threshold"):
+            if name in form:
+                setattr(draft, name, form[name].strip())
+        if "settings" in form:  # checkboxes send nothing when cleared
+            draft.notify_on_failure = "notify_on_failure" in form
+            draft.prevent_deletion = "prevent_deletion" in form
+        if form.get("scope") in SCOPES:
+            draft.scope = form["scope"]
+        if form.get("status") in ("On", "Off"):
+            draft.status = form["status"]
+
+    def validate_draft(self, state: AzureState) -> dict[str, str]:
+        draft = state.draft
+        if draft.mode == "Manual":
+            return {}
+        errors = validate_credentials(draft.tenant_url, draft.secret_token)
+        if draft.notification_email and not EMAIL.match(draft.notification_email):
+            errors["notification_email"] = "Please enter a valid email address."
+        if draft.notify_on_failure and not draft.notification_email:
+            errors["notification_email"] = "Enter an email address to receive failure notifications."
+        if draft.prevent_deletion and not draft.deletion_threshold.isdigit():
+            errors["deletion_threshold"] = "The value must be a whole number."
+        return errors
+
+    # Attribute Mapping page and the Edit Attribute pane
+
+    def on_mapping(self, request: Request, state: AzureState, key: str) -> Response:
+        if not state.saved_once:
+            return redirect(PROVISIONING, 303)
+        mapping = state.mapping_draft(key)
+        here = request.path
+        pane = None
+        if request.method == "POST":
+            action = request.form.get("action", "")
+            if action == "ok":
+                pane = self.apply_pane(request, mapping)
+                if not pane["errors"]:
+                    return redirect(here, 303)
+            else:
+                self.read_mapping_fields(request, mapping)
+                if action.startswith("delete:"):
+                    row = mapping.find(int(action.split(":")[1]) if action[7:].isdigit() else -1)
+                    if row and not row.required:
+                        mapping.attributes.remove(row)
+                elif action == "add":
+                    return redirect(f"{here}?edit=new", 303)
+                elif action == "discard":
+                    state.mapping_drafts.pop(key, None)
+                elif action == "close":
+                    state.mapping_drafts.pop(key, None)
+                    return redirect(PROVISIONING, 303)
+                elif action == "save":
+                    if not mapping.matching():
+                        state.notification = {
+                            "kind": "error",
+                            "title": "Failed to save attribute mappings",
+                            "body": "At least one attribute must be used for matching objects.",
+                        }
+                    else:
+                        state.mappings[key] = mapping
+                        state.mapping_drafts.pop(key, None)
+                        state.notification = {
+                            "kind": "success",
+                            "title": "Saved attribute mappings",
+                            "body": "Your changes have been saved.",
+                        }
+                return redirect(here, 303)
+        elif "edit" in request.args:
+            pane = self.open_pane(mapping, request.args["edit"])
+        return self.page(
+            request,
+            state,
+            "mapping.html",
+            key=key,
+            mapping=mapping,
+            pane=pane,
+            name=self.ui.users_mapping if key == "users" else self.ui.groups_mapping,
+            types=MAPPING_TYPES,
+            applies=APPLY,
+        )
+
+    def read_mapping_fields(self, request: Request, mapping: ObjectMapping) -> None:
+        if "enabled" in request.form:
+            mapping.enabled = request.form["enabled"] == "Yes"
+            mapping.create = "create" in request.form
+            mapping.update = "update" in request.form
+            mapping.delete = "delete" in request.form
+
+    def open_pane(self, mapping: ObjectMapping, edit: str) -> dict[str, Any] | None:
+        row = mapping.find(int(edit)) if edit.isdigit() else None
+        if row is None and edit != "new":
+            return None
+        if row is None:
+            row = AttributeMapping(0, "", "")
+        return {"id": edit, "row": row, "errors": {}, "next_precedence": self.next_precedence(mapping, row)}
+
+    @staticmethod
+    def next_precedence(mapping: ObjectMapping, row: AttributeMapping) -> int:
+        used = [a.precedence or 0 for a in mapping.matching() if a is not row]
+        return max(used, default=0) + 1
+
+    def apply_pane(self, request: Request, mapping: ObjectMapping) -> dict[str, Any]:
+        """Validate the Edit Attribute pane and apply it to the draft; errors keep the pane open."""
+        form = request.form
+        edit = form.get("id", "new")
+        existing = mapping.find(int(edit)) if edit.isdigit() else None
+        row = AttributeMapping(
+            existing.id if existing else max((a.id for a in mapping.attributes), default=0) + 1,
+            target=form.get("target", "").strip(),
+            source=form.get("source", "").strip(),
+            type=form.get("mapping_type", "Direct"),
+            default=form.get("default", "").strip(),
+            match=form.get("match") == "Yes",
+            apply=form.get("apply", "Always"),
+            required=existing.required if existing else False,
+        )
+        errors: dict[str, str] = {}
+        if row.type not in MAPPING_TYPES:
+            errors["mapping_type"] = "Select a mapping type."
+        elif row.type == "Direct" and row.source not in mapping.sources:
+            errors["source"] = f"'{row.source}' is not an attribute of the source object."
+        elif row.type == "Constant" and not row.source:
+            errors["source"] = "The value must not be empty."
+        elif row.type == "Expression":
+            try:
+                unknown = expressions.attributes_used(expressions.parse(row.source)) - set(mapping.sources)
+                if not row.source:
+                    errors["source"] = "The value must not be empty."
+                elif unknown:
+                    errors["source"] = f"'{sorted(unknown)[0]}' is not an attribute of the source object."
+            except expressions.ExpressionError as error:
+                errors["source"] = str(error)
+        if row.type == "None":
+            row.source = ""
+        if row.target not in mapping.targets:
+            errors["target"] = "Select a target attribute."
+        elif any(a.target == row.target for a in mapping.attributes if a is not existing):
+            errors["target"] = f"The target attribute '{row.target}' is already mapped."
+        if row.apply not in APPLY:
+            errors["apply"] = "Select when to apply this mapping."
+        if row.match:
+            precedence = form.get("precedence", "").strip()
+            if not precedence.isdigit() or int(precedence) < 1:
+                errors["precedence"] = "The matching precedence must be a whole number of 1 or more."
+            else:
+                row.precedence = int(precedence)
+                clash = next(
+                    (a for a in mapping.matching() if a is not existing and a.precedence == row.precedence),
+                    None,
+                )
+                if clash:
+                    errors["precedence"] = (
+                        f"Matching precedence {row.precedence} is already used by '{clash.target}'."
+                    )
+        if existing and existing.required and row.target != existing.target:
+            errors["target"] = f"'{existing.target}' is required and cannot be changed."
+        if not errors:
+            if existing:
+                mapping.attributes[mapping.attributes.index(existing)] = row
+            else:
+                mapping.attributes.append(row)
+        return {
+            "id": edit,
+            "row": row,
+            "errors": errors,
+            "next_precedence": self.next_precedence(mapping, row),
+        }
+
+    # Provision on demand, and the hooks tests use
+
+    def on_on_demand(self, request: Request, state: AzureState) -> Response:
+        results = None
+        if request.method == "POST":
+            results = provision_on_demand(state, request.form.get("user", ""), self.http_timeout)
+        return self.page(
+            request,
+            state,
+            "on_demand.html",
+            users=state.users,
+            results=results,
+            ready=state.saved_once and state.saved.mode == "Automatic",
+        )
+
+    def on_sim_provision(self, request: Request, state: AzureState) -> Response:
+        entries = run_cycle(state, self.http_timeout)
+        return json_response([dataclasses.asdict(e) for e in entries])
+
+    def on_sim_state(self, request: Request, state: AzureState) -> Response:
+        return json_response(
+            {
+                "ui_version": self.ui.version,
+                "saved": dataclasses.asdict(state.saved)
+                | {"secret_token": "***" if state.saved.secret_token else ""},
+                "saved_once": state.saved_once,
+                "mappings": {
+                    k: [dataclasses.asdict(a) for a in m.attributes] for k, m in state.mappings.items()
+                },
+                "assigned": state.assigned,
+            }
+        )
+
+
+def json_response(data: Any) -> Response:
+    return Response(json.dumps(data, indent=2), mimetype="application/json")

@@ -1,0 +1,212 @@
+"""One provisioning cycle: map in-scope directory objects through the saved mappings, then
+look each one up in the target by its matching attributes and create or update it over SCIM."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from portalsim.azure import expressions
+from portalsim.azure.connection import dummy_guid, judge
+from portalsim.azure.scimclient import PATCH_OP, filter_url, send
+from portalsim.azure.state import (
+    ENTERPRISE,
+    AttributeMapping,
+    AzureState,
+    DirectoryGroup,
+    DirectoryUser,
+    LogEntry,
+    ObjectMapping,
+)
+
+USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+BOOLEAN_TARGETS = {"active"}
+_MULTI = re.compile(r'^(\w+)\[type eq "(\w+)"\]\.(\w+)$')
+# Log times come from a frozen clock so that pages and screenshots are reproducible.
+_EPOCH = datetime.datetime(2026, 1, 15, 9, 0, 0)
+
+
+def resolve(attribute: AttributeMapping, source: dict[str, Any]) -> Any:
+    if attribute.type == "Direct":
+        value = source.get(attribute.source)
+    elif attribute.type == "Constant":
+        value = attribute.source
+    elif attribute.type == "Expression":
+        value = expressions.evaluate(expressions.parse(attribute.source), source)
+    else:
+        value = None
+    if value in (None, "") and attribute.default:
+        value = attribute.default
+    if attribute.target in BOOLEAN_TARGETS and isinstance(value, str):
+        value = value.strip().lower() == "true"
+    return value
+
+
+def map_values(mapping: ObjectMapping, source: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """Target path -> value, for the attributes that apply to this operation and have a value."""
+    values = {}
+    for attribute in mapping.attributes:
+        if attribute.apply != "Always" and not creating:
+            continue
+        value = resolve(attribute, source)
+        if value not in (None, "", []):
+            values[attribute.target] = value
+    return values
+
+
+def to_resource(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn target paths (name.givenName, emails[type eq "work"].value, urn:...:department) into JSON."""
+    resource: dict[str, Any] = {}
+    for path, value in values.items():
+        if path.startswith(ENTERPRISE + ":"):
+            attribute = path.removeprefix(ENTERPRISE + ":")
+            extension = resource.setdefault(ENTERPRISE, {})
+            extension[attribute] = {"value": value} if attribute == "manager" else value
+        elif match := _MULTI.match(path):
+            name, kind, sub = match.groups()
+            entries = resource.setdefault(name, [])
+            entry = next((e for e in entries if e.get("type") == kind), None)
+            if entry is None:
+                entry = {"type": kind, **({"primary": True} if not entries else {})}
+                entries.append(entry)
+            entry[sub] = value
+        elif "." in path:
+            parent, child = path.split(".", 1)
+            resource.setdefault(parent, {})[child] = value
+        else:
+            resource[path] = value
+    return resource
+
+
+class Cycle:
+    def __init__(self, state: AzureState, timeout: float):
+        self.state = state
+        self.config = state.saved
+        self.base = self.config.tenant_url.strip().rstrip("/")
+        self.timeout = timeout
+        self.entries: list[LogEntry] = []
+
+    def log(self, identity: str, action: str, status: str, detail: str, requests: list[str]) -> LogEntry:
+        when = _EPOCH + datetime.timedelta(seconds=len(self.state.logs))
+        entry = LogEntry(
+            when.strftime("%-m/%-d/%Y, %-I:%M:%S %p"), identity, action, status, detail, requests
+        )
+        self.state.logs.append(entry)
+        self.entries.append(entry)
+        return entry
+
+    def ready(self, require_on: bool = True) -> bool:
+        if self.config.mode != "Automatic" or (require_on and self.config.status != "On"):
+            self.log("-", "Other", "Skipped", "Provisioning Status is Off: nothing was sent.", [])
+            return False
+        probe = send(
+            "GET",
+            filter_url(self.base, "Users", "userName", dummy_guid()),
+            self.config.secret_token,
+            timeout=self.timeout,
+        )
+        failure = judge(probe)
+        if failure:
+            self.log("-", "Other", "Failure", f"{failure[0]}: {failure[1]}", [probe.summary()])
+            return False
+        return True
+
+    def in_scope_users(self) -> list[DirectoryUser]:
+        if self.config.scope == "Sync all users and groups":
+            return list(self.state.users)
+        assigned = {name.lower() for name in self.state.assigned}
+        members = {upn.lower() for g in self.state.groups if g.name.lower() in assigned for upn in g.members}
+        return [u for u in self.state.users if u.upn.lower() in assigned | members]
+
+    def in_scope_groups(self) -> list[DirectoryGroup]:
+        if self.config.scope == "Sync all users and groups":
+            return list(self.state.groups)
+        assigned = {name.lower() for name in self.state.assigned}
+        return [g for g in self.state.groups if g.name.lower() in assigned]
+
+    def run(self) -> list[LogEntry]:
+        if self.ready():
+            for user in self.in_scope_users():
+                self.sync("users", "Users", user.upn, user.object_id, user.attributes())
+            for group in self.in_scope_groups():
+                self.sync("groups", "Groups", group.name, group.object_id, self.group_source(group))
+        return self.entries
+
+    def group_source(self, group: DirectoryGroup) -> dict[str, Any]:
+        ids = [self.state.scim_ids.get(u.object_id) for upn in group.members if (u := self.state.user(upn))]
+        return {**group.attributes(), "members": [{"value": i} for i in ids if i]}
+
+    def sync(self, key: str, resource: str, identity: str, object_id: str, source: dict[str, Any]) -> None:
+        mapping = self.state.mappings[key]
+        if not mapping.enabled:
+            return
+        requests: list[str] = []
+        try:
+            created = map_values(mapping, source, creating=True)
+        except expressions.ExpressionError as error:
+            self.log(
+                identity, "Other", "Failure", f"An attribute mapping could not be evaluated: {error}", []
+            )
+            return
+        found = None
+        for attribute in mapping.matching():
+            if attribute.target not in created:
+                continue
+            lookup = send(
+                "GET",
+                filter_url(self.base, resource, attribute.target, str(created[attribute.target])),
+                self.config.secret_token,
+                timeout=self.timeout,
+            )
+            requests.append(lookup.summary())
+            if (failure := judge(lookup)) is not None:
+                self.log(identity, "Other", "Failure", failure[1], requests)
+                return
+            hits = lookup.json().get("Resources", [])
+            if hits:
+                found = hits[0]["id"]
+                break
+        schema = USER_SCHEMA if key == "users" else GROUP_SCHEMA
+        if found is None:
+            if not mapping.create:
+                self.log(identity, "Create", "Skipped", "Create is not a target object action.", requests)
+                return
+            body = {"schemas": [schema], **to_resource(created)}
+            if ENTERPRISE in body:
+                body["schemas"].append(ENTERPRISE)
+            answer = send("POST", f"{self.base}/{resource}", self.config.secret_token, body, self.timeout)
+            action, ok = "Create", answer.status == 201
+        else:
+            if not mapping.update:
+                self.log(identity, "Update", "Skipped", "Update is not a target object action.", requests)
+                return
+            values = to_resource(map_values(mapping, source, creating=False))
+            body = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": values}]}
+            answer = send(
+                "PATCH", f"{self.base}/{resource}/{found}", self.config.secret_token, body, self.timeout
+            )
+            action, ok = "Update", answer.status in (200, 204)
+        requests.append(answer.summary())
+        if ok:
+            self.state.scim_ids[object_id] = found or (answer.json() or {}).get("id", "")
+            self.log(identity, action, "Success", f"{action}d {resource[:-1].lower()} in Zenkit.", requests)
+        else:
+            detail = (answer.json() or {}).get("detail") or answer.error or f"HTTP {answer.status}"
+            self.log(identity, action, "Failure", str(detail), requests)
+
+
+def run_cycle(state: AzureState, timeout: float = 10.0) -> list[LogEntry]:
+    return Cycle(state, timeout).run()
+
+
+def provision_on_demand(state: AzureState, upn: str, timeout: float = 10.0) -> list[LogEntry]:
+    """Provision one user now, whatever the scope, as the portal's "Provision on demand" does."""
+    cycle = Cycle(state, timeout)
+    user = state.user(upn)
+    if user is None:
+        return [cycle.log(upn, "Other", "Failure", "The user was not found in the directory.", [])]
+    if cycle.ready(require_on=False):
+        cycle.sync("users", "Users", user.upn, user.object_id, user.attributes())
+    return cycle.entries

@@ -1,0 +1,55 @@
+"""The Azure portal's UI versions: the naming drift that really happened (see portals.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VERSIONS = ("2020", "2023", "new-config")
+
+
+@dataclass(frozen=True)
+class UI:
+    version: str
+    product: str  # the header's brand
+    directory: str  # the directory blade's name
+    nav: tuple[tuple[str, str], ...]  # the left navigation: (label, path), top level
+    source_name: str  # "Azure Active Directory" or "Microsoft Entra ID"
+    new_config_flow: bool  # "+ New configuration" instead of "Get started"
+
+    @property
+    def users_mapping(self) -> str:
+        return f"Provision {self.source_name} Users"
+
+    @property
+    def groups_mapping(self) -> str:
+        return f"Provision {self.source_name} Groups"
+
+    @property
+    def source_column(self) -> str:
+        return f"{self.source_name} Attribute"
+
+
+_PORTAL_NAV = (
+    ("Home", "/"),
+    ("Dashboard", "/dashboard"),
+    ("All services", "/all-services"),
+    ("Azure Active Directory", "/directory"),
+)
+_ENTRA_NAV = (("Home", "/"), ("Favorites", "/favorites"), ("Identity", "/directory"))
+
+
+def ui_for(version: str) -> UI:
+    if version == "2020":
+        return UI(
+            version, "Microsoft Azure", "Azure Active Directory", _PORTAL_NAV, "Azure Active Directory", False
+        )
+    if version in ("2023", "new-config"):
+        return UI(
+            version,
+            "Microsoft Entra admin center",
+            "Identity",
+            _ENTRA_NAV,
+            "Microsoft Entra ID",
+            version == "new-config",
+        )
+    raise ValueError(f"unknown Azure UI version {version!r}: use one of {', '.join(VERSIONS)}")

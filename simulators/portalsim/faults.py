@@ -1,0 +1,67 @@
+"""Faults a simulator can be started with, so a verify run's retries and error handling get tested.
+
+A fault spec reads `APP:KIND:PATH[:N]`:
+  azure:latency:/enterprise-apps/*:400   every matching request waits 400 ms first
+  zenkit:error:/scim/*                   every matching request answers HTTP 500
+  azure:drop:/directory/users:2          the first 2 matching requests lose their connection
+  azure:expire:/enterprise-apps/*:1      the first matching request shows the sign-in page
+PATH is a shell-style glob on the request path. N is milliseconds for latency and a number of
+requests for the other kinds (every matching request when left out).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from dataclasses import dataclass, field
+
+APPS = ("azure", "zenkit")
+KINDS = ("latency", "error", "drop", "expire")
+
+
+class FaultSpecError(ValueError):
+    pass
+
+
+@dataclass
+class Fault:
+    app: str
+    kind: str
+    path: str
+    ms: int = 0
+    times: int | None = None
+    _used: int = field(default=0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.app not in APPS:
+            raise FaultSpecError(f"unknown simulator {self.app!r}: use one of {', '.join(APPS)}")
+        if self.kind not in KINDS:
+            raise FaultSpecError(f"unknown fault {self.kind!r}: use one of {', '.join(KINDS)}")
+        if self.kind == "latency" and self.ms <= 0:
+            raise FaultSpecError("a latency fault needs a delay in milliseconds, e.g. azure:latency:/*:300")
+
+    @classmethod
+    def parse(cls, spec: str) -> Fault:
+        parts = spec.split(":")
+        if len(parts) not in (3, 4) or not parts[2].startswith("/"):
+            raise FaultSpecError(f"bad fault {spec!r}: expected APP:KIND:/PATH[:N]")
+        app, kind, path = parts[:3]
+        number = None
+        if len(parts) == 4:
+            if not parts[3].isdigit():
+                raise FaultSpecError(f"bad fault {spec!r}: N must be a whole number")
+            number = int(parts[3])
+        if kind == "latency":
+            return cls(app, kind, path, ms=number or 0)
+        return cls(app, kind, path, times=number)
+
+    def fires(self, path: str) -> bool:
+        """Whether this request is hit; counts it against `times`."""
+        if not fnmatch.fnmatchcase(path, self.path):
+            return False
+        with self._lock:
+            if self.times is not None and self._used >= self.times:
+                return False
+            self._used += 1
+            return True

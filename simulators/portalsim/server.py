@@ -1,0 +1,174 @@
+"""Start both simulators on loopback ports in background threads; `python -m portalsim` too.
+
+with start_simulators(azure_ui="2023", faults=["zenkit:error:/scim/*:1"]) as sims:
+    page.goto(sims.azure_url)
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from portalsim.azure.app import AzureApp
+from portalsim.azure.ui import VERSIONS
+from portalsim.faults import Fault, FaultSpecError
+from portalsim.zenkit.app import ZenkitApp
+from portalsim.zenkit.org import PLANS
+
+ZENKIT_PROVISIONING = "/settings/provisioning"
+ZENKIT_USERS = "/settings/users"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # tests and verify runs keep stderr for progress
+        pass
+
+
+@dataclass
+class Simulators:
+    """Both simulators, running. Use as a context manager or call `stop()`."""
+
+    azure_url: str  # e.g. http://127.0.0.1:41234 (no trailing slash)
+    zenkit_url: str
+    azure: AzureApp
+    zenkit: ZenkitApp
+    _servers: list[BaseWSGIServer] = field(default_factory=list, repr=False)
+    _threads: list[threading.Thread] = field(default_factory=list, repr=False)
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+
+    def __enter__(self) -> Simulators:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def start_simulators(
+    *,
+    azure_ui: str = "2020",
+    faults: Iterable[str | Fault] = (),
+    zenkit_plan: str = "business",
+    scim_plans: Iterable[str] = PLANS,
+    host: str = "127.0.0.1",
+    azure_port: int = 0,
+    zenkit_port: int = 0,
+    http_timeout: float = 10.0,
+    log_requests: bool = False,
+) -> Simulators:
+    """Start both simulators (port 0: a free port) and return once they accept connections.
+
+    Raises ValueError for a bad UI version, plan or fault spec, OSError for a busy port.
+    """
+    parsed = [f if isinstance(f, Fault) else Fault.parse(f) for f in faults]
+    azure = AzureApp(azure_ui, parsed, http_timeout)
+    zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed)
+    handler = WSGIRequestHandler if log_requests else _QuietHandler
+    servers, threads, urls = [], [], []
+    try:
+        for app, port in ((azure, azure_port), (zenkit, zenkit_port)):
+            server = make_server(host, port, app, threaded=True, request_handler=handler)
+            servers.append(server)
+            urls.append(f"http://{host}:{server.server_port}")
+    except OSError:
+        for server in servers:
+            server.server_close()
+        raise
+    for server in servers:
+        # The socket is already listening, so requests queue until serve_forever picks them up.
+        thread = threading.Thread(
+            target=server.serve_forever, name=f"portalsim:{server.server_port}", daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+    return Simulators(urls[0], urls[1], azure, zenkit, servers, threads)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portalsim", description="Serve the Azure portal and Zenkit simulators on loopback."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--azure-port", type=int, default=0, help="Azure simulator port (default: a free port)"
+    )
+    parser.add_argument(
+        "--zenkit-port", type=int, default=0, help="Zenkit simulator port (default: a free port)"
+    )
+    parser.add_argument(
+        "--azure-ui",
+        choices=VERSIONS,
+        default="2020",
+        help="what the Azure portal looks like: 2020 (Azure Active Directory, the seed's era), "
+        "2023 (Microsoft Entra ID naming) or new-config (the '+ New configuration' flow)",
+    )
+    parser.add_argument("--zenkit-plan", choices=PLANS, default="business", help="the organization's plan")
+    parser.add_argument(
+        "--scim-plans",
+        default=",".join(PLANS),
+        metavar="PLAN,...",
+        help="plans that include SCIM provisioning (default: all four)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="APP:KIND:/PATH[:N]",
+        help="inject a fault: KIND is latency (N ms), error (HTTP 500), drop (closed connection) "
+        "or expire (sign-in page); N limits error/drop/expire to the first N requests. "
+        "Repeatable. Example: --fault zenkit:error:/scim/*:1",
+    )
+    parser.add_argument(
+        "--http-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long Azure waits for the SCIM endpoint (default 10)",
+    )
+    parser.add_argument("--log-requests", action="store_true", help="log every request on stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run both simulators until interrupted. Returns 0, or 2 for bad options."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    scim_plans = [p.strip() for p in args.scim_plans.split(",") if p.strip()]
+    try:
+        sims = start_simulators(
+            azure_ui=args.azure_ui,
+            faults=args.fault,
+            zenkit_plan=args.zenkit_plan,
+            scim_plans=scim_plans,
+            host=args.host,
+            azure_port=args.azure_port,
+            zenkit_port=args.zenkit_port,
+            http_timeout=args.http_timeout,
+            log_requests=args.log_requests,
+        )
+    except (FaultSpecError, ValueError, OSError) as error:
+        print(f"portalsim: {error}", file=sys.stderr)
+        return 2
+    print(f"Azure portal simulator ({args.azure_ui}): {sims.azure_url}/", flush=True)
+    print(f"Zenkit simulator ({args.zenkit_plan} plan):  {sims.zenkit_url}{ZENKIT_PROVISIONING}", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sims.stop()
+    return 0

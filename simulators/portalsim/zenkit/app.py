@@ -1,0 +1,124 @@
+"""The Zenkit simulator: organization settings and the SCIM 2.0 API behind the Base URL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+
+from scim2_models import NotFoundException, UnauthorizedException
+from scim2_server.applications.wsgi import send_response
+from scim2_server.responses import ScimResponse
+from werkzeug.routing import Rule
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
+
+from portalsim.web import PortalApp
+from portalsim.zenkit.org import PLANS, Organization, Organizations
+
+SECTIONS = ("Overview", "Users", "Groups", "Authentication", "Provisioning", "Permissions")
+
+
+class ZenkitApp(PortalApp):
+    name = "zenkit"
+    rules = [
+        Rule("/", endpoint="root"),
+        Rule("/settings", endpoint="root"),
+        Rule("/settings/provisioning", endpoint="provisioning", methods=["GET", "POST"]),
+        Rule(
+            "/settings/<any(overview, users, groups, authentication, permissions):section>",
+            endpoint="section",
+        ),
+        Rule("/_sim/state", endpoint="sim_state"),
+        Rule("/_sim/plan", endpoint="sim_plan", methods=["POST"]),
+    ]
+
+    def __init__(
+        self, plan: str = "business", scim_plans: Iterable[str] = PLANS, faults=(), seed: str = "portalsim"
+    ):
+        scim_plans = tuple(scim_plans)
+        for name in (plan, *scim_plans):
+            if name not in PLANS:
+                raise ValueError(f"unknown Zenkit plan {name!r}: use one of {', '.join(PLANS)}")
+        self.orgs = Organizations(plan, scim_plans, seed)
+        super().__init__(faults)
+
+    def new_state(self) -> Organization:
+        return self.orgs.create()
+
+    def base_url(self, request: Request, org: Organization) -> str:
+        return f"{request.host_url}scim/{org.id}/v2"
+
+    def page(self, request: Request, org: Organization, template: str, section: str, **context) -> Response:
+        return self.render(template, org=org, section=section, sections=SECTIONS, **context)
+
+    def on_root(self, request: Request, org: Organization) -> Response:
+        return redirect("/settings/overview", 302)
+
+    def on_section(self, request: Request, org: Organization, section: str) -> Response:
+        return self.page(request, org, f"{section}.html", section.capitalize())
+
+    def on_provisioning(self, request: Request, org: Organization) -> Response:
+        if request.method == "POST":
+            action = request.form.get("action", "")
+            if action == "regenerate" and org.scim_active:
+                org.regenerate_token()
+            elif action == "toggle":
+                on = request.form.get("value") == "on"
+                if request.form.get("field") == "manual":
+                    org.manual_provisioning = on
+                elif request.form.get("field") == "scim" and org.scim_included:
+                    org.scim_enabled = on
+            if request.headers.get("X-Requested-With") == "fetch":
+                return Response(status=204)  # the page already shows the new state
+            return redirect("/settings/provisioning", 303)
+        return self.page(
+            request, org, "provisioning.html", "Provisioning", base_url=self.base_url(request, org)
+        )
+
+    def on_sim_state(self, request: Request, org: Organization) -> Response:
+        data = {
+            "org": org.id,
+            "plan": org.plan,
+            "scim_enabled": org.scim_enabled,
+            "base_url": self.base_url(request, org),
+            "token": org.token,
+            "members": [m.__dict__ for m in org.members()],
+            "groups": org.groups(),
+        }
+        return Response(json.dumps(data, indent=2), mimetype="application/json")
+
+    def on_sim_plan(self, request: Request, org: Organization) -> Response:
+        plan = request.form.get("plan", "")
+        if plan not in PLANS:
+            return Response(f"unknown plan {plan!r}", status=400)
+        org.plan = plan
+        return Response(status=204)
+
+    def route_outside_session(self, request: Request) -> Callable | None:
+        """`/scim/<org>/v2/...` is the organization's SCIM API, served by scim2-server."""
+        if not request.path.startswith("/scim/"):
+            return None
+        _, _, rest = request.path.partition("/scim/")
+        org_id, _, tail = rest.partition("/")
+        org = self.orgs.by_id.get(org_id)
+
+        def app(environ_: dict, start_response: Callable) -> Iterable[bytes]:
+            if org is None:
+                return _scim_error(
+                    HTTPStatus.NOT_FOUND, NotFoundException(detail="Unknown organization"), start_response
+                )
+            if not org.scim_active:
+                detail = "SCIM provisioning is not enabled for this organization"
+                return _scim_error(
+                    HTTPStatus.UNAUTHORIZED, UnauthorizedException(detail=detail), start_response
+                )
+            environ_["SCRIPT_NAME"] = environ_.get("SCRIPT_NAME", "") + f"/scim/{org_id}"
+            environ_["PATH_INFO"] = "/" + tail
+            return org.scim(environ_, start_response)
+
+        return app
+
+
+def _scim_error(status: HTTPStatus, error: Exception, start_response: Callable) -> Iterable[bytes]:
+    return send_response(ScimResponse(status, error.to_error().model_dump()), start_response)

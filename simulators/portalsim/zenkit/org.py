@@ -1,0 +1,129 @@
+"""A Zenkit organization: its plan, its provisioning settings and its own SCIM 2.0 service.
+
+The SCIM protocol is scim2-server's; this module only wires one in-memory service per
+organization, guarded by the organization's current bearer token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from scim2_models import ScimProvider
+from scim2_server.memory import InMemoryStorage
+from scim2_server.service import ScimService
+from scim2_server.testserver.application import BEARER_TOKEN_SCHEME, BearerTokenApplication
+from scim2_server.utils import (
+    load_default_resource_types,
+    load_default_schemas,
+    load_default_service_provider_config,
+)
+
+PLANS = ("free", "plus", "business", "enterprise")
+
+
+def _provider() -> ScimProvider:
+    config = load_default_service_provider_config()
+    # Announcing the scheme makes 401 answers carry a WWW-Authenticate header.
+    config.authentication_schemes = [*(config.authentication_schemes or []), BEARER_TOKEN_SCHEME]
+    return ScimProvider.from_discovery(
+        load_default_schemas().values(), load_default_resource_types().values(), config=config
+    )
+
+
+PROVIDER = _provider()
+
+
+@dataclass
+class Member:
+    name: str
+    email: str
+    role: str
+    status: str
+
+
+@dataclass
+class Organization:
+    id: str
+    token_seed: str
+    plan: str
+    scim_plans: tuple[str, ...]
+    name: str = "Contoso"
+    manual_provisioning: bool = True
+    scim_enabled: bool = False
+    generation: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    owner: Member = field(
+        default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", "Owner", "Active")
+    )
+    scim: BearerTokenApplication = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scim = BearerTokenApplication(
+            InMemoryStorage(),
+            PROVIDER,
+            service=ScimService(PROVIDER, secret=self.token_seed),
+            bearer_tokens=[self.token],
+        )
+
+    @property
+    def token(self) -> str:
+        # Deterministic per server start and organization, so tests and screenshots repeat;
+        # the engine masks it in screenshots all the same.
+        digest = hashlib.sha256(f"{self.token_seed}:{self.id}:{self.generation}".encode()).hexdigest()
+        return f"zk_{digest[:40]}"
+
+    @property
+    def scim_included(self) -> bool:
+        return self.plan in self.scim_plans
+
+    @property
+    def scim_active(self) -> bool:
+        return self.scim_included and self.scim_enabled
+
+    def regenerate_token(self) -> None:
+        self.generation += 1
+        self.scim.bearer_tokens = {self.token}
+
+    def members(self) -> list[Member]:
+        """The owner, then everyone SCIM created: Zenkit lists them as "Provisioned"."""
+        people = [self.owner]
+        for resource in self.scim.storage.resources:
+            if type(resource).__name__.startswith("User"):
+                people.append(Member(_user_name(resource), resource.user_name or "", "Member", "Provisioned"))
+        return people
+
+    def groups(self) -> list[dict[str, Any]]:
+        return [
+            {"name": g.display_name, "external_id": g.external_id or "", "members": len(g.members or [])}
+            for g in self.scim.storage.resources
+            if type(g).__name__ == "Group"
+        ]
+
+
+def _user_name(user: Any) -> str:
+    if user.display_name:
+        return user.display_name
+    if user.name and user.name.formatted:
+        return user.name.formatted
+    return user.user_name or ""
+
+
+class Organizations:
+    """Every organization of the simulator, by id, so the SCIM API finds the one a URL names."""
+
+    def __init__(self, plan: str, scim_plans: tuple[str, ...], seed: str):
+        self.plan, self.scim_plans, self.seed = plan, scim_plans, seed
+        self.by_id: dict[str, Organization] = {}
+        self.counter = itertools.count(1)
+        self.lock = threading.Lock()
+
+    def create(self) -> Organization:
+        with self.lock:
+            org_id = hashlib.sha1(f"{self.seed}:org:{next(self.counter)}".encode()).hexdigest()[:8]
+            org = Organization(org_id, self.seed, self.plan, self.scim_plans)
+            self.by_id[org_id] = org
+            return org
