@@ -61,6 +61,8 @@ class RGuide:
     outro: str | None
     sections: list[RSection]
     secrets: dict[str, str]
+    requires: tuple[str, ...]
+    variables: dict[str, str]  # project and guide variables: the scope of action values
     origin: Origin
 
     def all_steps(self) -> list[RStep]:

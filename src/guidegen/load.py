@@ -159,7 +159,9 @@ class _GuideChecker:
             plans=plans, portals=tuple(g.portals), order=g.order,
             intro=self.text(g.intro, ("intro",), self.scope),
             outro=self.text(g.outro, ("outro",), self.scope),
-            sections=sections, secrets=dict(g.secrets), origin=Origin(self.doc.file, 1),
+            sections=sections, secrets=dict(g.secrets), requires=tuple(g.requires),
+            variables=dict(self.scope),
+            origin=Origin(self.doc.file, 1),
         )
 
     def unique(self, ident: str, path: tuple) -> None:
@@ -334,6 +336,7 @@ class Loader:
         # Reusable steps with problems of their own: reported once, in their file, not per use.
         self.broken_reusable: set[str] = set()
         self.screenshots: dict[tuple[str, str], Origin] = {}
+        self.requires_lines: dict[str, list[int]] = {}
         self.project_vars: dict[str, str] = {}
         self.plan_ids: tuple[str, ...] = ()
         self.portal_ids: tuple[str, ...] = ()
@@ -355,6 +358,7 @@ class Loader:
         project = self.load_project()
         self.load_reusable()
         guides = self.load_guides()
+        self.check_requires(guides)
         self.problems.raise_if_any()
         assert project is not None
         return Catalog(plans=list(project.plans), portals={p.id: p for p in project.portals},
@@ -407,6 +411,17 @@ class Loader:
                                           " (add it to 'params')")
                 self.reusable[step.id] = step
 
+    def check_requires(self, guides: list[RGuide]) -> None:
+        by_id = {g.id: g for g in guides}
+        for guide in guides:
+            for i, req in enumerate(guide.requires):
+                if req not in by_id:
+                    self.problems.add(guide.origin.file, self.requires_lines[guide.id][i],
+                                      f"requires[{i}]", f"unknown guide '{req}'{did_you_mean(req, by_id)}")
+                elif guide.id in _required_closure(req, by_id):
+                    self.problems.add(guide.origin.file, self.requires_lines[guide.id][i],
+                                      f"requires[{i}]", f"'{req}' requires this guide in turn (a cycle)")
+
     def load_guides(self) -> list[RGuide]:
         guides: list[RGuide] = []
         files = [p for p in _yaml_files(self.steps_dir) if p.name != PROJECT_FILE]
@@ -424,6 +439,8 @@ class Loader:
                                   f"duplicate guide id '{guide.id}' (also in {seen[guide.id]})")
                 continue
             seen[guide.id] = doc.file
+            self.requires_lines[guide.id] = [doc.line_of(("requires", i))
+                                             for i in range(len(guide.requires))]
             guides.append(_GuideChecker(self, doc, guide).run())
         return guides
 
@@ -434,6 +451,19 @@ def _step_ids(doc: YamlDocument | None) -> set[str]:
     if not isinstance(steps, list):
         return set()
     return {s["id"] for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str)}
+
+
+def _required_closure(start: str, by_id: dict[str, RGuide]) -> set[str]:
+    """Every guide `start` needs, directly or through others."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        current = by_id.get(stack.pop())
+        for req in current.requires if current else ():
+            if req not in seen:
+                seen.add(req)
+                stack.append(req)
+    return seen
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -364,6 +364,11 @@ class Guide(Strict):
     ] = Field(description="'all', or the ids of the plans this guide applies to.")
     portals: list[Id] = Field(min_length=1, description="The portals the guide drives, in order.")
     order: int = Field(100, description="Position in the navigation (lower first).")
+    requires: list[Id] = Field(
+        default_factory=list,
+        description="Guides whose steps the verify run performs first, to reach this guide's "
+        "starting point (e.g. provisioning already set up).",
+    )
     variables: dict[Name, str] = Field(default_factory=dict)
     secrets: dict[Name, str] = Field(
         default_factory=dict,

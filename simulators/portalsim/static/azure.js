@@ -18,13 +18,24 @@ document.addEventListener("change", (event) => {
     document.getElementById("advanced-options").hidden = !el.checked;
   }
 });
+// Like the portal, a blade remembers which sections were expanded when you come back to it.
+function setExpanded(el, open) {
+  el.setAttribute("aria-expanded", String(open));
+  document.getElementById(el.getAttribute("aria-controls")).hidden = !open;
+  try { sessionStorage.setItem(`expanded:${el.id}`, String(open)); } catch (e) { /* storage off */ }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button[aria-expanded][aria-controls][id]").forEach((el) => {
+    let saved = null;
+    try { saved = sessionStorage.getItem(`expanded:${el.id}`); } catch (e) { /* storage off */ }
+    if (saved === "true") setExpanded(el, true);
+  });
+});
 document.addEventListener("click", (event) => {
   const el = event.target.closest("button");
   if (!el) return;
   if (el.matches("[aria-expanded][aria-controls]")) {
-    const open = el.getAttribute("aria-expanded") !== "true";
-    el.setAttribute("aria-expanded", String(open));
-    document.getElementById(el.getAttribute("aria-controls")).hidden = !open;
+    setExpanded(el, el.getAttribute("aria-expanded") !== "true");
   }
   if (el.dataset.opens) {
     event.preventDefault();

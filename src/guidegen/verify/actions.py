@@ -1,0 +1,207 @@
+"""Performing a step's declared actions on a page, with web-first waits and no sleeps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from playwright.sync_api import BrowserContext
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator as PwLocator
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from ..locate import to_locator
+from ..model import (
+    Check,
+    Click,
+    Expect,
+    Expectation,
+    Fill,
+    GoTo,
+    Locator,
+    Remember,
+    Select,
+    Wait,
+    action_kind,
+    action_target,
+)
+from .drift import closest_names
+from .findings import ERROR, STRUCTURE, Finding
+
+VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+NETWORK = re.compile(r"net::ERR_|ECONNREFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION")
+
+
+@dataclass
+class RunState:
+    """What one guide's run carries from step to step."""
+
+    base_urls: dict[str, str]            # portal id -> base URL of the target
+    variables: dict[str, str]            # project and guide variables
+    secrets: dict[str, str] = field(default_factory=dict)   # name -> value, never logged
+    values: dict[str, str] = field(default_factory=dict)    # remembered, non-secret
+    timeout_ms: float = 10_000
+    portal: str = ""
+
+    def resolve(self, text: str) -> str:
+        return VARIABLE.sub(lambda m: {**self.variables, **self.values}.get(m.group(1), m.group(0)),
+                            text)
+
+    def secret_values(self) -> list[str]:
+        return [v for v in self.secrets.values() if v]
+
+
+def describe(action) -> str:
+    kind = action_kind(action)
+    target = action_target(action)
+    if isinstance(action, GoTo):
+        return f"goto {action.goto}"
+    if isinstance(target, Expectation):
+        parts = [target.target().describe()] if target.target() else []
+        parts += [f"{k} {getattr(target, k)!r}" for k in ("text", "value", "visible", "checked")
+                  if getattr(target, k) is not None]
+        return f"{kind} " + ", ".join(parts)
+    return f"{kind} {Locator.describe(target)}"
+
+
+def _expected_name(loc: Locator) -> tuple[str | None, str]:
+    if loc.role:
+        return loc.role, loc.name or ""
+    if loc.region:
+        return "region", loc.region
+    return None, loc.label or loc.text or ""
+
+
+def _missing(page: Page, loc: Locator, index: int, action) -> Finding:
+    role, name = _expected_name(loc)
+    return Finding(STRUCTURE, f"{loc.describe()} not found", index, describe(action),
+                   expected=loc.describe(), found=closest_names(page, role, name))
+
+
+class Performer:
+    """Performs actions as a person would, with one browser tab per portal: a guide that
+    copies a value from Zenkit into the Azure portal switches tabs, it does not navigate."""
+
+    def __init__(self, context: BrowserContext, state: RunState) -> None:
+        self.context, self.state = context, state
+        self.pages: dict[str, Page] = {}
+
+    @property
+    def page(self) -> Page:
+        portal = self.state.portal
+        if portal not in self.pages:
+            self.pages[portal] = self.context.new_page()
+        return self.pages[portal]
+
+    def resolved(self, loc: Locator) -> Locator:
+        """The locator with {{ variables }} in its names filled in."""
+        update = {k: self.state.resolve(getattr(loc, k)) for k in ("name", "label", "text", "region")
+                  if getattr(loc, k)}
+        if loc.within is not None:
+            update["within"] = self.resolved(loc.within)
+        return loc.model_copy(update=update)
+
+    def control(self, loc: Locator, index: int, action) -> PwLocator:
+        """The one visible control, or structure drift naming what is there instead."""
+        loc = self.resolved(loc)
+        target = to_locator(self.page, loc)
+        try:
+            target.first.wait_for(state="visible", timeout=self.state.timeout_ms)
+        except PlaywrightTimeout:
+            raise _missing(self.page, loc, index, action) from None
+        if target.count() > 1:
+            target = target.filter(visible=True)
+            if target.count() > 1:
+                raise Finding(STRUCTURE, f"{loc.describe()} matches {target.count()} elements; "
+                              "name it more precisely (exact: true, or within:)", index,
+                              describe(action), expected=loc.describe())
+        return target
+
+    def run(self, index: int, action) -> None:
+        try:
+            self._run(index, action)
+        except Finding:
+            raise
+        except AssertionError as err:
+            raise self._assertion(index, action, err) from None
+        except PlaywrightTimeout as err:
+            raise Finding(ERROR, f"timed out: {_first_line(err)}", index, describe(action)) from None
+        except PlaywrightError as err:
+            kind = ERROR if NETWORK.search(str(err)) else STRUCTURE
+            raise Finding(kind, _first_line(err), index, describe(action)) from None
+
+    def _assertion(self, index: int, action, err: AssertionError) -> Finding:
+        target = action_target(action)
+        loc = target.target() if isinstance(target, Expectation) else None
+        found: list[str] = []
+        if loc is not None:
+            loc = self.resolved(loc)
+        if loc is not None and to_locator(self.page, loc).count() == 0:
+            return _missing(self.page, loc, index, action)
+        if isinstance(target, Expectation) and target.text and loc is None:
+            found = closest_names(self.page, None, target.text)
+        message = _first_line(err)
+        return Finding(STRUCTURE, message, index, describe(action), expected=describe(action),
+                       found=found)
+
+    def _run(self, index: int, action) -> None:
+        page, state, timeout = self.page, self.state, self.state.timeout_ms
+        if isinstance(action, GoTo):
+            if action.portal:
+                state.portal = action.portal
+                page = self.page
+            url = urljoin(state.base_urls[state.portal] + "/", state.resolve(action.goto).lstrip("/"))
+            response = page.goto(url, timeout=timeout)
+            if response is not None and response.status >= 500:
+                raise Finding(ERROR, f"HTTP {response.status} from {url}", index, describe(action))
+            return
+        target = action_target(action)
+        if isinstance(action, Click):
+            self.control(target, index, action).click(timeout=timeout)
+        elif isinstance(action, Fill):
+            value = state.secrets.get(target.secret, "") if target.secret else state.resolve(
+                target.value or "")
+            self.control(target, index, action).fill(value, timeout=timeout)
+        elif isinstance(action, Select):
+            self.control(target, index, action).select_option(label=target.option, timeout=timeout)
+        elif isinstance(action, Check):
+            self.control(target, index, action).set_checked(target.checked, timeout=timeout)
+        elif isinstance(action, Remember):
+            control = self.control(target, index, action)
+            tag = control.evaluate("e => e.tagName")
+            value = control.input_value() if tag in ("INPUT", "TEXTAREA", "SELECT") else \
+                control.inner_text()
+            (state.secrets if target.secret else state.values)[target.as_] = value
+        elif isinstance(action, (Expect, Wait)):
+            wait = timeout if isinstance(action, Expect) else target.timeout * 1000
+            self.expect(target, wait)
+
+    def expect(self, spec: Expectation, timeout: float) -> None:
+        loc = spec.target()
+        if loc is not None:
+            loc = self.resolved(loc)
+        if loc is None:
+            expect(self.page.locator("body")).to_contain_text(self.state.resolve(spec.text),
+                                                              timeout=timeout)
+            return
+        target = to_locator(self.page, loc)
+        if spec.visible is False:
+            expect(target.first).to_be_hidden(timeout=timeout)  # passes when it is gone, too
+            return
+        target = target.first
+        if spec.text is not None:
+            expect(target).to_contain_text(self.state.resolve(spec.text), timeout=timeout)
+        if spec.value is not None:
+            expect(target).to_have_value(self.state.resolve(spec.value), timeout=timeout)
+        if spec.checked is not None:
+            expect(target).to_be_checked(checked=spec.checked, timeout=timeout)
+        if spec.visible or (spec.text is None and spec.value is None and spec.checked is None):
+            expect(target).to_be_visible(timeout=timeout)
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__

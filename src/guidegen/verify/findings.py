@@ -1,0 +1,31 @@
+"""What can go wrong in a step, classified so a writer knows whether to fix the guide."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+STRUCTURE = "structure drift"  # a control is gone or renamed, a text changed
+VISUAL = "visual drift"        # the screenshot differs from its baseline above threshold
+OUTCOME = "outcome failure"    # the steps ran but the result is not there
+PLAN_CLAIM = "plan claim"      # the guide claims a plan whose organization lacks the feature
+ERROR = "error"                # network, timeout, expired sign-in: never reported as drift
+
+
+@dataclass
+class Finding(Exception):
+    kind: str
+    message: str
+    action: int | None = None        # index of the action in the step, from 0
+    action_text: str | None = None   # the action as the writer declared it
+    expected: str | None = None
+    found: list[str] = field(default_factory=list)  # e.g. the closest accessible names
+
+    def __str__(self) -> str:
+        where = f"action {self.action + 1} ({self.action_text}): " if self.action is not None else ""
+        text = f"{self.kind}: {where}{self.message}"
+        if self.found:
+            text += "; closest on the page: " + ", ".join(f"'{f}'" for f in self.found)
+        return text
+
+    def to_dict(self) -> dict:
+        return asdict(self)
