@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh Debian machine with only python3:
-#   make demo   check the guides, render them and build the site
+#   make demo   check the guides, verify them against the simulators, build the site
 #   make test   run the whole test suite (browser tests included)
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -12,7 +12,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 demo: venv chromium
 	$(BIN)/guidegen check
+	$(BIN)/guidegen verify
 	$(BIN)/guidegen build
+	@echo "Verification report: $(CURDIR)/report/results.json (JUnit: report/junit.xml)"
 
 test: venv chromium zensical
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -126,6 +126,35 @@ def serve(root: Path, dev_addr: str) -> None:
         raise BuildError(str(err)) from None
 
 
+@main.command()
+@root_option
+@click.argument("guides", nargs=-1)
+@click.option("--target", type=click.Choice(["sim", "live"]), default="sim", show_default=True,
+              help="sim: the embedded simulators, started on free ports; live: the real portals.")
+@click.option("--azure-ui", type=click.Choice(["2020", "2023", "new-config"]), default="2020",
+              show_default=True, help="Which Azure portal UI the simulator presents.")
+@click.option("--fault", "faults", multiple=True, metavar="SPEC",
+              help="Simulator fault, e.g. azure:latency:/enterprise-apps*:500 (repeatable).")
+@click.option("-n", "--workers", default="0", show_default=True,
+              help="Parallel workers (pytest-xdist); whole guides run on one worker.")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="report",
+              show_default=True, help="Where results.json and junit.xml are written.")
+@click.option("--step-timeout", type=float, default=10.0, show_default=True,
+              help="Seconds an action waits for its control before reporting drift.")
+@handle_errors
+def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
+           workers: str, report_dir: Path, step_timeout: float) -> None:
+    """Perform every step of the guides in Chromium and report drift (pytest underneath).
+
+    GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
+    failed step; 2 bad step files or options; 3 environment error (browser, network).
+    """
+    from .verify.run import run_pytest
+
+    sys.exit(run_pytest(root, guides, target=target, azure_ui=azure_ui, faults=faults,
+                        workers=workers, report_dir=report_dir, step_timeout=step_timeout))
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
                                 "help_option_names": []})
 @click.pass_context
@@ -169,3 +198,7 @@ def schema(kind: str, root: Path, write: bool, check_only: bool) -> None:
         click.echo(f"wrote {len(KINDS)} schemas to {folder}", err=True)
         return
     click.echo(schema_text(kind), nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -88,13 +88,20 @@ class Performer:
     def __init__(self, context: BrowserContext, state: RunState) -> None:
         self.context, self.state = context, state
         self.pages: dict[str, Page] = {}
+        self.front: Page | None = None
 
     @property
     def page(self) -> Page:
         portal = self.state.portal
         if portal not in self.pages:
             self.pages[portal] = self.context.new_page()
-        return self.pages[portal]
+        page = self.pages[portal]
+        if page is not self.front:
+            # A background tab gets no animation frames, so Playwright's "stable" check on a
+            # click would stall there for seconds.
+            page.bring_to_front()
+            self.front = page
+        return page
 
     def resolved(self, loc: Locator) -> Locator:
         """The locator with {{ variables }} in its names filled in."""
@@ -104,21 +111,9 @@ class Performer:
             update["within"] = self.resolved(loc.within)
         return loc.model_copy(update=update)
 
-    def control(self, loc: Locator, index: int, action) -> PwLocator:
-        """The one visible control, or structure drift naming what is there instead."""
-        loc = self.resolved(loc)
-        target = to_locator(self.page, loc)
-        try:
-            target.first.wait_for(state="visible", timeout=self.state.timeout_ms)
-        except PlaywrightTimeout:
-            raise _missing(self.page, loc, index, action) from None
-        if target.count() > 1:
-            target = target.filter(visible=True)
-            if target.count() > 1:
-                raise Finding(STRUCTURE, f"{loc.describe()} matches {target.count()} elements; "
-                              "name it more precisely (exact: true, or within:)", index,
-                              describe(action), expected=loc.describe())
-        return target
+    def control(self, loc: Locator) -> PwLocator:
+        """The control; Playwright's actions wait for it and refuse an ambiguous match."""
+        return to_locator(self.page, self.resolved(loc))
 
     def run(self, index: int, action) -> None:
         try:
@@ -128,8 +123,15 @@ class Performer:
         except AssertionError as err:
             raise self._assertion(index, action, err) from None
         except PlaywrightTimeout as err:
+            loc = action_target(action)
+            if isinstance(loc, Locator) and self.control(loc).count() == 0:
+                raise _missing(self.page, self.resolved(loc), index, action) from None
             raise Finding(ERROR, f"timed out: {_first_line(err)}", index, describe(action)) from None
         except PlaywrightError as err:
+            if "strict mode violation" in str(err):
+                raise Finding(STRUCTURE, f"{Locator.describe(action_target(action))} matches several "
+                              "elements; name it more precisely (exact: true, or within:)", index,
+                              describe(action)) from None
             kind = ERROR if NETWORK.search(str(err)) else STRUCTURE
             raise Finding(kind, _first_line(err), index, describe(action)) from None
 
@@ -160,17 +162,17 @@ class Performer:
             return
         target = action_target(action)
         if isinstance(action, Click):
-            self.control(target, index, action).click(timeout=timeout)
+            self.control(target).click(timeout=timeout)
         elif isinstance(action, Fill):
             value = state.secrets.get(target.secret, "") if target.secret else state.resolve(
                 target.value or "")
-            self.control(target, index, action).fill(value, timeout=timeout)
+            self.control(target).fill(value, timeout=timeout)
         elif isinstance(action, Select):
-            self.control(target, index, action).select_option(label=target.option, timeout=timeout)
+            self.control(target).select_option(label=target.option, timeout=timeout)
         elif isinstance(action, Check):
-            self.control(target, index, action).set_checked(target.checked, timeout=timeout)
+            self.control(target).set_checked(target.checked, timeout=timeout)
         elif isinstance(action, Remember):
-            control = self.control(target, index, action)
+            control = self.control(target)
             tag = control.evaluate("e => e.tagName")
             value = control.input_value() if tag in ("INPUT", "TEXTAREA", "SELECT") else \
                 control.inner_text()

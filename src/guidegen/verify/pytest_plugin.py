@@ -1,0 +1,210 @@
+"""pytest plugin: every guide in steps/ is a test file, every step an ordered test item.
+
+Loaded by `guidegen verify` with `-p guidegen.verify.pytest_plugin` (never automatically,
+so YAML fixtures in other test suites are not mistaken for guides). pytest-playwright gives
+one browser per worker; each guide gets a fresh context; pytest-xdist with --dist loadfile
+runs whole guides in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ..browser import launch_options
+from ..catalog import Catalog, RGuide, RStep
+from ..errors import GuideError
+from ..load import PROJECT_FILE, load_catalog
+from ..project import Layout
+from .actions import Performer, RunState
+from .findings import ERROR, Finding
+
+_catalog_key = pytest.StashKey[Catalog]()
+# Step results as the controller receives them (xdist forwards every worker's reports).
+_results: list[dict] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("guidegen", "guidegen verification")
+    group.addoption("--guidegen-root", default=".", help="Project folder.")
+    group.addoption("--target", choices=["sim", "live"], default="sim",
+                    help="sim: the embedded simulators (default); live: the real portals.")
+    group.addoption("--azure-ui", default="2020", help="Azure simulator UI version.")
+    group.addoption("--sim-fault", action="append", default=[], help="Simulator fault spec.")
+    group.addoption("--step-timeout", type=float, default=10.0,
+                    help="Seconds an action waits for its control.")
+    group.addoption("--report-dir", default="report", help="Where results.json is written.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = Path(config.getoption("guidegen_root"))
+    try:
+        config.stash[_catalog_key] = load_catalog(Layout(root).steps, root)
+    except GuideError as err:
+        raise pytest.UsageError(str(err)) from None
+    config.pluginmanager.register(_BrowserFixtures(), "guidegen-browser-fixtures")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    catalog = parent.config.stash.get(_catalog_key, None)
+    if catalog is None or file_path.suffix not in (".yml", ".yaml") or file_path.name == PROJECT_FILE:
+        return None
+    root = Path(parent.config.getoption("guidegen_root")).resolve()
+    for guide in catalog.guides:
+        if (root / guide.origin.file).resolve() == file_path.resolve():
+            return GuideFile.from_parent(parent, path=file_path, guide=guide)
+    return None
+
+
+class _BrowserFixtures:
+    """Registered in pytest_configure, after pytest-playwright, so that these override its
+    defaults (a plugin given with -p loads before the entry-point plugins)."""
+
+    @pytest.fixture(scope="session")
+    def browser_type_launch_args(self, browser_type_launch_args):
+        return {**browser_type_launch_args, **launch_options()}
+
+    @pytest.fixture(scope="session")
+    def browser_context_args(self, browser_context_args):
+        """Pinned so that the same UI gives the same pixels on every machine."""
+        return {**browser_context_args, "viewport": {"width": 1280, "height": 800},
+                "device_scale_factor": 1, "locale": "en-US", "timezone_id": "UTC",
+                "reduced_motion": "reduce", "color_scheme": "light"}
+
+
+@pytest.fixture(scope="session")
+def guidegen_target(request: pytest.FixtureRequest):
+    """Portal id -> base URL. `sim` starts the simulators on free loopback ports."""
+    config = request.config
+    if config.getoption("target") == "live":
+        catalog = config.stash[_catalog_key]
+        yield {p.id: (p.url or "").rstrip("/") for p in catalog.portals.values()}
+        return
+    from portalsim import start_simulators
+
+    with start_simulators(azure_ui=config.getoption("azure_ui"),
+                          faults=tuple(config.getoption("sim_fault"))) as sims:
+        yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
+
+
+class GuideRun:
+    """One guide's browser context and state, shared by its steps in order."""
+
+    def __init__(self, context, state: RunState) -> None:
+        self.context, self.state = context, state
+        self.performer = Performer(context, state)
+        self.failed: str | None = None
+
+    def perform(self, step: RStep) -> None:
+        self.state.portal = step.portal
+        for index, action in enumerate(step.actions):
+            self.performer.run(index, action)
+
+
+class GuideFile(pytest.File):
+    def __init__(self, *, guide: RGuide, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.guide = guide
+        self.run: GuideRun | None = None
+
+    def collect(self):
+        for step in self.guide.all_steps():
+            yield pytest.Function.from_parent(self, name=step.id, callobj=_step_test(self, step))
+
+    def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
+        context = browser.new_context(**context_args)
+        context.set_default_timeout(config.getoption("step_timeout") * 1000)
+        state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
+                         secrets=_env_secrets(self.guide), timeout_ms=config.getoption("step_timeout") * 1000,
+                         portal=self.guide.portals[0])
+        run = GuideRun(context, state)
+        catalog = config.stash[_catalog_key]
+        by_id = {g.id: g for g in catalog.guides}
+        for required in self.guide.requires:
+            for step in by_id[required].all_steps():
+                try:
+                    run.perform(step)
+                except Finding as finding:
+                    run.failed = f"{required}/{step.id}"
+                    finding.message = f"setup: required guide '{required}' failed at step " \
+                                      f"'{step.id}': {finding.message}"
+                    finding.kind = ERROR
+                    raise
+        return run
+
+    def teardown(self) -> None:
+        if self.run is not None:
+            self.run.context.close()
+            self.run = None
+
+
+def _env_secrets(guide: RGuide) -> dict[str, str]:
+    """Declared secrets come from GUIDEGEN_SECRET_<NAME> and never from the step files."""
+    return {name: os.environ.get(f"GUIDEGEN_SECRET_{name.upper()}", "") for name in guide.secrets}
+
+
+def _step_test(node: GuideFile, step: RStep):
+    def test_step(browser, browser_context_args, guidegen_target, request):
+        item = request.node
+        item.user_properties.append(("guide", node.guide.id))
+        item.user_properties.append(("step", step.id))
+        if node.run is None:
+            try:
+                node.run = node.start(browser, browser_context_args, guidegen_target, request.config)
+            except Finding as finding:
+                node.run = None
+                _fail(item, finding, [])
+        run = node.run
+        if run is None or run.failed:
+            failed = run.failed if run else "setup"
+            pytest.skip(f"not run: step '{failed}' failed")
+        try:
+            run.perform(step)
+        except Finding as finding:
+            run.failed = step.id
+            _fail(item, finding, run.state.secret_values())
+
+    test_step.__doc__ = step.text
+    return test_step
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "••••••")
+    return text
+
+
+def _fail(item: pytest.Item, finding: Finding, secrets: list[str]) -> None:
+    data = {k: (_scrub(v, secrets) if isinstance(v, str) else v) for k, v in finding.to_dict().items()}
+    data["found"] = [_scrub(f, secrets) for f in finding.found]
+    item.user_properties.append(("finding", json.dumps(data)))
+    pytest.fail(_scrub(str(finding), secrets), pytrace=False)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    props = dict(report.user_properties)
+    if "guide" not in props or not (report.when == "call" or
+                                    (report.when == "setup" and not report.passed)):
+        return
+    status = "passed" if report.passed else "not run" if report.skipped else "failed"
+    entry = {"guide": props["guide"], "step": props["step"], "status": status,
+             "finding": json.loads(props["finding"]) if "finding" in props else None}
+    _results.append(entry)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # xdist workers: the controller has every report and writes the file
+    folder = Path(session.config.getoption("report_dir"))
+    folder.mkdir(parents=True, exist_ok=True)
+    steps = sorted(_results, key=lambda e: e["guide"])  # stable: steps stay in guide order
+    summary = {"target": session.config.getoption("target"), "steps": steps,
+               "passed": sum(e["status"] == "passed" for e in steps),
+               "failed": sum(e["status"] == "failed" for e in steps),
+               "not_run": sum(e["status"] == "not run" for e in steps)}
+    tmp = folder / "results.json.tmp"
+    tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / "results.json")

@@ -1,0 +1,67 @@
+"""`guidegen verify` end to end: real Chromium against the simulators, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = "zenkit-azure-scim-provisioning"
+
+pytestmark = pytest.mark.browser
+
+
+def verify(tmp_path: Path, *args: str) -> tuple[int, dict, str]:
+    report = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(REPO),
+         "--report-dir", str(report), *args],
+        capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    results = report / "results.json"
+    data = json.loads(results.read_text("utf-8")) if results.exists() else {}
+    return result.returncode, data, result.stdout + result.stderr
+
+
+def test_seed_guide_passes_against_the_simulators(tmp_path):
+    code, data, output = verify(tmp_path, SEED)
+    assert code == 0, output
+    steps = [(s["step"], s["status"]) for s in data["steps"]]
+    assert len(steps) == 17 and all(status == "passed" for _, status in steps)
+    assert steps[0][0] == "open-app-provisioning" and steps[-1][0] == "provisioning-status-on"
+    junit = ElementTree.parse(tmp_path / "report" / "junit.xml").getroot()
+    assert junit.find("testsuite").get("tests") == "17"
+
+
+def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
+    code, data, output = verify(tmp_path, SEED, "--azure-ui", "2023", "--step-timeout", "2")
+    assert code == 1, output
+    first, *rest = data["steps"]
+    assert first["step"] == "open-app-provisioning" and first["status"] == "failed"
+    finding = first["finding"]
+    assert finding["kind"] == "structure drift"
+    assert finding["action"] == 1
+    assert finding["expected"] == "link 'Azure Active Directory'"
+    assert finding["found"][0] == "Identity"
+    assert {s["status"] for s in rest} == {"not run"}
+
+
+def test_server_errors_are_environment_errors_not_drift(tmp_path):
+    code, data, output = verify(tmp_path, SEED, "--fault", "azure:error:/*", "--step-timeout", "2")
+    assert code == 3, output
+    finding = data["steps"][0]["finding"]
+    assert finding["kind"] == "error" and "HTTP 500" in finding["message"]
+
+
+def test_unknown_guide_is_bad_input(tmp_path):
+    code, _, output = verify(tmp_path, "no-such-guide")
+    assert code == 2
+    assert "command line: guides: unknown guide 'no-such-guide'" in output
+    assert "Traceback" not in output
