@@ -7,6 +7,7 @@ with behaviour, so they stay readable for writers.
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import jinja2
 
 from .catalog import Catalog, RGuide, RSection, RStep
 from .errors import GuideError, Problem
+from .status import TARGET_NAMES, read_status
 
 GUIDES_DIR = "guides"
 
@@ -44,6 +46,7 @@ class Renderer:
         self.screenshots = screenshots
         self.env = _environment(templates)
         self.plans = [{"id": p.id, "name": p.name} for p in catalog.plans]
+        self.status = read_status(screenshots)
 
     def names(self, plans: tuple[str, ...]) -> str:
         return ", ".join(self.catalog.plan_name(p) for p in plans)
@@ -57,6 +60,7 @@ class Renderer:
     def step_data(self, guide: RGuide, step: RStep) -> dict:
         shot = step.screenshot
         return {
+            "problem": self.status.get(guide.id, {}).get("problems", {}).get(step.id),
             "id": step.id, "number": step.number, "title": step.title, "text": step.text.strip(),
             "plans": step.plans, "plan_names": self.names(step.plans), "narrower": step.narrower,
             "optional": step.optional,
@@ -91,7 +95,17 @@ class Renderer:
             # For the matrix: how many steps each plan's readers see.
             "steps_per_plan": {p: sum(p in s.plans for s in steps) for p in guide.plans},
             "source": guide.origin.file,
+            "verified": self.verified(guide),
         }
+
+    def verified(self, guide: RGuide) -> dict | None:
+        entry = self.status.get(guide.id)
+        if not entry:
+            return None
+        date = datetime.date.fromisoformat(entry["date"])
+        return {"target": TARGET_NAMES.get(entry["target"], entry["target"]),
+                "date": f"{date.day} {date:%B %Y}", "iso": entry["date"],
+                "passed": entry["result"] == "passed", "problems": len(entry["problems"])}
 
     def render(self) -> dict[str, Output]:
         """Every generated file, keyed by its path under docs/."""

@@ -6,12 +6,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator as PwLocator
-from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
 
 from ..locate import to_locator
 from ..model import (

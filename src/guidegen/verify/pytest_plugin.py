@@ -19,6 +19,7 @@ from ..catalog import Catalog, RGuide, RStep
 from ..errors import GuideError
 from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
+from ..status import update_status
 from .actions import Performer, RunState
 from .findings import ERROR, Finding
 
@@ -205,6 +206,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                "passed": sum(e["status"] == "passed" for e in steps),
                "failed": sum(e["status"] == "failed" for e in steps),
                "not_run": sum(e["status"] == "not run" for e in steps)}
+    if steps:
+        root = Path(session.config.getoption("guidegen_root"))
+        update_status(Layout(root).screenshots, summary["target"], steps)
     tmp = folder / "results.json.tmp"
     tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, folder / "results.json")
