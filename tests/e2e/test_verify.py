@@ -11,16 +11,21 @@ from xml.etree import ElementTree
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.site.conftest import copy_project
+
 SEED = "zenkit-azure-scim-provisioning"
 
 pytestmark = pytest.mark.browser
 
 
 def verify(tmp_path: Path, *args: str) -> tuple[int, dict, str]:
+    """Runs on a copy: a verify run writes screenshots and the status file."""
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project)
     report = tmp_path / "report"
     result = subprocess.run(
-        [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(REPO),
+        [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project),
          "--report-dir", str(report), *args],
         capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
@@ -51,6 +56,8 @@ def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
     assert finding["expected"] == "link 'Azure Active Directory'"
     assert finding["found"][0] == "Identity"
     assert {s["status"] for s in rest} == {"not run"}
+    status = json.loads((tmp_path / "project/screenshots/status.json").read_text("utf-8"))
+    assert status["guides"][SEED]["problems"] == {"open-app-provisioning": "structure drift"}
 
 
 def test_server_errors_are_environment_errors_not_drift(tmp_path):
