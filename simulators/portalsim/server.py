@@ -56,6 +56,11 @@ class Simulators:
         self.stop()
 
 
+# What Zenkit's Base URL shows: a stable origin, so screenshots do not change with the port.
+# The Azure simulator resolves it to wherever the Zenkit simulator really listens.
+ZENKIT_PUBLIC_URL = "https://zenkit.sim"
+
+
 def start_simulators(
     *,
     azure_ui: str = "2020",
@@ -67,6 +72,7 @@ def start_simulators(
     zenkit_port: int = 0,
     http_timeout: float = 10.0,
     log_requests: bool = False,
+    zenkit_public_url: str | None = ZENKIT_PUBLIC_URL,
 ) -> Simulators:
     """Start both simulators (port 0: a free port) and return once they accept connections.
 
@@ -93,6 +99,9 @@ def start_simulators(
         )
         thread.start()
         threads.append(thread)
+    if zenkit_public_url:
+        zenkit.public_url = zenkit_public_url.rstrip("/")
+        azure.hosts[zenkit.public_url] = urls[1]
     return Simulators(urls[0], urls[1], azure, zenkit, servers, threads)
 
 

@@ -141,9 +141,11 @@ def serve(root: Path, dev_addr: str) -> None:
               show_default=True, help="Where results.json and junit.xml are written.")
 @click.option("--step-timeout", type=float, default=10.0, show_default=True,
               help="Seconds an action waits for its control before reporting drift.")
+@click.option("--update-screenshots", is_flag=True,
+              help="Write each new capture to screenshots/ as the baseline, when its step passed.")
 @handle_errors
 def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
-           workers: str, report_dir: Path, step_timeout: float) -> None:
+           workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -152,7 +154,8 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
     from .verify.run import run_pytest
 
     sys.exit(run_pytest(root, guides, target=target, azure_ui=azure_ui, faults=faults,
-                        workers=workers, report_dir=report_dir, step_timeout=step_timeout))
+                        workers=workers, report_dir=report_dir, step_timeout=step_timeout,
+                        update_screenshots=update_screenshots))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,

@@ -94,8 +94,9 @@ def test_seed_guide_end_to_end(context: BrowserContext, page: Page, sims: Simula
     save_and_confirm(page)
     page.get_by_role("button", name="Close").click()
 
-    # Users: userName from mail, and only four mappings left.
-    page.get_by_role("button", name="Mappings").click()
+    # Users: userName from mail, and only four mappings left. The blade remembers that
+    # Mappings was expanded, as the portal does.
+    expect(page.get_by_role("button", name="Mappings")).to_have_attribute("aria-expanded", "true")
     page.get_by_role("link", name="Provision Azure Active Directory Users").click()
     page.get_by_role("row", name='emails[type eq "work"].value mail').get_by_role(
         "button", name="Delete"

@@ -119,7 +119,8 @@ def test_soft_deleted_user_is_deactivated_through_the_switch_expression(azure: A
     azure.provision()
     azure.session().user(ADELE_UPN).soft_deleted = True
     azure.provision()
-    org = sims.zenkit.orgs.by_id[zenkit.state()["org"]]
+    state = zenkit.state()
+    org = sims.zenkit.orgs.find(state["org"], state["token"])
     adele = next(r for r in org.scim.storage.resources if getattr(r, "user_name", None) == ADELE_MAIL)
     assert adele.active is False
 

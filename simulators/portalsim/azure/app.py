@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request, Response
 from portalsim.azure import expressions
 from portalsim.azure.connection import test_connection, validate_credentials
 from portalsim.azure.provisioning import provision_on_demand, run_cycle
+from portalsim.azure.scimclient import HOSTS
 from portalsim.azure.state import (
     APPLY,
     MAPPING_TYPES,
@@ -63,8 +64,17 @@ class AzureApp(PortalApp):
     def __init__(self, ui_version: str = "2020", faults=(), http_timeout: float = 10.0):
         self.ui: UI = ui_for(ui_version)
         self.http_timeout = http_timeout
+        self.hosts: dict[str, str] = {}  # public origin -> real URL (see scimclient.HOSTS)
         super().__init__(faults)
 
+
+    def dispatch(self, environ: dict, start_response):
+        """Every request sees this app's host aliases, so its SCIM calls reach Zenkit."""
+        token = HOSTS.set(self.hosts)
+        try:
+            return super().dispatch(environ, start_response)
+        finally:
+            HOSTS.reset(token)
     def new_state(self) -> AzureState:
         return AzureState()
 
@@ -501,3 +511,4 @@ class AzureApp(PortalApp):
 
 def json_response(data: Any) -> Response:
     return Response(json.dumps(data, indent=2), mimetype="application/json")
+

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from http import HTTPStatus
+from contextvars import ContextVar
 from http.client import HTTPException
 from typing import Any
 from urllib.parse import quote, unquote
@@ -58,9 +59,22 @@ def filter_url(base: str, resource: str, attribute: str, value: str) -> str:
     return f"{base}/{resource}?filter={quote(expression, safe='')}"
 
 
+# Public origin -> where it really listens, for the request being handled. The Zenkit
+# simulator shows a stable Base URL (so screenshots do not change with the free port it got),
+# and the Azure simulator resolves it the way DNS would, per app instance.
+HOSTS: ContextVar[dict[str, str]] = ContextVar("portalsim_hosts", default={})
+
+
+def _resolve(url: str) -> str:
+    for public, real in HOSTS.get().items():
+        if url == public or url.startswith(public + "/"):
+            return real + url[len(public):]
+    return url
+
+
 def send(method: str, url: str, token: str, payload: dict | None = None, timeout: float = 10.0) -> Exchange:
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method=method)
+    request = urllib.request.Request(_resolve(url), data=data, method=method)
     request.add_header("Authorization", f"Bearer {token}")
     request.add_header("Accept", SCIM_JSON)
     if data is not None:

@@ -41,13 +41,17 @@ class ZenkitApp(PortalApp):
             if name not in PLANS:
                 raise ValueError(f"unknown Zenkit plan {name!r}: use one of {', '.join(PLANS)}")
         self.orgs = Organizations(plan, scim_plans, seed)
+        # The origin shown in the Base URL; None shows the real one. A stable origin keeps
+        # screenshots identical whatever free port the simulator got.
+        self.public_url: str | None = None
         super().__init__(faults)
 
     def new_state(self) -> Organization:
         return self.orgs.create()
 
     def base_url(self, request: Request, org: Organization) -> str:
-        return f"{request.host_url}scim/{org.id}/v2"
+        origin = self.public_url or request.host_url.rstrip("/")
+        return f"{origin}/scim/{org.id}/v2"
 
     def page(self, request: Request, org: Organization, template: str, section: str, **context) -> Response:
         return self.render(template, org=org, section=section, sections=SECTIONS, **context)
@@ -101,7 +105,8 @@ class ZenkitApp(PortalApp):
             return None
         _, _, rest = request.path.partition("/scim/")
         org_id, _, tail = rest.partition("/")
-        org = self.orgs.by_id.get(org_id)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        org = self.orgs.find(org_id, token)
 
         def app(environ_: dict, start_response: Callable) -> Iterable[bytes]:
             if org is None:

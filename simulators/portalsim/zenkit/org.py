@@ -113,17 +113,29 @@ def _user_name(user: Any) -> str:
 
 
 class Organizations:
-    """Every organization of the simulator, by id, so the SCIM API finds the one a URL names."""
+    """Every organization of the simulator (one per browser session).
+
+    They all show the same organization id, so a screenshot of the Base URL is the same
+    whichever session took it; the SCIM API tells them apart by their bearer tokens, which
+    differ per organization."""
 
     def __init__(self, plan: str, scim_plans: tuple[str, ...], seed: str):
         self.plan, self.scim_plans, self.seed = plan, scim_plans, seed
-        self.by_id: dict[str, Organization] = {}
+        self.all: list[Organization] = []
         self.counter = itertools.count(1)
         self.lock = threading.Lock()
+        self.org_id = hashlib.sha1(f"{seed}:org".encode()).hexdigest()[:8]
 
     def create(self) -> Organization:
         with self.lock:
-            org_id = hashlib.sha1(f"{self.seed}:org:{next(self.counter)}".encode()).hexdigest()[:8]
-            org = Organization(org_id, self.seed, self.plan, self.scim_plans)
-            self.by_id[org_id] = org
+            org = Organization(self.org_id, f"{self.seed}:{next(self.counter)}", self.plan,
+                               self.scim_plans)
+            self.all.append(org)
             return org
+
+    def find(self, org_id: str, token: str) -> Organization | None:
+        """The organization a SCIM request is for: its id and its current token; with a
+        wrong token, any organization of that id (which then answers 401)."""
+        with self.lock:
+            same_id = [org for org in self.all if org.id == org_id]
+        return next((org for org in same_id if org.token == token), same_id[0] if same_id else None)

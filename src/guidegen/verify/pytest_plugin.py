@@ -15,13 +15,15 @@ from pathlib import Path
 import pytest
 
 from ..browser import launch_options
+from ..capture import CaptureError, capture, store_png
+from ..diff import compare, passes, write_diff_png
 from ..catalog import Catalog, RGuide, RStep
 from ..errors import GuideError
 from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
 from ..status import update_status
 from .actions import Performer, RunState
-from .findings import ERROR, Finding
+from .findings import ERROR, STRUCTURE, VISUAL, Finding
 
 _catalog_key = pytest.StashKey[Catalog]()
 # Step results as the controller receives them (xdist forwards every worker's reports).
@@ -38,6 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--step-timeout", type=float, default=10.0,
                     help="Seconds an action waits for its control.")
     group.addoption("--report-dir", default="report", help="Where results.json is written.")
+    group.addoption("--update-screenshots", action="store_true",
+                    help="Replace each baseline with its new capture when its step passed.")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -94,15 +98,69 @@ def guidegen_target(request: pytest.FixtureRequest):
 class GuideRun:
     """One guide's browser context and state, shared by its steps in order."""
 
-    def __init__(self, context, state: RunState) -> None:
-        self.context, self.state = context, state
+    def __init__(self, context, state: RunState, guide: RGuide, config: pytest.Config) -> None:
+        self.context, self.state, self.guide = context, state, guide
         self.performer = Performer(context, state)
         self.failed: str | None = None
+        root = Path(config.getoption("guidegen_root"))
+        self.baselines = Layout(root).screenshots / guide.id
+        self.captures = Path(config.getoption("report_dir")) / "screenshots" / guide.id
+        self.update = config.getoption("update_screenshots")
+        self.shoot_enabled = True
 
-    def perform(self, step: RStep) -> None:
+    def perform(self, step: RStep) -> Finding | None:
+        """Run the step's actions and take its screenshot; a visual difference is returned
+        (the UI did what the guide says, so later steps still run), anything else raised."""
         self.state.portal = step.portal
+        shot = step.screenshot
+        at = len(step.actions) if shot is None or shot.after_action is None else shot.after_action
+        visual = None
         for index, action in enumerate(step.actions):
+            if shot and index == at:
+                visual = self.shoot(step)
             self.performer.run(index, action)
+        if shot and at >= len(step.actions):
+            visual = self.shoot(step)
+        return visual
+
+    def shoot(self, step: RStep) -> Finding | None:
+        shot = step.screenshot
+        if not self.shoot_enabled or shot is None:
+            return None
+        self.state.portal = shot.portal or step.portal
+        new = self.captures / f"{shot.name}.png"
+        try:
+            result = capture(self.performer.page, shot, new, secrets=self.state.secret_values(),
+                             timeout=self.state.timeout_ms)
+        except CaptureError as err:
+            raise Finding(STRUCTURE, f"screenshot '{shot.name}': {err}",
+                          expected=err.locator.describe()) from None
+        finally:
+            self.state.portal = step.portal
+        baseline = self.baselines / f"{shot.name}.png"
+        if self.update:
+            self.pending = (new, baseline)
+            return None
+        if not baseline.exists():
+            return Finding(VISUAL, f"screenshot '{shot.name}' has no baseline yet; run "
+                           "`guidegen verify --update-screenshots`", expected=str(baseline))
+        diff = compare(baseline, result.pixels, ignore=result.masked)
+        if passes(diff, shot.threshold):
+            return None
+        diff_path = self.captures / f"{shot.name}.diff.png"
+        write_diff_png(diff, diff_path)
+        what = "a different size" if diff.size_mismatch else f"{diff.ratio:.2%} of its pixels differ"
+        return Finding(VISUAL, f"screenshot '{shot.name}': {what}", expected=str(baseline),
+                       found=[str(new), str(diff_path)])
+
+    pending: tuple[Path, Path] | None = None
+
+    def promote(self) -> None:
+        """--update-screenshots: the new capture replaces the baseline once its step passed."""
+        if self.pending:
+            new, baseline = self.pending
+            store_png(new.read_bytes(), baseline)
+            self.pending = None
 
 
 class GuideFile(pytest.File):
@@ -121,7 +179,8 @@ class GuideFile(pytest.File):
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
                          secrets=_env_secrets(self.guide), timeout_ms=config.getoption("step_timeout") * 1000,
                          portal=self.guide.portals[0])
-        run = GuideRun(context, state)
+        run = GuideRun(context, state, self.guide, config)
+        run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
         catalog = config.stash[_catalog_key]
         by_id = {g.id: g for g in catalog.guides}
         for required in self.guide.requires:
@@ -134,6 +193,7 @@ class GuideFile(pytest.File):
                                       f"'{step.id}': {finding.message}"
                     finding.kind = ERROR
                     raise
+        run.shoot_enabled = True
         return run
 
     def teardown(self) -> None:
@@ -163,10 +223,14 @@ def _step_test(node: GuideFile, step: RStep):
             failed = run.failed if run else "setup"
             pytest.skip(f"not run: step '{failed}' failed")
         try:
-            run.perform(step)
+            visual = run.perform(step)
         except Finding as finding:
             run.failed = step.id
+            run.pending = None
             _fail(item, finding, run.state.secret_values())
+        if visual is not None:
+            _fail(item, visual, run.state.secret_values())
+        run.promote()
 
     test_step.__doc__ = step.text
     return test_step

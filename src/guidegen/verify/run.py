@@ -15,7 +15,7 @@ from .findings import ERROR
 
 def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui: str,
                faults: tuple[str, ...], workers: str, report_dir: Path,
-               step_timeout: float) -> int:
+               step_timeout: float, update_screenshots: bool = False) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -32,6 +32,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         "--step-timeout", str(step_timeout), "--report-dir", str(report_dir),
         "--junitxml", str(report_dir / "junit.xml"),
     ]
+    if update_screenshots:
+        args.append("--update-screenshots")
     for fault in faults:
         args += ["--sim-fault", fault]
     if workers not in ("0", ""):
