@@ -11,9 +11,9 @@ import json
 import socket
 import urllib.error
 import urllib.request
+from contextvars import ContextVar
 from dataclasses import dataclass
 from http import HTTPStatus
-from contextvars import ContextVar
 from http.client import HTTPException
 from typing import Any
 from urllib.parse import quote, unquote
@@ -62,11 +62,11 @@ def filter_url(base: str, resource: str, attribute: str, value: str) -> str:
 # Public origin -> where it really listens, for the request being handled. The Zenkit
 # simulator shows a stable Base URL (so screenshots do not change with the free port it got),
 # and the Azure simulator resolves it the way DNS would, per app instance.
-HOSTS: ContextVar[dict[str, str]] = ContextVar("portalsim_hosts", default={})
+HOSTS: ContextVar[dict[str, str] | None] = ContextVar("portalsim_hosts", default=None)
 
 
 def _resolve(url: str) -> str:
-    for public, real in HOSTS.get().items():
+    for public, real in (HOSTS.get() or {}).items():
         if url == public or url.startswith(public + "/"):
             return real + url[len(public):]
     return url

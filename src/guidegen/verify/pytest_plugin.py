@@ -16,8 +16,8 @@ import pytest
 
 from ..browser import launch_options
 from ..capture import CaptureError, capture, store_png
-from ..diff import compare, passes, write_diff_png
 from ..catalog import Catalog, RGuide, RStep
+from ..diff import compare, passes, write_diff_png
 from ..errors import GuideError
 from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
