@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh Debian machine with only python3:
-#   make demo   check the guides, verify them against the simulators, build the site
+#   make demo   check the guides, verify them against the simulators (refreshing the
+#               screenshots), build the site
 #   make test   run the whole test suite (browser tests included)
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -12,9 +13,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 demo: venv chromium
 	$(BIN)/guidegen check
-	$(BIN)/guidegen verify
+	$(BIN)/guidegen verify --update-screenshots
 	$(BIN)/guidegen build
 	@echo "Verification report: $(CURDIR)/report/results.json (JUnit: report/junit.xml)"
+	@echo "Site: $(CURDIR)/site/index.html"
 
 test: venv chromium zensical
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -72,3 +73,22 @@ def test_unknown_guide_is_bad_input(tmp_path):
     assert code == 2
     assert "command line: guides: unknown guide 'no-such-guide'" in output
     assert "Traceback" not in output
+
+
+def test_bearer_token_never_leaves_the_browser(tmp_path):
+    """The Zenkit token is remembered as a secret: no report, status file or page shows it
+    (the simulator's tokens all look like zk_ + 40 hex digits)."""
+    code, data, output = verify(tmp_path, "--update-screenshots")
+    assert code == 0, output
+    token = re.compile(rb"zk_[0-9a-f]{40}")
+    project = tmp_path / "project"
+    subprocess.run([sys.executable, "-m", "guidegen.cli", "build", "--root", str(project)],
+                   check=True, capture_output=True, timeout=600)
+    checked = 0
+    for folder in (tmp_path / "report", project / "screenshots", project / "site"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                checked += 1
+                assert not token.search(path.read_bytes()), path
+    assert checked > 20
+    assert not token.search(output.encode())
