@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long Azure waits for the SCIM endpoint (default 10)",
     )
     parser.add_argument("--log-requests", action="store_true", help="log every request on stderr")
+    parser.add_argument(
+        "--zenkit-public-url", default=ZENKIT_PUBLIC_URL,
+        help=f"origin Zenkit's Base URL shows (default {ZENKIT_PUBLIC_URL}; the Azure simulator "
+        "resolves it); an empty string shows the real address, for other SCIM clients",
+    )
     return parser
 
 
@@ -166,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             zenkit_port=args.zenkit_port,
             http_timeout=args.http_timeout,
             log_requests=args.log_requests,
+            zenkit_public_url=args.zenkit_public_url or None,
         )
     except (FaultSpecError, ValueError, OSError) as error:
         print(f"portalsim: {error}", file=sys.stderr)
