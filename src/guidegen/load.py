@@ -16,9 +16,11 @@ from .catalog import Catalog, Origin, RGuide, RSection, RStep
 from .errors import GuideError, Problem, Problems, did_you_mean, format_path
 from .model import (
     Admonition,
+    Expectation,
     Fill,
     GoTo,
     Guide,
+    Locator,
     Project,
     Remember,
     ReusableFile,
@@ -34,6 +36,7 @@ from .yamlfile import YamlDocument, read_yaml
 
 PROJECT_FILE = "project.yml"
 REUSABLE_DIR = "reusable"
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # A literal typed into one of these is a secret written into YAML.
 SECRET_FIELD = re.compile(r"password|secret|token|api key|client secret", re.I)
@@ -254,6 +257,7 @@ class _GuideChecker:
             self.check_portal(step.portal, (*path, "portal"))
             self.portal = step.portal
         self.actions(step, path)
+        self.bold_labels(step, path)
         shot = step.screenshot
         if shot:
             self.loader.claim_screenshot(self.guide.id, shot.name, where if reusable else Origin(
@@ -278,6 +282,28 @@ class _GuideChecker:
             optional=step.optional, portal=self.portal, screenshot=shot,
             actions=list(step.actions), origin=where, reusable=reusable,
         )
+
+    def bold_labels(self, step: Step, path: tuple) -> None:
+        """Every UI label the text quotes in bold must be one the step's actions or
+        screenshot name: then a renamed control fails verification instead of leaving prose
+        that no longer matches the portal."""
+        used: set[str] = set()
+        for action in step.actions:
+            target = action_target(action)
+            loc = target.target() if isinstance(target, Expectation) else target
+            if isinstance(loc, Locator):
+                used.update(loc.ui_labels())
+        if step.screenshot:
+            shot = step.screenshot
+            for loc in [*shot.highlight, *shot.mask, *([shot.of] if isinstance(shot.of, Locator) else [])]:
+                used.update(loc.ui_labels())
+        used = {" ".join(substitute(u, self.scope)[0].split()) for u in used}
+        for label in dict.fromkeys(BOLD.findall(substitute(step.text, self.scope)[0])):
+            label = " ".join(label.split())
+            if label not in used:
+                self.add((*path, "text"), f"**{label}** is quoted in bold but none of the step's "
+                         "actions or highlights uses it; name the control in an action (or "
+                         "drop the bold) so a rename in the portal is caught")
 
     def check_portal(self, portal: str, path: tuple) -> None:
         if portal not in self.loader.portal_ids:

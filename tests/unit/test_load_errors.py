@@ -823,3 +823,29 @@ def test_front_matter_survives_a_colon_in_the_title(tmp_path):
     page = render_catalog(catalog, REPO / "templates", tmp_path)["guides/guide.md"].text
     front = yaml.safe_load(page.split("---\n")[1])
     assert front["title"] == "SCIM: rotating the token"
+
+
+def test_bold_label_that_no_action_uses_is_flagged(tmp_path):
+    body = (
+        "      - id: one\n"
+        "        text: Click **Save**, then **Close**.\n"
+        "        actions:\n"
+        "          - click: {role: button, name: Save}\n"
+    )
+    err = load_errors(tmp_path, step(body))
+    assert str(err) == (
+        "steps/guide.yml:12: sections[0].steps[0].text: **Close** is quoted in bold but none of "
+        "the step's actions or highlights uses it; name the control in an action (or drop the "
+        "bold) so a rename in the portal is caught"
+    )
+
+
+def test_bold_label_used_by_a_highlight_or_within_passes(tmp_path):
+    body = (
+        "      - id: one\n"
+        "        text: Under **Admin Credentials**, find **Tenant URL**.\n"
+        "        actions:\n"
+        "          - expect: {label: Tenant URL, within: {region: Admin Credentials}}\n"
+    )
+    steps = make_project(tmp_path, step(body))
+    assert load_catalog(steps, tmp_path).guides[0].all_steps()[0].id == "one"
