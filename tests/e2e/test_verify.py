@@ -57,6 +57,10 @@ def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
     assert finding["expected"] == "link 'Azure Active Directory'"
     assert finding["found"][0] == "Identity"
     assert {s["status"] for s in rest} == {"not run"}
+    report = (tmp_path / "report" / "report.html").read_text("utf-8")
+    assert "structure drift" in report and "Identity" in report
+    summary = (tmp_path / "report" / "summary.md").read_text("utf-8")
+    assert "| zenkit-azure-scim-provisioning | 1. open-app-provisioning | ❌ structure drift |" in summary
     status = json.loads((tmp_path / "project/screenshots/status.json").read_text("utf-8"))
     assert status["guides"][SEED]["problems"] == {"open-app-provisioning": "structure drift"}
 
@@ -92,3 +96,28 @@ def test_bearer_token_never_leaves_the_browser(tmp_path):
                 assert not token.search(path.read_bytes()), path
     assert checked > 20
     assert not token.search(output.encode())
+
+
+def test_changed_pixels_are_visual_drift_with_a_diff_image(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project)
+    baseline = project / "screenshots" / SEED / "azure-admin-credentials.png"
+    from PIL import Image, ImageDraw
+
+    image = Image.open(baseline).convert("RGBA")
+    ImageDraw.Draw(image).rectangle((10, 10, 60, 20), fill=(0, 120, 212, 255))
+    image.save(baseline)
+    report = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project), "--report-dir",
+         str(report), SEED], capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    data = json.loads((report / "results.json").read_text("utf-8"))
+    failed = [s for s in data["steps"] if s["status"] == "failed"]
+    assert [s["step"] for s in failed] == ["enter-credentials"]
+    assert failed[0]["finding"]["kind"] == "visual drift"
+    assert data["passed"] == 16  # the UI did what the guide says: later steps still ran
+    new, diff = failed[0]["finding"]["found"]
+    assert Path(diff).is_file() and Path(new).is_file()
+    assert (report / "report.html").read_text("utf-8").count("data:image/png;base64,") >= 3

@@ -21,6 +21,7 @@ from ..diff import compare, passes, write_diff_png
 from ..errors import GuideError
 from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
+from ..report import write_reports
 from ..status import update_status
 from .actions import Performer, RunState
 from .findings import ERROR, STRUCTURE, VISUAL, Finding
@@ -276,3 +277,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     tmp = folder / "results.json.tmp"
     tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, folder / "results.json")
+    write_reports(summary, session.config.stash[_catalog_key], folder)

@@ -1,0 +1,79 @@
+"""Reports of a verify run for people: one self-contained HTML file (images inlined) and a
+Markdown summary for a CI job summary. results.json and JUnit XML are the machines' copies."""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+import jinja2
+
+from .catalog import Catalog
+
+TEMPLATE = Path(__file__).parent / "assets" / "report.html.j2"
+
+
+def _data_uri(path: str | None) -> str | None:
+    if not path or not Path(path).is_file():
+        return None
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+
+
+def _rows(results: dict, catalog: Catalog) -> list[dict]:
+    steps = {(g.id, s.id): s for g in catalog.guides for s in g.all_steps()}
+    titles = {g.id: g.title for g in catalog.guides}
+    rows = []
+    for entry in results["steps"]:
+        step = steps.get((entry["guide"], entry["step"]))
+        finding = entry.get("finding") or {}
+        images = {}
+        if finding.get("kind") == "visual drift" and len(finding.get("found", [])) == 2:
+            new, diff = finding["found"]
+            images = {"baseline": _data_uri(finding.get("expected")), "new": _data_uri(new),
+                      "diff": _data_uri(diff)}
+        rows.append({**entry, "title": titles.get(entry["guide"], entry["guide"]),
+                     "number": step.number if step else "", "text": step.text if step else "",
+                     "finding": finding, "images": images})
+    return rows
+
+
+def write_reports(results: dict, catalog: Catalog, folder: Path) -> None:
+    rows = _rows(results, catalog)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    groups: dict[str, list[dict]] = {}
+    for row in rows:  # guides in run order, steps in guide order
+        groups.setdefault(row["guide"], []).append(row)
+    page = env.from_string(TEMPLATE.read_text("utf-8")).render(results=results, rows=rows,
+                                                                groups=list(groups.items()))
+    _write(folder / "report.html", page)
+    _write(folder / "summary.md", markdown_summary(results, rows))
+
+
+def markdown_summary(results: dict, rows: list[dict]) -> str:
+    icon = {"passed": "✅", "failed": "❌", "not run": "⏭️"}
+    lines = [f"## guidegen verify against {results['target']}", "",
+             f"{results['passed']} passed, {results['failed']} failed, "
+             f"{results['not_run']} not run", "",
+             "| Guide | Step | Result | What happened |", "|---|---|---|---|"]
+    for row in rows:
+        if row["status"] == "passed":
+            continue
+        finding = row["finding"]
+        what = finding.get("message", "") if finding else "an earlier step failed"
+        if finding.get("found") and finding.get("kind") == "structure drift":
+            what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding["found"])
+        what = html.escape(what, quote=False).replace("|", "\\|")
+        lines.append(f"| {row['guide']} | {row['number']}. {row['step']} | "
+                     f"{icon[row['status']]} {finding.get('kind', row['status'])} | {what} |")
+    if results["failed"] == 0 and results["not_run"] == 0:
+        lines.append("| all | all | ✅ passed | |")
+    return "\n".join(lines) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
