@@ -121,3 +121,18 @@ def test_changed_pixels_are_visual_drift_with_a_diff_image(tmp_path):
     new, diff = failed[0]["finding"]["found"]
     assert Path(diff).is_file() and Path(new).is_file()
     assert (report / "report.html").read_text("utf-8").count("data:image/png;base64,") >= 3
+
+
+def test_a_plan_without_the_feature_is_a_plan_claim_finding(tmp_path):
+    code, data, output = verify(tmp_path, SEED, "--plan-claims", "--sim-scim-plans",
+                                "business,enterprise", "--step-timeout", "2", "-n", "2")
+    assert code == 1, output
+    failed = sorted((s["plan"], s["step"], s["finding"]["kind"]) for s in data["steps"]
+                    if s["status"] == "failed")
+    assert failed == [("free", "zenkit-scim-credentials", "plan claim"),
+                      ("plus", "zenkit-scim-credentials", "plan claim")]
+    passed_plans = {s["plan"] for s in data["steps"] if s["status"] == "passed"}
+    assert {"business", "enterprise"} <= passed_plans
+    message = next(s for s in data["steps"] if s["status"] == "failed")["finding"]["message"]
+    assert message.startswith("the guide claims the Free plan") or \
+        message.startswith("the guide claims the Plus plan")

@@ -24,7 +24,7 @@ from ..project import Layout
 from ..report import write_reports
 from ..status import update_status
 from .actions import Performer, RunState
-from .findings import ERROR, STRUCTURE, VISUAL, Finding
+from .findings import ERROR, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
 
 _catalog_key = pytest.StashKey[Catalog]()
 # Step results as the controller receives them (xdist forwards every worker's reports).
@@ -41,6 +41,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--step-timeout", type=float, default=10.0,
                     help="Seconds an action waits for its control.")
     group.addoption("--report-dir", default="report", help="Where results.json is written.")
+    group.addoption("--plan-claims", action="store_true",
+                    help="Run each guide once per plan it claims, with the Zenkit simulator's "
+                    "organization on that plan.")
+    group.addoption("--sim-scim-plans", default="free,plus,business,enterprise",
+                    help="Plans whose organizations the Zenkit simulator gives SCIM.")
     group.addoption("--update-screenshots", action="store_true",
                     help="Replace each baseline with its new capture when its step passed.")
 
@@ -61,6 +66,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     root = Path(parent.config.getoption("guidegen_root")).resolve()
     for guide in catalog.guides:
         if (root / guide.origin.file).resolve() == file_path.resolve():
+            if parent.config.getoption("plan_claims"):
+                return PlanClaims.from_parent(parent, path=file_path, guide=guide)
             return GuideFile.from_parent(parent, path=file_path, guide=guide)
     return None
 
@@ -91,7 +98,8 @@ def guidegen_target(request: pytest.FixtureRequest):
         return
     from portalsim import start_simulators
 
-    with start_simulators(azure_ui=config.getoption("azure_ui"),
+    scim_plans = [p for p in config.getoption("sim_scim_plans").split(",") if p]
+    with start_simulators(azure_ui=config.getoption("azure_ui"), scim_plans=scim_plans,
                           faults=tuple(config.getoption("sim_fault"))) as sims:
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
 
@@ -165,6 +173,8 @@ class GuideRun:
 
 
 class GuideFile(pytest.File):
+    plan: str | None = None  # set when checking a plan claim: the organization's plan
+
     def __init__(self, *, guide: RGuide, **kwargs) -> None:
         super().__init__(**kwargs)
         self.guide = guide
@@ -172,7 +182,11 @@ class GuideFile(pytest.File):
 
     def collect(self):
         for step in self.guide.all_steps():
-            yield pytest.Function.from_parent(self, name=step.id, callobj=_step_test(self, step))
+            if self.plan and self.plan not in step.plans:
+                continue  # a step for other plans is not part of this plan's claim
+            name = f"{step.id}[{self.plan}]" if self.plan else step.id
+            yield pytest.Function.from_parent(self, name=name, callobj=_step_test(self, step))
+
 
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
         context = browser.new_context(**context_args)
@@ -180,6 +194,9 @@ class GuideFile(pytest.File):
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
                          secrets=_env_secrets(self.guide), timeout_ms=config.getoption("step_timeout") * 1000,
                          portal=self.guide.portals[0])
+        if self.plan:
+            # The organization is per browser session: the context's cookies pick it.
+            context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
         run = GuideRun(context, state, self.guide, config)
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
         catalog = config.stash[_catalog_key]
@@ -194,7 +211,7 @@ class GuideFile(pytest.File):
                                       f"'{step.id}': {finding.message}"
                     finding.kind = ERROR
                     raise
-        run.shoot_enabled = True
+        run.shoot_enabled = not self.plan  # the baselines come from the plain run
         return run
 
     def teardown(self) -> None:
@@ -202,6 +219,19 @@ class GuideFile(pytest.File):
             self.run.context.close()
             self.run = None
 
+
+class PlanClaims(pytest.File):
+    """--plan-claims: the guide once per plan it claims, each a run of its own."""
+
+    def __init__(self, *, guide: RGuide, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.guide = guide
+
+    def collect(self):
+        for plan in self.guide.plans:
+            node = GuideFile.from_parent(self, name=f"plan={plan}", path=self.path, guide=self.guide)
+            node.plan = plan
+            yield node
 
 def _env_secrets(guide: RGuide) -> dict[str, str]:
     """Declared secrets come from GUIDEGEN_SECRET_<NAME> and never from the step files."""
@@ -213,6 +243,8 @@ def _step_test(node: GuideFile, step: RStep):
         item = request.node
         item.user_properties.append(("guide", node.guide.id))
         item.user_properties.append(("step", step.id))
+        if node.plan:
+            item.user_properties.append(("plan", node.plan))
         if node.run is None:
             try:
                 node.run = node.start(browser, browser_context_args, guidegen_target, request.config)
@@ -228,6 +260,11 @@ def _step_test(node: GuideFile, step: RStep):
         except Finding as finding:
             run.failed = step.id
             run.pending = None
+            if node.plan and finding.kind != ERROR:
+                plan = request.config.stash[_catalog_key].plan_name(node.plan)
+                finding.message = (f"the guide claims the {plan} plan, but step '{step.id}' "
+                                   f"fails for an organization on it: {finding.message}")
+                finding.kind = PLAN_CLAIM
             _fail(item, finding, run.state.secret_values())
         if visual is not None:
             _fail(item, visual, run.state.secret_values())
@@ -256,7 +293,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
                                     (report.when == "setup" and not report.passed)):
         return
     status = "passed" if report.passed else "not run" if report.skipped else "failed"
-    entry = {"guide": props["guide"], "step": props["step"], "status": status,
+    entry = {"guide": props["guide"], "step": props["step"], "plan": props.get("plan"),
+             "status": status,
              "finding": json.loads(props["finding"]) if "finding" in props else None}
     _results.append(entry)
 
@@ -271,7 +309,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                "passed": sum(e["status"] == "passed" for e in steps),
                "failed": sum(e["status"] == "failed" for e in steps),
                "not_run": sum(e["status"] == "not run" for e in steps)}
-    if steps:
+    if steps and not session.config.getoption("plan_claims"):
         root = Path(session.config.getoption("guidegen_root"))
         update_status(Layout(root).screenshots, summary["target"], steps)
     tmp = folder / "results.json.tmp"

@@ -15,7 +15,8 @@ from .findings import ERROR
 
 def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui: str,
                faults: tuple[str, ...], workers: str, report_dir: Path,
-               step_timeout: float, update_screenshots: bool = False) -> int:
+               step_timeout: float, update_screenshots: bool = False,
+               plan_claims: bool = False, sim_scim_plans: str | None = None) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -34,6 +35,10 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     ]
     if update_screenshots:
         args.append("--update-screenshots")
+    if plan_claims:
+        args.append("--plan-claims")
+    if sim_scim_plans:
+        args += ["--sim-scim-plans", sim_scim_plans]
     for fault in faults:
         args += ["--sim-fault", fault]
     if workers not in ("0", ""):
