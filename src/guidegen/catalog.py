@@ -61,6 +61,7 @@ class RGuide:
     outro: str | None
     sections: list[RSection]
     secrets: dict[str, str]
+    outcome: list[RStep]
     requires: tuple[str, ...]
     variables: dict[str, str]  # project and guide variables: the scope of action values
     origin: Origin

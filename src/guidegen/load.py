@@ -157,12 +157,14 @@ class _GuideChecker:
                          f"{did_you_mean(portal, self.loader.portal_ids)}")
         plans = self.guide_plans()
         sections = [self.section(s, ("sections", i), plans, 2) for i, s in enumerate(g.sections)]
+        outcome = [s for i, item in enumerate(g.outcome)
+                   if (s := self.step(item, ("outcome", i), plans))]
         return RGuide(
             id=g.id, title=g.title, summary=self.text(g.summary, ("summary",), self.scope),
             plans=plans, portals=tuple(g.portals), order=g.order,
             intro=self.text(g.intro, ("intro",), self.scope),
             outro=self.text(g.outro, ("outro",), self.scope),
-            sections=sections, secrets=dict(g.secrets), requires=tuple(g.requires),
+            sections=sections, secrets=dict(g.secrets), outcome=outcome, requires=tuple(g.requires),
             variables=dict(self.scope),
             origin=Origin(self.doc.file, 1),
         )

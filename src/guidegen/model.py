@@ -377,6 +377,11 @@ class Guide(Strict):
     intro: str | None = None
     sections: list[Section] = Field(min_length=1)
     outro: str | None = None
+    outcome: list[Step] = Field(
+        default_factory=list,
+        description="Steps the verify run performs after the guide to check its result (a user "
+        "provisioned, say); readers never see them.",
+    )
 
 
 class ReusableStep(StepBody):

@@ -136,3 +136,29 @@ def test_a_plan_without_the_feature_is_a_plan_claim_finding(tmp_path):
     message = next(s for s in data["steps"] if s["status"] == "failed")["finding"]["message"]
     assert message.startswith("the guide claims the Free plan") or \
         message.startswith("the guide claims the Plus plan")
+
+
+def test_outcome_check_catches_a_guide_that_misses_its_result(tmp_path):
+    """Without the step that maps mail to userName every click still works, but the user
+    arrives in Zenkit under their userPrincipalName: only the outcome check can tell."""
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project)
+    guide = project / "steps" / f"{SEED}.yml"
+    text = guide.read_text("utf-8")
+    start = text.index("          - id: user-username-from-mail")
+    end = text.index("          - id: user-delete-others")
+    text = text[:start] + text[end:]
+    guide.write_text(text.replace("- expect: {role: link, name: mail, exact: true, visible: true}",
+                                  "- expect: {role: link, name: displayName, exact: true}"), "utf-8")
+    report = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project), "--report-dir",
+         str(report), "--step-timeout", "3", SEED],
+        capture_output=True, text=True, timeout=600, check=False)
+    data = json.loads((report / "results.json").read_text("utf-8"))
+    failed = [s for s in data["steps"] if s["status"] == "failed"]
+    assert result.returncode == 1, result.stdout + result.stderr
+    kinds = [(s["step"], s["finding"]["kind"]) for s in failed]
+    # The shot of the user mapping changes too (visual drift), and the outcome check fails.
+    assert kinds == [("user-delete-others", "visual drift"), ("user-in-zenkit", "outcome failure")]

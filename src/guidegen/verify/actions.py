@@ -166,7 +166,7 @@ class Performer:
                 target.value or "")
             self.control(target).fill(value, timeout=timeout)
         elif isinstance(action, Select):
-            self.control(target).select_option(label=target.option, timeout=timeout)
+            self.control(target).select_option(label=state.resolve(target.option), timeout=timeout)
         elif isinstance(action, Check):
             self.control(target).set_checked(target.checked, timeout=timeout)
         elif isinstance(action, Remember):

@@ -24,7 +24,7 @@ from ..project import Layout
 from ..report import write_reports
 from ..status import update_status
 from .actions import Performer, RunState
-from .findings import ERROR, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
+from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
 
 _catalog_key = pytest.StashKey[Catalog]()
 # Step results as the controller receives them (xdist forwards every worker's reports).
@@ -41,6 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--step-timeout", type=float, default=10.0,
                     help="Seconds an action waits for its control.")
     group.addoption("--report-dir", default="report", help="Where results.json is written.")
+    group.addoption("--skip-outcome", action="store_true",
+                    help="Do not run the guides' outcome checks (they change the target's data).")
     group.addoption("--plan-claims", action="store_true",
                     help="Run each guide once per plan it claims, with the Zenkit simulator's "
                     "organization on that plan.")
@@ -186,6 +188,11 @@ class GuideFile(pytest.File):
                 continue  # a step for other plans is not part of this plan's claim
             name = f"{step.id}[{self.plan}]" if self.plan else step.id
             yield pytest.Function.from_parent(self, name=name, callobj=_step_test(self, step))
+        if self.plan or self.config.getoption("skip_outcome"):
+            return
+        for step in self.guide.outcome:
+            yield pytest.Function.from_parent(self, name=f"outcome:{step.id}",
+                                              callobj=_step_test(self, step, outcome=True))
 
 
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
@@ -238,7 +245,7 @@ def _env_secrets(guide: RGuide) -> dict[str, str]:
     return {name: os.environ.get(f"GUIDEGEN_SECRET_{name.upper()}", "") for name in guide.secrets}
 
 
-def _step_test(node: GuideFile, step: RStep):
+def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
     def test_step(browser, browser_context_args, guidegen_target, request):
         item = request.node
         item.user_properties.append(("guide", node.guide.id))
@@ -260,6 +267,9 @@ def _step_test(node: GuideFile, step: RStep):
         except Finding as finding:
             run.failed = step.id
             run.pending = None
+            if outcome and finding.kind != ERROR:
+                finding.message = f"outcome check '{step.id}': {finding.message}"
+                finding.kind = OUTCOME
             if node.plan and finding.kind != ERROR:
                 plan = request.config.stash[_catalog_key].plan_name(node.plan)
                 finding.message = (f"the guide claims the {plan} plan, but step '{step.id}' "
