@@ -89,16 +89,23 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+# libyaml parses about ten times faster than PyYAML's Python parser and caps nesting itself
+# (it stops at 1000 levels with an error, not a crash); without it, _Loader cuts deep nesting.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
+
+
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording lines as it goes."""
 
-    def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
+    def __init__(self, doc: YamlDocument, fast: bool = False) -> None:
+        self.doc, self.fast = doc, fast
         self.count = 0
         self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
+        if depth > MAX_DEPTH and self.fast:
+            raise _TooDeep(node.start_mark.line + 1)  # the Python parser says it better
         if self.count > MAX_NODES or depth > MAX_DEPTH:
             raise _fail(
                 self.doc.file, node.start_mark.line + 1,
@@ -159,6 +166,9 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     except OSError as err:
         raise _fail(file, 0, f"cannot read: {err.strerror}") from None
     text = _decode(raw, file)
+    doc = _fast_path(text, file)
+    if doc is not None:
+        return doc
     try:
         root = yaml.compose(text, Loader=_Loader)
     except _TooDeep as err:
@@ -171,8 +181,24 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         raise _fail(file, 1, f"YAML error: {err}") from None
     if root is None:
         raise _fail(file, 1, "file is empty; expected a mapping of keys such as 'id' and 'title'")
+    return _document(root, file)
+
+
+def _fast_path(text: str, file: str) -> YamlDocument | None:
+    """libyaml for files that are fine; None sends anything odd (a syntax error, deep
+    nesting) down the Python parser, whose messages are the ones writers see."""
+    if _FAST_LOADER is None:
+        return None
+    try:
+        root = yaml.compose(text, Loader=_FAST_LOADER)
+        return None if root is None else _document(root, file, fast=True)
+    except (yaml.YAMLError, _TooDeep):
+        return None
+
+
+def _document(root: yaml.Node, file: str, fast: bool = False) -> YamlDocument:
     doc = YamlDocument(file, None, {(): root.start_mark.line + 1})
-    doc.data = _Builder(doc).build(root, ())
+    doc.data = _Builder(doc, fast).build(root, ())
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else f"the value {doc.data!r}"
         raise _fail(file, doc.lines[()], f"expected a mapping at the top level, found {kind}")

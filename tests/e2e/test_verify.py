@@ -40,10 +40,11 @@ def test_seed_guide_passes_against_the_simulators(tmp_path):
     code, data, output = verify(tmp_path, SEED)
     assert code == 0, output
     steps = [(s["step"], s["status"]) for s in data["steps"]]
-    assert len(steps) == 17 and all(status == "passed" for _, status in steps)
-    assert steps[0][0] == "open-app-provisioning" and steps[-1][0] == "provisioning-status-on"
+    assert len(steps) == 21 and all(status == "passed" for _, status in steps)
+    assert steps[0][0] == "open-app-provisioning" and steps[16][0] == "provisioning-status-on"
+    assert steps[-1][0] == "user-in-zenkit"  # the outcome checks run last
     junit = ElementTree.parse(tmp_path / "report" / "junit.xml").getroot()
-    assert junit.find("testsuite").get("tests") == "17"
+    assert junit.find("testsuite").get("tests") == "21"
 
 
 def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
@@ -117,7 +118,7 @@ def test_changed_pixels_are_visual_drift_with_a_diff_image(tmp_path):
     failed = [s for s in data["steps"] if s["status"] == "failed"]
     assert [s["step"] for s in failed] == ["enter-credentials"]
     assert failed[0]["finding"]["kind"] == "visual drift"
-    assert data["passed"] == 16  # the UI did what the guide says: later steps still ran
+    assert data["passed"] == 20  # the UI did what the guide says: later steps still ran
     new, diff = failed[0]["finding"]["found"]
     assert Path(diff).is_file() and Path(new).is_file()
     assert (report / "report.html").read_text("utf-8").count("data:image/png;base64,") >= 3
