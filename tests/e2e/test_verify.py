@@ -163,3 +163,17 @@ def test_outcome_check_catches_a_guide_that_misses_its_result(tmp_path):
     kinds = [(s["step"], s["finding"]["kind"]) for s in failed]
     # The shot of the user mapping changes too (visual drift), and the outcome check fails.
     assert kinds == [("user-delete-others", "visual drift"), ("user-in-zenkit", "outcome failure")]
+
+
+def test_expired_sign_in_is_an_environment_error_not_drift(tmp_path):
+    code, data, output = verify(tmp_path, SEED, "--fault", "azure:expire:/enterprise-apps*:1",
+                                "--step-timeout", "2")
+    assert code == 3, output
+    finding = data["steps"][0]["finding"]
+    assert finding["kind"] == "error" and "sign in again" in finding["message"]
+
+
+def test_a_passing_retry_hides_a_transient_server_error(tmp_path):
+    code, data, output = verify(tmp_path, SEED, "--fault", "azure:error:/:1", "--skip-outcome")
+    assert code == 0, output
+    assert data["failed"] == 0

@@ -73,7 +73,15 @@ def _expected_name(loc: Locator) -> tuple[str | None, str]:
     return None, loc.label or loc.text or ""
 
 
+SIGN_IN = re.compile(r"^sign in", re.I)
+GOTO_ATTEMPTS = 3  # a navigation that meets a network error or a 5xx is tried this often
+
+
 def _missing(page: Page, loc: Locator, index: int, action) -> Finding:
+    if page.get_by_role("heading", name=SIGN_IN).count():
+        # Not drift: the portal signed us out, and the page we expected is behind sign-in.
+        return Finding(ERROR, "the portal asked to sign in again (the session expired); "
+                       "refresh the saved sign-in", index, describe(action))
     role, name = _expected_name(loc)
     return Finding(STRUCTURE, f"{loc.describe()} not found", index, describe(action),
                    expected=loc.describe(), found=closest_names(page, role, name))
@@ -114,6 +122,15 @@ class Performer:
         return to_locator(self.page, self.resolved(loc))
 
     def run(self, index: int, action) -> None:
+        attempts = GOTO_ATTEMPTS if isinstance(action, GoTo) else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._run_once(index, action)
+            except Finding as finding:
+                if finding.kind != ERROR or attempt == attempts:
+                    raise
+
+    def _run_once(self, index: int, action) -> None:
         try:
             self._run(index, action)
         except Finding:
