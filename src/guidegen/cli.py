@@ -146,6 +146,9 @@ def serve(root: Path, dev_addr: str) -> None:
 @click.option("--plan-claims", is_flag=True,
               help="Verify each guide once per plan it claims, the Zenkit organization on that "
               "plan; a step that fails there is a plan-claim finding.")
+@click.option("--no-trace", is_flag=True,
+              help="Keep no Playwright trace of failed guides (by default one is kept, secrets "
+              "scrubbed, under REPORT_DIR/traces/).")
 @click.option("--skip-outcome", is_flag=True,
               help="Skip the guides' outcome checks (on live they create a real user).")
 @click.option("--sim-scim-plans", metavar="PLAN,...",
@@ -153,7 +156,8 @@ def serve(root: Path, dev_addr: str) -> None:
 @handle_errors
 def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
            workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
-           plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool) -> None:
+           plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
+           no_trace: bool) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -164,7 +168,8 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
     sys.exit(run_pytest(root, guides, target=target, azure_ui=azure_ui, faults=faults,
                         workers=workers, report_dir=report_dir, step_timeout=step_timeout,
                         update_screenshots=update_screenshots, plan_claims=plan_claims,
-                        sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome))
+                        sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
+                        trace=not no_trace))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import zipfile
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
@@ -122,6 +123,13 @@ def test_changed_pixels_are_visual_drift_with_a_diff_image(tmp_path):
     new, diff = failed[0]["finding"]["found"]
     assert Path(diff).is_file() and Path(new).is_file()
     assert (report / "report.html").read_text("utf-8").count("data:image/png;base64,") >= 3
+    # A failed guide leaves a Playwright trace; the token typed in step 3 is scrubbed from it.
+    trace = report / "traces" / f"{SEED}.zip"
+    assert trace.stat().st_size > 1000
+    with zipfile.ZipFile(trace) as archive:
+        text = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"Secret Token" in text and b"\xe2\x80\xa2" * 6 in text
+    assert not re.search(rb"zk_[0-9a-f]{40}", text)
 
 
 def test_a_plan_without_the_feature_is_a_plan_claim_finding(tmp_path):

@@ -23,6 +23,7 @@ from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
 from ..report import write_reports
 from ..status import update_status
+from . import traces
 from .actions import Performer, RunState
 from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
 
@@ -41,6 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--step-timeout", type=float, default=10.0,
                     help="Seconds an action waits for its control.")
     group.addoption("--report-dir", default="report", help="Where results.json is written.")
+    group.addoption("--guidegen-trace", choices=["on-failure", "off"], default="on-failure",
+                    help="Keep a Playwright trace (secrets scrubbed) of each guide that failed.")
     group.addoption("--skip-outcome", action="store_true",
                     help="Do not run the guides' outcome checks (they change the target's data).")
     group.addoption("--plan-claims", action="store_true",
@@ -113,6 +116,7 @@ class GuideRun:
         self.context, self.state, self.guide = context, state, guide
         self.performer = Performer(context, state)
         self.failed: str | None = None
+        self.any_failure = False  # visual drift included: the trace is kept
         root = Path(config.getoption("guidegen_root"))
         self.baselines = Layout(root).screenshots / guide.id
         self.captures = Path(config.getoption("report_dir")) / "screenshots" / guide.id
@@ -194,17 +198,18 @@ class GuideFile(pytest.File):
             yield pytest.Function.from_parent(self, name=f"outcome:{step.id}",
                                               callobj=_step_test(self, step, outcome=True))
 
-
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
         context = browser.new_context(**context_args)
         context.set_default_timeout(config.getoption("step_timeout") * 1000)
+        if config.getoption("guidegen_trace") == "on-failure":
+            traces.start(context)
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
                          secrets=_env_secrets(self.guide), timeout_ms=config.getoption("step_timeout") * 1000,
                          portal=self.guide.portals[0])
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
-        run = GuideRun(context, state, self.guide, config)
+        run = self.run = GuideRun(context, state, self.guide, config)  # teardown closes it
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
         catalog = config.stash[_catalog_key]
         by_id = {g.id: g for g in catalog.guides}
@@ -223,8 +228,13 @@ class GuideFile(pytest.File):
 
     def teardown(self) -> None:
         if self.run is not None:
-            self.run.context.close()
-            self.run = None
+            run, self.run = self.run, None
+            if self.config.getoption("guidegen_trace") == "on-failure":
+                name = f"{self.guide.id}-{self.plan}" if self.plan else self.guide.id
+                dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
+                        if run.any_failure else None)
+                traces.stop(run.context, dest, run.state.secret_values())
+            run.context.close()
 
 
 class PlanClaims(pytest.File):
@@ -254,14 +264,12 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
             item.user_properties.append(("plan", node.plan))
         if node.run is None:
             try:
-                node.run = node.start(browser, browser_context_args, guidegen_target, request.config)
+                node.start(browser, browser_context_args, guidegen_target, request.config)
             except Finding as finding:
-                node.run = None
-                _fail(item, finding, [])
+                _fail(item, finding, node.run.state.secret_values(), node.run)
         run = node.run
-        if run is None or run.failed:
-            failed = run.failed if run else "setup"
-            pytest.skip(f"not run: step '{failed}' failed")
+        if run.failed:
+            pytest.skip(f"not run: step '{run.failed}' failed")
         try:
             visual = run.perform(step)
         except Finding as finding:
@@ -275,9 +283,9 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
                 finding.message = (f"the guide claims the {plan} plan, but step '{step.id}' "
                                    f"fails for an organization on it: {finding.message}")
                 finding.kind = PLAN_CLAIM
-            _fail(item, finding, run.state.secret_values())
+            _fail(item, finding, run.state.secret_values(), run)
         if visual is not None:
-            _fail(item, visual, run.state.secret_values())
+            _fail(item, visual, run.state.secret_values(), run)
         run.promote()
 
     test_step.__doc__ = step.text
@@ -290,7 +298,9 @@ def _scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
-def _fail(item: pytest.Item, finding: Finding, secrets: list[str]) -> None:
+def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun | None = None) -> None:
+    if run is not None:
+        run.any_failure = True
     data = {k: (_scrub(v, secrets) if isinstance(v, str) else v) for k, v in finding.to_dict().items()}
     data["found"] = [_scrub(f, secrets) for f in finding.found]
     item.user_properties.append(("finding", json.dumps(data)))

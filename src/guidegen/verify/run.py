@@ -17,7 +17,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                faults: tuple[str, ...], workers: str, report_dir: Path,
                step_timeout: float, update_screenshots: bool = False,
                plan_claims: bool = False, sim_scim_plans: str | None = None,
-               skip_outcome: bool = False) -> int:
+               skip_outcome: bool = False, trace: bool = True) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -40,6 +40,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         args.append("--plan-claims")
     if skip_outcome:
         args.append("--skip-outcome")
+    if not trace:
+        args += ["--guidegen-trace", "off"]
     if sim_scim_plans:
         args += ["--sim-scim-plans", sim_scim_plans]
     for fault in faults:
