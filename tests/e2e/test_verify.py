@@ -6,8 +6,8 @@ import json
 import os
 import re
 import subprocess
-import zipfile
 import sys
+import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
