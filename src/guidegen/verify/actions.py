@@ -127,6 +127,8 @@ class Performer:
             try:
                 return self._run_once(index, action)
             except Finding as finding:
+                if finding.action_text:  # as the writer reads it on the page, variables filled in
+                    finding.action_text = self.state.resolve(finding.action_text)
                 if finding.kind != ERROR or attempt == attempts:
                     raise
 

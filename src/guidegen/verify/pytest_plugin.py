@@ -26,10 +26,31 @@ from ..status import update_status
 from . import traces
 from .actions import Performer, RunState
 from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
+from .progress import Progress
 
 _catalog_key = pytest.StashKey[Catalog]()
 # Step results as the controller receives them (xdist forwards every worker's reports).
 _results: list[dict] = []
+_progress: Progress | None = None
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    """With our progress lines, pytest's own dots would only interleave with them."""
+    if config.getoption("guidegen_progress") and report.when == "call":
+        return report.outcome, "", report.outcome.upper()
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    global _progress
+    if hasattr(session.config, "workerinput") or not session.config.getoption("guidegen_progress"):
+        return
+    totals: dict[str, int] = {}
+    for item in session.items:
+        node = item.parent
+        label = f"{node.guide.id}[{node.plan}]" if getattr(node, "plan", None) else node.guide.id
+        totals[label] = totals.get(label, 0) + 1
+    _progress = Progress(totals)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +65,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report-dir", default="report", help="Where results.json is written.")
     group.addoption("--guidegen-trace", choices=["on-failure", "off"], default="on-failure",
                     help="Keep a Playwright trace (secrets scrubbed) of each guide that failed.")
+    group.addoption("--guidegen-progress", action="store_true",
+                    help="A progress line per guide and step on stderr.")
     group.addoption("--skip-outcome", action="store_true",
                     help="Do not run the guides' outcome checks (they change the target's data).")
     group.addoption("--plan-claims", action="store_true",
@@ -263,18 +286,23 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
         if node.plan:
             item.user_properties.append(("plan", node.plan))
         if node.run is None:
+            setup_failure = None
             try:
                 node.start(browser, browser_context_args, guidegen_target, request.config)
             except Finding as finding:
-                _fail(item, finding, node.run.state.secret_values(), node.run)
+                setup_failure = finding
+            if setup_failure is not None:
+                _fail(item, setup_failure, node.run.state.secret_values(), node.run)
         run = node.run
         if run.failed:
             pytest.skip(f"not run: step '{run.failed}' failed")
+        problem = None
         try:
-            visual = run.perform(step)
+            problem = run.perform(step)  # a visual difference; anything else is raised
         except Finding as finding:
             run.failed = step.id
             run.pending = None
+            problem = finding
             if outcome and finding.kind != ERROR:
                 finding.message = f"outcome check '{step.id}': {finding.message}"
                 finding.kind = OUTCOME
@@ -283,9 +311,8 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
                 finding.message = (f"the guide claims the {plan} plan, but step '{step.id}' "
                                    f"fails for an organization on it: {finding.message}")
                 finding.kind = PLAN_CLAIM
-            _fail(item, finding, run.state.secret_values(), run)
-        if visual is not None:
-            _fail(item, visual, run.state.secret_values(), run)
+        if problem is not None:  # outside the except block: no chained traceback in the log
+            _fail(item, problem, run.state.secret_values(), run)
         run.promote()
 
     test_step.__doc__ = step.text
@@ -313,6 +340,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
                                     (report.when == "setup" and not report.passed)):
         return
     status = "passed" if report.passed else "not run" if report.skipped else "failed"
+    if _progress is not None:
+        label = f"{props['guide']}[{props['plan']}]" if props.get("plan") else props["guide"]
+        finding = json.loads(props["finding"]) if "finding" in props else {}
+        _progress.step(label, props["step"], status, finding.get("kind"))
     entry = {"guide": props["guide"], "step": props["step"], "plan": props.get("plan"),
              "status": status,
              "finding": json.loads(props["finding"]) if "finding" in props else None}

@@ -29,7 +29,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     report_dir.mkdir(parents=True, exist_ok=True)
     args = [
         *files, "-p", "guidegen.verify.pytest_plugin", "-p", "no:cacheprovider",
-        "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfEs",
+        "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfE",
+        "--guidegen-progress", "-p", "no:warnings",
         "--guidegen-root", str(root), "--target", target, "--azure-ui", azure_ui,
         "--step-timeout", str(step_timeout), "--report-dir", str(report_dir),
         "--junitxml", str(report_dir / "junit.xml"),
