@@ -4,14 +4,11 @@ below the fold, one taller than the viewport, and running animations."""
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from guidegen.browser import launch_options
+from tests.helpers import serve_directory
 
 CANARY = "CANARY-5f3a9"
 
@@ -52,27 +49,13 @@ FORM_PAGE = f"""<!doctype html>
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Iterator[str]:
     """Base URL of a static site on a free loopback port."""
     root = tmp_path_factory.mktemp("site")
     (root / "form.html").write_text(FORM_PAGE, encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, **launch_options()}
+    with serve_directory(root) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

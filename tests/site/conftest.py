@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from guidegen.browser import launch_options
 from guidegen.build import build
 from guidegen.project import Layout
+from tests.helpers import serve_directory
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = ("mkdocs.yml", "steps", "templates", "screenshots", "docs")
@@ -37,26 +34,10 @@ def built_site(tmp_path_factory) -> Layout:
     return layout
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site: Layout) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """pytest-playwright launches Debian's Chromium (Playwright cannot download one here)."""
-    return {**browser_type_launch_args, **launch_options()}
+    with serve_directory(built_site.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
