@@ -49,7 +49,8 @@ def swap_in(new: Path, dest: Path) -> None:
 
 @contextmanager
 def staging(root: Path) -> Iterator[Path]:
-    tmp = Path(tempfile.mkdtemp(prefix=".guidegen-stage-", dir=root))
+    # Absolute: MkDocs resolves a relative docs_dir against mkdocs.yml, not the working folder.
+    tmp = Path(tempfile.mkdtemp(prefix=".guidegen-stage-", dir=root.resolve()))
     try:
         yield tmp
     finally:

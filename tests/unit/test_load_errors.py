@@ -849,3 +849,14 @@ def test_bold_label_used_by_a_highlight_or_within_passes(tmp_path):
     )
     steps = make_project(tmp_path, step(body))
     assert load_catalog(steps, tmp_path).guides[0].all_steps()[0].id == "one"
+
+
+def test_build_with_a_relative_root(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    for name in ("steps", "templates", "docs", "screenshots"):
+        shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("guides"))
+    shutil.copy2(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("build", "--root", "project")
+    assert result.exit_code == 0, result.output
+    assert (project / "site" / "guides" / "plans" / "index.html").is_file()
