@@ -21,9 +21,10 @@ once the seed figures are in, and again at the end). The generated floor script 
 bench/out/verify_floor.py for anyone to read or rerun; each side's stderr is in bench/out/*.log.
 
 Each seed-guide run drives 73 actions, most of them full page loads in the simulators, so it
-takes 12-25 s here depending on what else the machine runs, and twenty guides take minutes:
-the whole benchmark takes about half an hour on two cores. `--guides 6` (or
-`--scaling-runs 1`) brings it to about ten minutes; `--skip-scaling` to about five.
+takes 13-20 s here depending on what else the machine runs; twenty guides serially take over
+four minutes, so the default (3 rounds of 20 guides each way) makes the whole benchmark take
+about half an hour on two cores. `--guides 6` brings it to about twelve minutes,
+`--skip-scaling` to about six. `--render` rewrites the Markdown from verify.json.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +139,8 @@ def run_child(argv: list[str], cwd: Path, log: Path) -> ChildRun:
     return ChildRun(wall, cpu, max(machine_busy - cpu, 0.0) / wall, stdout)
 
 
-def alternate(sides: dict[str, callable], runs: int, label: str) -> dict[str, list[ChildRun]]:
+def alternate(sides: dict[str, Callable[[int], ChildRun]], runs: int,
+              label: str) -> dict[str, list[ChildRun]]:
     """Each side `runs` times, which goes first alternating each round, so that load from
     other work on the machine falls on both alike."""
     results: dict[str, list[ChildRun]] = {name: [] for name in sides}
@@ -603,14 +606,17 @@ def measure_scaling(work: Path, source: Path, guides: int, runs: int) -> dict:
         return run
 
     runs_ = alternate({"serial": verify("0"), "2 workers": verify("2")}, runs, f"{guides} guides")
-    serial = runs_["serial"]
-    # A serial run already keeps `busy` cores busy; two workers cannot go faster than the
-    # cores allow, whatever guidegen does, unless each guide costs less CPU.
-    busy = statistics.median(r.cpu / r.wall for r in serial)
-    return {"guides": len(ids), "serial": serial, "parallel": runs_["2 workers"],
-            "speedup_wall": paired(serial, runs_["2 workers"], "wall"),
-            "cpu_ratio": paired(runs_["2 workers"], serial, "cpu"),
-            "serial_cores_busy": busy, "cpu_ceiling": min(2.0, (os.cpu_count() or 1) / busy)}
+    return {"guides": len(ids), "serial": runs_["serial"], "parallel": runs_["2 workers"],
+            "speedup_wall": paired(runs_["serial"], runs_["2 workers"], "wall"),
+            "cpu_ratio": paired(runs_["2 workers"], runs_["serial"], "cpu")}
+
+
+def ceiling(scale: dict, cores: int) -> Stats:
+    """The speed-up two workers could reach per round, whatever guidegen does: a serial run
+    keeps cpu/wall cores busy, and only the cores that other work left free were there to
+    share (unless each guide costs less CPU)."""
+    return Stats([min(2.0, (cores - par.others) / (ser.cpu / ser.wall))
+                  for ser, par in zip(scale["serial"], scale["parallel"], strict=True)])
 
 
 def measure_breakdown(work: Path, project: Path) -> dict:
@@ -665,9 +671,10 @@ def summary_rows(seed: dict, scale: dict | None) -> list[tuple[str, ...]]:
                  (f"**speed-up, 2 workers** (goal ≥ {SPEEDUP_GOAL}×)",
                   f"**{scale['speedup_wall'].show_ratio()}**",
                   f"{scale['cpu_ratio'].show_ratio()} of serial", ""),
-                 ("speed-up the cores allow (cores ÷ cores a serial run keeps busy)",
-                  f"{scale['cpu_ceiling']:.2f}×", f"{scale['serial_cores_busy']:.2f} cores busy",
-                  "")]
+                 ("speed-up the free cores allowed (free cores ÷ cores a serial run keeps busy)",
+                  scale["ceiling"].show_ratio(),
+                  f"{statistics.median(r.cpu / r.wall for r in scale['serial']):.2f} cores busy "
+                  "(serial)", "")]
     return rows
 
 
@@ -703,6 +710,20 @@ def breakdown_rows(diag: dict) -> list[tuple[str, ...]]:
     return rows
 
 
+def overhead(seed: dict, diag: dict) -> str:
+    """Roughly what guidegen adds over the floor, from the timed runs and the instrumented one."""
+    added = wall(seed["guidegen"]).median - wall(seed["floor"]).median
+    capture = diag["parts"]["capture()"]["seconds"] - seed["floor_shots"].median
+    oxipng = diag["parts"].get("capture: oxipng optimise", {"seconds": 0.0})["seconds"]
+    text = (f"Roughly, guidegen adds {added:.1f} s per run to the floor: about {capture:.1f} s more "
+            f"in taking the {seed['shots']} shots (highlights, masks, settling, checks; "
+            f"{oxipng:.1f} s of it optimising PNGs with oxipng)")
+    if seed["no_trace"]:
+        trace = wall(seed["guidegen"]).median - wall(seed["no_trace"]).median
+        text += f", about {trace:.1f} s recording the Playwright trace (the `--no-trace` runs)"
+    return text + ", and the rest in pytest, the plugin and the reports around the steps."
+
+
 def verdict(value: float, goal: float, higher_is_better: bool) -> str:
     met = value >= goal if higher_is_better else value <= goal
     return "met" if met else "not met"
@@ -736,15 +757,17 @@ def markdown(result: dict, seed: dict, scale: dict | None, diag: dict | None) ->
         lines.append(
             f"- **Scaling**: {scale['guides']} copies of the seed guide (with their baselines, so "
             "each shot is also diffed), `guidegen verify --skip-outcome -n 2` against serial. "
-            "Each worker starts its own simulators and Chromium; a run is mostly CPU-bound (see "
-            "the CPU column), so the two cores, shared with any other work on the machine, bound "
-            "the speed-up: the last row is that bound, from the serial runs' CPU use.")
+            "Each worker starts its own simulators and Chromium. A run is mostly CPU-bound, so "
+            "the cores that other work leaves free bound the speed-up, whatever guidegen does: "
+            "the last row is that bound, per round, from the serial run's CPU use and the other "
+            "work during the parallel run.")
     lines += ["", "Per step, mean of the timed runs (guidegen: the pytest call phase from its "
               "JUnit XML; the floor: its own clock, shots included):", "",
               *table(step_rows(seed))]
     if diag:
         lines += ["", "Where one guidegen run's time goes (an instrumented run in one process; "
-                  "nested parts are included in their parents):", "", *table(breakdown_rows(diag))]
+                  "nested parts are included in their parents):", "", *table(breakdown_rows(diag)),
+                  "", overhead(seed, diag)]
     return "\n".join(lines) + "\n"
 
 
@@ -759,6 +782,19 @@ def to_json(value):
         return [to_json(v) for v in value]
     if isinstance(value, Path):
         return None
+    return value
+
+
+def from_json(value):
+    """The inverse of to_json, for --render."""
+    if isinstance(value, dict):
+        if value.keys() == {"median", "min", "max", "runs"}:
+            return Stats(value["runs"])
+        if value.keys() == {"wall", "cpu", "other_work_cores"}:
+            return ChildRun(value["wall"], value["cpu"], value["other_work_cores"], "")
+        return {k: from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_json(v) for v in value]
     return value
 
 
@@ -786,11 +822,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scaling", action="store_true", help="only the seed guide")
     parser.add_argument("--skip-no-trace", action="store_true",
                         help="do not also time the seed guide with --no-trace")
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: rewrite verify.md (and verify.json) from the "
+                        "figures in bench/out/verify.json")
     parser.add_argument("--diagnose", nargs=2, metavar=("ROOT", "REPORT_DIR"),
                         help=argparse.SUPPRESS)  # the instrumented child run
     args = parser.parse_args(argv)
     if args.diagnose:
         diagnose(Path(args.diagnose[0]), Path(args.diagnose[1]), SEED)
+        return 0
+    if args.render:
+        result = from_json(json.loads((OUT / "verify.json").read_text(encoding="utf-8")))
+        report(result, result["seed"], result["scaling"], result["breakdown"], None, final=True)
         return 0
 
     started = time.perf_counter()
@@ -808,8 +851,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(result: dict, seed: dict, scale: dict | None, diag: dict, started: float,
+def report(result: dict, seed: dict, scale: dict | None, diag: dict, started: float | None,
            final: bool) -> None:
+    if scale is not None:
+        scale["ceiling"] = ceiling(scale, result["machine"]["cpus"])
     result.update(seed=seed, scaling=scale, breakdown=diag)
     result["goals"] = {
         "ratio": {"goal": RATIO_GOAL, "median": seed["ratio_wall"].median,
@@ -818,7 +863,8 @@ def report(result: dict, seed: dict, scale: dict | None, diag: dict, started: fl
             "goal": SPEEDUP_GOAL, "median": scale["speedup_wall"].median,
             "verdict": verdict(scale["speedup_wall"].median, SPEEDUP_GOAL, True)},
     }
-    result["seconds"] = time.perf_counter() - started
+    if started is not None:
+        result["seconds"] = time.perf_counter() - started
     text = markdown(result, seed, scale, diag)
     (OUT / "verify.md").write_text(text, encoding="utf-8")
     (OUT / "verify.json").write_text(json.dumps(to_json(result), indent=2) + "\n", encoding="utf-8")
