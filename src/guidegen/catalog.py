@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Admonition, Plan, Portal, Screenshot, Strict
+from .model import Admonition, Locator, Plan, Portal, Screenshot, Strict
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,16 @@ class Origin:
 
     file: str
     line: int
+
+
+@dataclass(frozen=True)
+class Control:
+    """A control declared on a page in `steps/pages/`: what drift reports and fixes point at."""
+
+    ref: str          # '<page>.<control>'
+    locator: Locator
+    portal: str
+    origin: Origin    # the line of its definition
 
 
 @dataclass
@@ -75,6 +85,7 @@ class Catalog:
     plans: list[Plan]
     portals: dict[str, Portal]
     guides: list[RGuide]
+    controls: dict[str, Control] = field(default_factory=dict)
 
     @property
     def plan_ids(self) -> tuple[str, ...]:

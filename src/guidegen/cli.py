@@ -189,7 +189,7 @@ def sim(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["guide", "reusable", "project"]), default="guide")
+@click.argument("kind", type=click.Choice(["guide", "reusable", "project", "page"]), default="guide")
 @root_option
 @click.option("--write", is_flag=True,
               help="Write all schemas to steps/schema/ (referenced by the step files).")

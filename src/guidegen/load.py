@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .catalog import Catalog, Origin, RGuide, RSection, RStep
+from .catalog import Catalog, Control, Origin, RGuide, RSection, RStep
 from .errors import GuideError, Problem, Problems, did_you_mean, format_path
+from .model import RESOLVED as RESOLVED_CONTEXT
 from .model import (
     Admonition,
     Expectation,
@@ -21,6 +22,7 @@ from .model import (
     GoTo,
     Guide,
     Locator,
+    PageFile,
     Project,
     Remember,
     ReusableFile,
@@ -36,6 +38,12 @@ from .yamlfile import YamlDocument, read_yaml
 
 PROJECT_FILE = "project.yml"
 REUSABLE_DIR = "reusable"
+PAGES_DIR = "pages"
+PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# What a page's control gives the locator that references it. An expectation's own `text`
+# is the text it expects, never a way of finding the control.
+LOCATOR_FIELDS = ("role", "name", "label", "text", "region", "exact", "within")
+EXPECT_FIELDS = ("role", "name", "label", "region", "exact", "within")
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # A literal typed into one of these is a secret written into YAML.
@@ -90,6 +98,54 @@ def _substitute_all(data: Any, scope: dict[str, str]) -> Any:
     if isinstance(data, dict):
         return {k: _substitute_all(v, scope) for k, v in data.items()}
     return data
+
+
+def fill_controls(obj: Any, path: tuple, controls: dict[str, Control], report) -> Any:
+    """`obj` with every `control: <page>.<control>` filled in from its page, the reference
+    kept (for reports and fixes). Unknown references go to `report(path, message)`."""
+    if isinstance(obj, list):
+        out = [fill_controls(x, (*path, i), controls, report) for i, x in enumerate(obj)]
+        return out if any(a is not b for a, b in zip(out, obj, strict=True)) else obj
+    if not isinstance(obj, BaseModel):
+        return obj
+    update: dict[str, Any] = {}
+    for name, info in type(obj).model_fields.items():
+        value = getattr(obj, name)
+        if isinstance(value, (BaseModel, list)):
+            new = fill_controls(value, (*path, info.alias or name), controls, report)
+            if new is not value:
+                update[name] = new
+    ref = getattr(obj, "control", None)
+    if isinstance(obj, (Locator, Expectation)) and ref is not None:
+        control = controls.get(ref)
+        page = ref.split(".", 1)[0]
+        if control is None:
+            known = [c for c in controls if c.startswith(page + ".")] or list(controls)
+            where = (f"no control '{ref.split('.', 1)[1]}' on page '{page}'"
+                     if any(c.startswith(page + ".") for c in controls) else
+                     f"no page '{page}' in {PAGES_DIR}/")
+            report((*path, "control"), f"unknown control '{ref}': {where}{did_you_mean(ref, known)}")
+        elif isinstance(obj, Expectation) and control.locator.text is not None:
+            report((*path, "control"), f"'{ref}' is found by its text; expect a text with "
+                   f"`expect: {{text: ...}}` instead")
+        else:
+            fields = EXPECT_FIELDS if isinstance(obj, Expectation) else LOCATOR_FIELDS
+            update.update({f: getattr(control.locator, f) for f in fields})
+    return obj.model_copy(update=update) if update else obj
+
+
+def _locators(obj: Any):
+    """Every Locator or Expectation inside `obj`, outermost first."""
+    if isinstance(obj, list):
+        for x in obj:
+            yield from _locators(x)
+    elif isinstance(obj, BaseModel):
+        if isinstance(obj, (Locator, Expectation)):
+            yield obj
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, (BaseModel, list)):
+                yield from _locators(value)
 
 
 class _GuideChecker:
@@ -213,13 +269,16 @@ class _GuideChecker:
             # Expanding anyway would report every '{{ name }}' of the step a second time.
             return None
         params = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in use.with_.items()}
+        # Controls first, so that a page's '{{ app }}' takes this use's parameters too. Unknown
+        # ones were reported in the reusable's own file, which is then broken, never expanded.
+        reusable = fill_controls(reusable, (), self.loader.controls, lambda *_: None)
         body = reusable.model_dump(by_alias=True, exclude_unset=True, exclude={"params", "id"})
         body = _substitute_all(body, params)
         body["id"] = use.id or reusable.id
         if use.plans is not None:
             body["plans"] = use.plans
         try:
-            return Step.model_validate(body)
+            return Step.model_validate(body, context={RESOLVED_CONTEXT: True})
         except ValidationError as err:
             for e in err.errors():
                 self.add(path, f"after substituting parameters of '{use.use}': "
@@ -227,7 +286,7 @@ class _GuideChecker:
             return None
 
     def step(self, item: Step | Use, path: tuple, parent: tuple[str, ...]) -> RStep | None:
-        reusable = None
+        reusable, unresolved = None, False
         if isinstance(item, Use):
             reusable = item.use
             step = self.expand(item, path)
@@ -237,6 +296,9 @@ class _GuideChecker:
             where = Origin(self.doc.file, self.doc.line_of(path))
         else:
             step, where = item, Origin(self.doc.file, self.doc.line_of(path))
+            before = len(self.problems.items)
+            step = fill_controls(step, path, self.loader.controls, self.add)
+            unresolved = len(self.problems.items) > before
         self.unique(step.id, (*path, "id"))
         self.number += 1
         plans = self.plans(step.plans, (*path, "plans"), parent, "section")
@@ -259,7 +321,8 @@ class _GuideChecker:
             self.check_portal(step.portal, (*path, "portal"))
             self.portal = step.portal
         self.actions(step, path)
-        self.bold_labels(step, path)
+        if not unresolved:  # an unknown control's labels are unknown: no knock-on complaints
+            self.bold_labels(step, path)
         shot = step.screenshot
         if shot:
             self.loader.claim_screenshot(self.guide.id, shot.name, where if reusable else Origin(
@@ -270,6 +333,8 @@ class _GuideChecker:
                          f"the step has only {len(step.actions)} actions")
             if shot.portal:
                 self.check_portal(shot.portal, (*path, "screenshot", "portal"))
+            self.control_portal(shot, shot.portal or self.portal, (*path, "screenshot"),
+                                "the screenshot")
             self.text(shot.alt, (*path, "screenshot", "alt"), self.scope)
             shot = shot.model_copy(update={
                 "alt": substitute(shot.alt, self.scope)[0],
@@ -314,12 +379,25 @@ class _GuideChecker:
             self.add(path, f"portal '{portal}' is not among the guide's portals "
                      f"({', '.join(self.guide.portals)})")
 
+    def control_portal(self, obj: Any, portal: str, path: tuple, what: str) -> None:
+        """A control of one portal's page used while another portal's tab is in front
+        would fail at run time; say so now."""
+        for loc in _locators(obj):
+            control = self.loader.controls.get(loc.control) if loc.control else None
+            if control is not None and control.portal != portal:
+                self.add(path, f"'{loc.control}' is a control of the {control.portal} portal, "
+                         f"but {what} runs in {portal}")
+
     def actions(self, step: Step, path: tuple) -> None:
+        portal = self.portal
         for i, action in enumerate(step.actions):
             apath = (*path, "actions", i)
             target = action_target(action)
             if isinstance(action, GoTo) and action.portal:
                 self.check_portal(action.portal, (*apath, "portal"))
+                portal = action.portal
+            elif not isinstance(action, GoTo):
+                self.control_portal(target, portal, (*apath, action_kind(action)), "this action")
             if isinstance(action, Fill):
                 self.fill(target, (*apath, "fill"))
             if isinstance(action, Remember):
@@ -368,6 +446,8 @@ class Loader:
         self.project_vars: dict[str, str] = {}
         self.plan_ids: tuple[str, ...] = ()
         self.portal_ids: tuple[str, ...] = ()
+        self.controls: dict[str, Control] = {}
+        self.broken_guides: set[str] = set()
 
     def claim_screenshot(self, guide: str, name: str, where: Origin, field: str) -> None:
         """Screenshot names are per guide: `screenshots/<guide>/<name>.png`."""
@@ -384,13 +464,51 @@ class Loader:
             raise GuideError([_problem(self.steps_dir, "no such folder; create it with a "
                                        f"{PROJECT_FILE} and one .yml file per guide")])
         project = self.load_project()
+        self.load_pages()
         self.load_reusable()
         guides = self.load_guides()
         self.check_requires(guides)
         self.problems.raise_if_any()
         assert project is not None
         return Catalog(plans=list(project.plans), portals={p.id: p for p in project.portals},
-                       guides=sorted(guides, key=lambda g: (g.order, g.title)))
+                       guides=sorted(guides, key=lambda g: (g.order, g.title)),
+                       controls=self.controls)
+
+    def load_pages(self) -> None:
+        """`steps/pages/<page>.yml`: the page id is the file name, so `control: a.b` is
+        found in `pages/a.yml` without searching."""
+        for path in _yaml_files(self.steps_dir / PAGES_DIR):
+            display = _display(path, self.root)
+            if not PAGE_ID.match(path.stem):
+                self.problems.add(display, 0, "", f"page file names are page ids: lower case, "
+                                  f"digits and '-' (rename '{path.name}')")
+                continue
+            if any(ref.startswith(path.stem + ".") for ref in self.controls):
+                self.problems.add(display, 0, "", f"page '{path.stem}' is defined twice "
+                                  "(a .yml and a .yaml file)")
+                continue
+            doc = _read(path, self.root, self.problems)
+            page = doc and _validate(doc, PageFile, self.problems)
+            if not page:
+                continue
+            if self.portal_ids and page.portal not in self.portal_ids:
+                self.problems.add(doc.file, doc.line_of(("portal",)), "portal",
+                                  f"unknown portal '{page.portal}'"
+                                  f"{did_you_mean(page.portal, self.portal_ids)}")
+            for name, loc in page.controls.items():
+                for inner in _locators(loc):
+                    if inner.control is not None:
+                        self.problems.add(doc.file, doc.line_of(("controls", name)),
+                                          f"controls.{name}", "a page's control is named by "
+                                          "role, label, text or region, not by another control")
+                        break
+                else:
+                    # The line of its name (or label...): where `guidegen fix` edits a rename.
+                    key = next((k for k in ("name", "label", "text", "region")
+                                if getattr(loc, k) is not None), None)
+                    line = doc.line_of(("controls", name, key) if key else ("controls", name))
+                    self.controls[f"{path.stem}.{name}"] = Control(
+                        f"{path.stem}.{name}", loc, page.portal, Origin(doc.file, line))
 
     def load_project(self) -> Project | None:
         path = self.steps_dir / PROJECT_FILE
@@ -428,6 +546,12 @@ class Loader:
                     self.problems.add(doc.file, doc.line_of((*spath, "id")), f"steps[{i}].id",
                                       f"duplicate reusable step id '{step.id}'")
                     continue
+                def unknown(cpath: tuple, message: str, step_id: str = step.id,
+                            doc: YamlDocument = doc) -> None:
+                    self.broken_reusable.add(step_id)
+                    self.problems.add(doc.file, doc.line_of(cpath), format_path(cpath), message)
+
+                fill_controls(step, spath, self.controls, unknown)
                 scope = {**self.project_vars, **{p: p for p in step.params}}
                 for field in ("title", "text"):
                     value = getattr(step, field)
@@ -443,6 +567,8 @@ class Loader:
         by_id = {g.id: g for g in guides}
         for guide in guides:
             for i, req in enumerate(guide.requires):
+                if req in self.broken_guides:
+                    continue
                 if req not in by_id:
                     self.problems.add(guide.origin.file, self.requires_lines[guide.id][i],
                                       f"requires[{i}]", f"unknown guide '{req}'{did_you_mean(req, by_id)}")
@@ -461,6 +587,8 @@ class Loader:
             doc = _read(path, self.root, self.problems)
             guide = doc and _validate(doc, Guide, self.problems)
             if not guide or not self.plan_ids:
+                if doc and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+                    self.broken_guides.add(doc.data["id"])  # reported already, in its file
                 continue
             if guide.id in seen:
                 self.problems.add(doc.file, doc.line_of(("id",)), "id",

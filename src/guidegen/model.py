@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationInfo,
     model_validator,
 )
 
@@ -26,6 +27,24 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_lengt
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+ControlRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$",
+                                              max_length=160)]
+
+# Validation context of a step whose `control:` references the loader has already filled in
+# from the pages (the reference is kept, for reports and `guidegen fix`).
+RESOLVED = "resolved"
+
+
+def _resolved(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(RESOLVED))
+
+
+def _control_alone(obj: BaseModel, fields: tuple[str, ...]) -> None:
+    """`control:` names the control on its page; anything else naming it would disagree."""
+    others = [f for f in fields if f in obj.model_fields_set and getattr(obj, f) is not None]
+    if others:
+        raise ValueError(f"'control' already names the control on its page; drop "
+                         f"{', '.join(repr(o) for o in others)}")
 
 # Tags of tagged unions start with this mark so error paths can drop them.
 TAG = "§"
@@ -74,8 +93,11 @@ class Project(Strict):
 
 
 class Locator(Strict):
-    """A control, by role and accessible name, by label, by visible text or by region."""
+    """A control, by role and accessible name, by label, by visible text or by region; or a
+    control declared once on its page in `steps/pages/`."""
 
+    control: ControlRef | None = Field(
+        None, description="A control declared in steps/pages/<page>.yml, as '<page>.<control>'.")
     role: AriaRole | None = Field(None, description="ARIA role, e.g. 'button'.")
     name: Label | None = Field(None, description="Accessible name, with `role`.")
     label: Label | None = Field(None, description="Text of the field's <label>.")
@@ -85,7 +107,11 @@ class Locator(Strict):
     within: Locator | None = Field(None, description="Look only inside this element.")
 
     @model_validator(mode="after")
-    def _one_way(self) -> Locator:
+    def _one_way(self, info: ValidationInfo) -> Locator:
+        if self.control is not None:
+            if not _resolved(info):
+                _control_alone(self, ("role", "name", "label", "text", "region", "exact", "within"))
+            return self
         ways = [w for w in ("role", "label", "text", "region") if getattr(self, w) is not None]
         if len(ways) != 1:
             found = ", ".join(ways) if ways else "none"
@@ -98,6 +124,8 @@ class Locator(Strict):
         return self
 
     def describe(self) -> str:
+        if not (self.role or self.label or self.text or self.region):
+            return f"control '{self.control}'"  # not filled in from its page (yet)
         if self.role:
             text = f"{self.role} '{self.name}'" if self.name else self.role
         elif self.label:
@@ -139,6 +167,8 @@ class CheckTarget(Locator):
 class Expectation(Strict):
     """Something that must be true on the page; without a control, the text must show."""
 
+    control: ControlRef | None = Field(
+        None, description="A control declared in steps/pages/<page>.yml, as '<page>.<control>'.")
     role: AriaRole | None = None
     name: Label | None = None
     label: Label | None = None
@@ -153,7 +183,9 @@ class Expectation(Strict):
     checked: bool | None = Field(None, description="Whether the box or radio is checked.")
 
     @model_validator(mode="after")
-    def _something_to_check(self) -> Expectation:
+    def _something_to_check(self, info: ValidationInfo) -> Expectation:
+        if self.control is not None and not _resolved(info):
+            _control_alone(self, ("role", "name", "label", "region", "exact", "within"))
         if self.target() is None and self.text is None:
             raise ValueError("expect needs a 'text', or a control (role, label or region) to check")
         if self.target() is None and any(x is not None for x in (self.value, self.checked)):
@@ -162,9 +194,12 @@ class Expectation(Strict):
 
     def target(self) -> Locator | None:
         if self.role is None and self.label is None and self.region is None:
-            return None
-        return Locator(role=self.role, name=self.name, label=self.label, region=self.region,
-                       exact=self.exact, within=self.within)
+            if self.control is None:
+                return None
+        # Built without validation: a filled-in control keeps its reference beside its fields.
+        return Locator.model_construct(
+            control=self.control, role=self.role, name=self.name, label=self.label,
+            text=None, region=self.region, exact=self.exact, within=self.within)
 
 
 class WaitFor(Expectation):
@@ -395,3 +430,20 @@ class ReusableFile(Strict):
     """`steps/reusable/*.yml`: steps included by several guides."""
 
     steps: list[ReusableStep] = Field(min_length=1)
+
+
+# ── Pages: each portal area's controls, named once ──────────────────────────────────────────
+
+
+class PageFile(Strict):
+    """`steps/pages/<page>.yml`: the controls of one area of a portal, each named once by role
+    and accessible name. Steps use them as `control: <page>.<control>`, so a control the portal
+    renames is one edit here, however many steps use it."""
+
+    portal: Id = Field(description="The portal this area belongs to.")
+    title: Label = Field(description="What area of the portal this is, for writers.")
+    path: str | None = Field(None, description="Where the area is, relative to the portal "
+                             "(for writers; steps still say `goto`).")
+    controls: dict[Id, Locator] = Field(
+        min_length=1, description="Control name -> how to find it: role and name, label, text "
+        "or region (with `within:` to narrow).")

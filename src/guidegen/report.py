@@ -64,6 +64,8 @@ def markdown_summary(results: dict, rows: list[dict]) -> str:
         what = finding.get("message", "") if finding else "an earlier step failed"
         if finding.get("found") and finding.get("kind") == "structure drift":
             what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding["found"])
+        if finding.get("defined_at"):
+            what += f" (control `{finding['control']}` is defined at `{finding['defined_at']}`)"
         what = html.escape(what, quote=False).replace("|", "\\|")
         lines.append(f"| {row['guide']} | {row['number']}. {row['step']} | "
                      f"{icon[row['status']]} {finding.get('kind', row['status'])} | {what} |")

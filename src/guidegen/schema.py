@@ -7,10 +7,10 @@ import json
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
-from .model import Guide, Project, ReusableFile
+from .model import Guide, PageFile, Project, ReusableFile
 
 KINDS: dict[str, type[BaseModel]] = {
-    "guide": Guide, "reusable": ReusableFile, "project": Project,
+    "guide": Guide, "reusable": ReusableFile, "project": Project, "page": PageFile,
 }
 
 

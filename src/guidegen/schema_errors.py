@@ -110,6 +110,9 @@ def _message(err: dict, root: type[BaseModel], loc: tuple) -> str:
         shown = ", ".join(allowed[:8]) + (", ..." if len(allowed) > 8 else "")
         return f"{_kind(value)} is not one of: {shown}{did_you_mean(value, allowed)}"
     if kind == "string_pattern_mismatch":
+        if "\\." in str(ctx.get("pattern", "")):
+            return (f"{_kind(value)} is not a control reference: write '<page>.<control>', "
+                    "a control declared in steps/pages/<page>.yml")
         if str(ctx.get("pattern", "")).startswith("^[a-z0-9]"):
             return f"{_kind(value)} is not a valid id: use lowercase letters, digits and hyphens"
         return f"{_kind(value)} is not a valid name: use letters, digits and underscores"

@@ -58,9 +58,13 @@ def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
     assert finding["action"] == 1
     assert finding["expected"] == "link 'Azure Active Directory'"
     assert finding["found"][0] == "Identity"
+    # The page object the step goes through: the one place to edit.
+    assert finding["control"] == "azure-home.directory"
+    assert finding["defined_at"] == "steps/pages/azure-home.yml:8"
     assert {s["status"] for s in rest} == {"not run"}
     report = (tmp_path / "report" / "report.html").read_text("utf-8")
     assert "structure drift" in report and "Identity" in report
+    assert "steps/pages/azure-home.yml:8" in report
     summary = (tmp_path / "report" / "summary.md").read_text("utf-8")
     assert "| zenkit-azure-scim-provisioning | 1. open-app-provisioning | ❌ structure drift |" in summary
     status = json.loads((tmp_path / "project/screenshots/status.json").read_text("utf-8"))

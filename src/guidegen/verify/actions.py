@@ -84,7 +84,8 @@ def _missing(page: Page, loc: Locator, index: int, action) -> Finding:
                        "refresh the saved sign-in", index, describe(action))
     role, name = _expected_name(loc)
     return Finding(STRUCTURE, f"{loc.describe()} not found", index, describe(action),
-                   expected=loc.describe(), found=closest_names(page, role, name))
+                   expected=loc.describe(), found=closest_names(page, role, name),
+                   control=loc.control)
 
 
 class Performer:
@@ -146,9 +147,10 @@ class Performer:
             raise Finding(ERROR, f"timed out: {_first_line(err)}", index, describe(action)) from None
         except PlaywrightError as err:
             if "strict mode violation" in str(err):
-                raise Finding(STRUCTURE, f"{Locator.describe(action_target(action))} matches several "
+                target = action_target(action)
+                raise Finding(STRUCTURE, f"{Locator.describe(target)} matches several "
                               "elements; name it more precisely (exact: true, or within:)", index,
-                              describe(action)) from None
+                              describe(action), control=getattr(target, "control", None)) from None
             kind = ERROR if NETWORK.search(str(err)) else STRUCTURE
             raise Finding(kind, _first_line(err), index, describe(action)) from None
 
@@ -164,7 +166,7 @@ class Performer:
             found = closest_names(self.page, None, target.text)
         message = _first_line(err)
         return Finding(STRUCTURE, message, index, describe(action), expected=describe(action),
-                       found=found)
+                       found=found, control=getattr(target, "control", None))
 
     def _run(self, index: int, action) -> None:
         page, state, timeout = self.page, self.state, self.state.timeout_ms

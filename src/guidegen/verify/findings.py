@@ -19,12 +19,19 @@ class Finding(Exception):
     action_text: str | None = None   # the action as the writer declared it
     expected: str | None = None
     found: list[str] = field(default_factory=list)  # e.g. the closest accessible names
+    control: str | None = None       # '<page>.<control>' when the step names a page's control
+    defined_at: str | None = None    # 'file:line' of that control: the one place to edit
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         where = f"action {self.action + 1} ({self.action_text}): " if self.action is not None else ""
         text = f"{self.kind}: {where}{self.message}"
         if self.found:
             text += "; closest on the page: " + ", ".join(f"'{f}'" for f in self.found)
+        if self.control:
+            text += f" [control {self.control}" + (f", {self.defined_at}]" if self.defined_at else "]")
         return text
 
     def to_dict(self) -> dict:

@@ -172,7 +172,7 @@ class GuideRun:
                              timeout=self.state.timeout_ms)
         except CaptureError as err:
             raise Finding(STRUCTURE, f"screenshot '{shot.name}': {err}",
-                          expected=err.locator.describe()) from None
+                          expected=err.locator.describe(), control=err.locator.control) from None
         finally:
             self.state.portal = step.portal
         baseline = self.baselines / f"{shot.name}.png"
@@ -328,6 +328,9 @@ def _scrub(text: str, secrets: list[str]) -> str:
 def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun | None = None) -> None:
     if run is not None:
         run.any_failure = True
+    control = item.config.stash[_catalog_key].controls.get(finding.control or "")
+    if control is not None and finding.defined_at is None:
+        finding.defined_at = f"{control.origin.file}:{control.origin.line}"
     data = {k: (_scrub(v, secrets) if isinstance(v, str) else v) for k, v in finding.to_dict().items()}
     data["found"] = [_scrub(f, secrets) for f in finding.found]
     item.user_properties.append(("finding", json.dumps(data)))
