@@ -73,6 +73,7 @@ def start_simulators(
     http_timeout: float = 10.0,
     log_requests: bool = False,
     zenkit_public_url: str | None = ZENKIT_PUBLIC_URL,
+    require_sign_in: bool = False,
 ) -> Simulators:
     """Start both simulators (port 0: a free port) and return once they accept connections.
 
@@ -81,6 +82,7 @@ def start_simulators(
     parsed = [f if isinstance(f, Fault) else Fault.parse(f) for f in faults]
     azure = AzureApp(azure_ui, parsed, http_timeout)
     zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed)
+    azure.require_sign_in = zenkit.require_sign_in = require_sign_in
     handler = WSGIRequestHandler if log_requests else _QuietHandler
     servers, threads, urls = [], [], []
     try:
@@ -146,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long Azure waits for the SCIM endpoint (default 10)",
     )
+    parser.add_argument(
+        "--require-sign-in", action="store_true",
+        help="every page asks to sign in first, as the real portals do (for `guidegen login`)",
+    )
     parser.add_argument("--log-requests", action="store_true", help="log every request on stderr")
     parser.add_argument(
         "--zenkit-public-url", default=ZENKIT_PUBLIC_URL,
@@ -172,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             http_timeout=args.http_timeout,
             log_requests=args.log_requests,
             zenkit_public_url=args.zenkit_public_url or None,
+            require_sign_in=args.require_sign_in,
         )
     except (FaultSpecError, ValueError, OSError) as error:
         print(f"portalsim: {error}", file=sys.stderr)

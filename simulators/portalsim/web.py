@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException, NotFound
@@ -56,6 +57,9 @@ class PortalApp:
 
     name = ""  # "azure" or "zenkit": selects faults, templates and the session cookie
     rules: list[Rule] = []
+    # Like the real portals: every page redirects to sign-in until the session has signed in.
+    # Off by default so that the `sim` target needs no set-up; `guidegen login` is tested on it.
+    require_sign_in = False
 
     def __init__(self, faults: Iterable[Fault] = ()):
         self.faults = [f for f in faults if f.app == self.name]
@@ -64,6 +68,7 @@ class PortalApp:
                 *(rule.empty() for rule in self.rules),  # rules bind to one Map: copy them per app
                 Rule("/_sim/reset", endpoint="sim_reset", methods=["POST"]),
                 Rule("/_sim/signin", endpoint="sim_signin", methods=["POST"]),
+                Rule("/_sim/login", endpoint="sim_login", methods=["GET"]),
             ],
             strict_slashes=False,
         )
@@ -76,6 +81,7 @@ class PortalApp:
         )
         self.jinja.globals.update(self.template_globals())
         self.sessions = Sessions(f"portalsim_{self.name}", self.new_state)
+        self.signed_in: set[str] = set()  # session ids
         self.wsgi = SharedDataMiddleware(self.dispatch, {"/static": str(PACKAGE / "static")})
 
     def new_state(self) -> Any:
@@ -117,7 +123,13 @@ class PortalApp:
                 self.sessions.reset(sid)
                 return Response(status=204)
             if endpoint == "sim_signin":
+                self.signed_in.add(sid)
                 return redirect(safe_next(request.form.get("next", "/")), 303)
+            if endpoint == "sim_login":
+                return self.render("signin.html", next=safe_next(request.args.get("next", "/")),
+                                   expired=False)
+            if self.require_sign_in and sid not in self.signed_in:
+                return redirect(f"/_sim/login?next={quote(request.full_path.rstrip('?'))}", 303)
             with state.lock:
                 return getattr(self, f"on_{endpoint}")(request, state, **args)
         except NotFound:
@@ -141,7 +153,7 @@ class PortalApp:
                 drop_connection(request.environ)
                 return Response(status=500)  # never reaches the client
             elif fault.kind == "expire":
-                return self.render("signin.html", next=request.full_path.rstrip("?"))
+                return self.render("signin.html", next=request.full_path.rstrip("?"), expired=True)
         return None
 
 

@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .build import BuildError
-from .errors import GuideError
+from .errors import GuideError, Problem, did_you_mean
 from .project import Layout
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -153,11 +153,20 @@ def serve(root: Path, dev_addr: str) -> None:
               help="Skip the guides' outcome checks (on live they create a real user).")
 @click.option("--sim-scim-plans", metavar="PLAN,...",
               help="Plans whose organizations have SCIM in the Zenkit simulator (default: all).")
+@click.option("--portal-url", "portal_urls", multiple=True, metavar="PORTAL=URL",
+              help="live: a portal's base URL instead of steps/project.yml's (repeatable).")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="live: where `guidegen login` saved the sign-ins [default: $GUIDEGEN_STATE_DIR "
+              "or ~/.config/guidegen/state].")
+@click.option("--secrets-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="live: name=value lines for the guides' secrets, outside the project "
+              "(GUIDEGEN_SECRET_<NAME> variables win).")
 @handle_errors
 def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
            workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
            plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
-           no_trace: bool) -> None:
+           no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
+           secrets_file: Path | None) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -169,7 +178,76 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         workers=workers, report_dir=report_dir, step_timeout=step_timeout,
                         update_screenshots=update_screenshots, plan_claims=plan_claims,
                         sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
-                        trace=not no_trace))
+                        trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
+                        secrets_file=secrets_file))
+
+
+@main.command()
+@root_option
+@click.argument("portal")
+@click.option("--url", help="Where to sign in [default: the portal's URL in steps/project.yml].")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to save the sign-in [default: $GUIDEGEN_STATE_DIR or "
+              "~/.config/guidegen/state]; never inside the project.")
+@click.option("--until", metavar="URL",
+              help="Save as soon as the page reaches this URL (a glob such as '**/home'); "
+              "without it, press Enter in this terminal once you are signed in.")
+@click.option("--timeout", type=float, default=600, show_default=True,
+              help="Seconds to wait for the sign-in.")
+@click.option("--headless", is_flag=True,
+              help="No window: only for portals that sign in without a person (SSO by cookie).")
+@handle_errors
+def login(root: Path, portal: str, url: str | None, state_dir: Path | None, until: str | None,
+          timeout: float, headless: bool) -> None:
+    """Sign in to PORTAL in a browser window and save the session for `verify --target live`.
+
+    Sign in as a person would, MFA included; guidegen saves the cookies and local storage
+    (owner-only) to STATE_DIR/PORTAL.json, outside the project. Run it again when a live run
+    reports an expired sign-in.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch_options
+    from .live import default_state_dir, outside_project, save_sign_in, state_file
+    from .load import load_catalog
+
+    catalog = load_catalog(Layout(root).steps, root)
+    if portal not in catalog.portals:
+        raise GuideError([Problem("command line", 0, "portal", f"unknown portal '{portal}'"
+                                  f"{did_you_mean(portal, catalog.portals)}; portals are: "
+                                  f"{', '.join(catalog.portals)}")])
+    url = url or catalog.portals[portal].url
+    if not url:
+        raise GuideError([Problem("steps/project.yml", 0, f"portals.{portal}.url",
+                                  "no URL to sign in at (or pass --url)")])
+    state_dir = state_dir or default_state_dir()
+    outside_project(state_dir, root, "saved sign-ins", "--state-dir")
+    if not headless and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        _fail("error: signing in needs a browser window, and there is no display here; run "
+              "`guidegen login` on a desktop and copy the saved file, or use --headless for a "
+              "portal that signs in without a person", EXIT_ENVIRONMENT)
+
+    def wait(page) -> None:
+        if until:
+            click.echo(f"Sign in to {portal} in the browser window; the session is saved once "
+                       f"the page reaches {until}.", err=True)
+            page.wait_for_url(until, timeout=timeout * 1000)
+        else:
+            click.prompt(f"Sign in to {portal} in the browser window (MFA included), then press "
+                         "Enter here", default="", show_default=False, err=True)
+
+    dest = state_file(state_dir, portal)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(headless=headless, **launch_options())
+            try:
+                cookies = save_sign_in(browser, url, dest, wait)
+            finally:
+                browser.close()
+    except PlaywrightError as err:
+        _fail(f"error: sign-in not saved: {str(err).splitlines()[0]}", EXIT_ENVIRONMENT)
+    click.echo(f"saved the sign-in to {portal} ({cookies} cookies) to {dest}", err=True)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,

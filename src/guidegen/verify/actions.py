@@ -74,14 +74,17 @@ def _expected_name(loc: Locator) -> tuple[str | None, str]:
 
 
 SIGN_IN = re.compile(r"^sign in", re.I)
+LOG_IN = re.compile(r"^log in$", re.I)
 GOTO_ATTEMPTS = 3  # a navigation that meets a network error or a 5xx is tried this often
 
 
-def _missing(page: Page, loc: Locator, index: int, action) -> Finding:
-    if page.get_by_role("heading", name=SIGN_IN).count():
+def _missing(page: Page, loc: Locator, index: int, action, portal: str = "") -> Finding:
+    if page.get_by_role("heading", name=SIGN_IN).count() or \
+            page.get_by_role("heading", name=LOG_IN).count():
         # Not drift: the portal signed us out, and the page we expected is behind sign-in.
         return Finding(ERROR, "the portal asked to sign in again (the session expired); "
-                       "refresh the saved sign-in", index, describe(action))
+                       f"refresh the saved sign-in with `guidegen login {portal or '<portal>'}`",
+                       index, describe(action))
     role, name = _expected_name(loc)
     return Finding(STRUCTURE, f"{loc.describe()} not found", index, describe(action),
                    expected=loc.describe(), found=closest_names(page, role, name),
@@ -143,7 +146,8 @@ class Performer:
         except PlaywrightTimeout as err:
             loc = action_target(action)
             if isinstance(loc, Locator) and self.control(loc).count() == 0:
-                raise _missing(self.page, self.resolved(loc), index, action) from None
+                raise _missing(self.page, self.resolved(loc), index, action,
+                               self.state.portal) from None
             raise Finding(ERROR, f"timed out: {_first_line(err)}", index, describe(action)) from None
         except PlaywrightError as err:
             if "strict mode violation" in str(err):
@@ -161,7 +165,7 @@ class Performer:
         if loc is not None:
             loc = self.resolved(loc)
         if loc is not None and to_locator(self.page, loc).count() == 0:
-            return _missing(self.page, loc, index, action)
+            return _missing(self.page, loc, index, action, self.state.portal)
         if isinstance(target, Expectation) and target.text and loc is None:
             found = closest_names(self.page, None, target.text)
         message = _first_line(err)

@@ -19,6 +19,7 @@ from ..capture import CaptureError, capture, store_png
 from ..catalog import Catalog, RGuide, RStep
 from ..diff import compare, passes, write_diff_png
 from ..errors import GuideError
+from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
 from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
 from ..report import write_reports
@@ -76,6 +77,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Plans whose organizations the Zenkit simulator gives SCIM.")
     group.addoption("--update-screenshots", action="store_true",
                     help="Replace each baseline with its new capture when its step passed.")
+    group.addoption("--portal-url", action="append", default=[], metavar="PORTAL=URL",
+                    help="live: a portal's base URL instead of the one in steps/project.yml.")
+    group.addoption("--guidegen-state-dir", default=None,
+                    help="live: where `guidegen login` saved the sign-ins.")
+    group.addoption("--secrets-file", default=None,
+                    help="live: name=value lines, read when GUIDEGEN_SECRET_<NAME> is not set.")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -121,8 +128,7 @@ def guidegen_target(request: pytest.FixtureRequest):
     """Portal id -> base URL. `sim` starts the simulators on free loopback ports."""
     config = request.config
     if config.getoption("target") == "live":
-        catalog = config.stash[_catalog_key]
-        yield {p.id: (p.url or "").rstrip("/") for p in catalog.portals.values()}
+        yield live_urls(config.stash[_catalog_key], config.getoption("portal_url"))
         return
     from portalsim import start_simulators
 
@@ -222,20 +228,31 @@ class GuideFile(pytest.File):
                                               callobj=_step_test(self, step, outcome=True))
 
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
+        catalog = config.stash[_catalog_key]
+        by_id = {g.id: g for g in catalog.guides}
+        secrets = _env_secrets(self.guide)
+        if config.getoption("target") == "live":
+            # The saved sign-ins of every portal this guide (and the guides it needs) drives.
+            portals = list(dict.fromkeys(p for g in (self.guide, *(by_id[r] for r in
+                                                                   self.guide.requires))
+                                         for p in g.portals))
+            context_args = {**context_args, "storage_state": load_sign_ins(
+                Path(config.getoption("guidegen_state_dir") or default_state_dir()), portals)}
+            file = config.getoption("secrets_file")
+            secrets = secret_values(list(self.guide.secrets),
+                                    read_secrets_file(Path(file)) if file else {})
         context = browser.new_context(**context_args)
         context.set_default_timeout(config.getoption("step_timeout") * 1000)
         if config.getoption("guidegen_trace") == "on-failure":
             traces.start(context)
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
-                         secrets=_env_secrets(self.guide), timeout_ms=config.getoption("step_timeout") * 1000,
+                         secrets=secrets, timeout_ms=config.getoption("step_timeout") * 1000,
                          portal=self.guide.portals[0])
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
         run = self.run = GuideRun(context, state, self.guide, config)  # teardown closes it
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
-        catalog = config.stash[_catalog_key]
-        by_id = {g.id: g for g in catalog.guides}
         for required in self.guide.requires:
             for step in by_id[required].all_steps():
                 try:
@@ -275,7 +292,16 @@ class PlanClaims(pytest.File):
 
 def _env_secrets(guide: RGuide) -> dict[str, str]:
     """Declared secrets come from GUIDEGEN_SECRET_<NAME> and never from the step files."""
-    return {name: os.environ.get(f"GUIDEGEN_SECRET_{name.upper()}", "") for name in guide.secrets}
+    return secret_values(list(guide.secrets), {})
+
+
+def live_urls(catalog: Catalog, overrides: list[str]) -> dict[str, str]:
+    """Portal id -> base URL: steps/project.yml's, unless `--portal-url id=URL` says otherwise."""
+    urls = {p.id: (p.url or "").rstrip("/") for p in catalog.portals.values()}
+    for item in overrides:
+        portal, _, url = item.partition("=")
+        urls[portal] = url.rstrip("/")
+    return urls
 
 
 def _step_test(node: GuideFile, step: RStep, outcome: bool = False):

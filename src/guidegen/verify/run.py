@@ -8,23 +8,31 @@ from pathlib import Path
 
 import pytest
 
+from ..errors import GuideError, Problem
+from ..live import default_state_dir, load_sign_ins, outside_project, read_secrets_file
 from ..load import load_catalog
 from ..project import Layout
 from .findings import ERROR
+from .pytest_plugin import live_urls
 
 
 def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui: str,
                faults: tuple[str, ...], workers: str, report_dir: Path,
                step_timeout: float, update_screenshots: bool = False,
                plan_claims: bool = False, sim_scim_plans: str | None = None,
-               skip_outcome: bool = False, trace: bool = True) -> int:
+               skip_outcome: bool = False, trace: bool = True,
+               portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
+               secrets_file: Path | None = None) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
     if unknown:
-        from ..errors import GuideError, Problem
         raise GuideError([Problem("command line", 0, "guides", f"unknown guide '{g}'")
                           for g in unknown])
+    chosen = [known[g] for g in (guide_ids or known)]
+    if target == "live":
+        state_dir = state_dir or default_state_dir()
+        _check_live(root, catalog, chosen, portal_urls, state_dir, secrets_file)
     files = sorted({str(root / known[g].origin.file) for g in (guide_ids or known)})
     report_dir.mkdir(parents=True, exist_ok=True)
     args = [
@@ -47,6 +55,12 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         args += ["--sim-scim-plans", sim_scim_plans]
     for fault in faults:
         args += ["--sim-fault", fault]
+    for url in portal_urls:
+        args += ["--portal-url", url]
+    if state_dir:
+        args += ["--guidegen-state-dir", str(state_dir)]
+    if secrets_file:
+        args += ["--secrets-file", str(secrets_file)]
     if workers not in ("0", ""):
         args += ["-n", workers, "--dist", "loadfile"]
     status = pytest.main(args)
@@ -57,6 +71,34 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     if status == pytest.ExitCode.USAGE_ERROR:
         return 2
     return 3
+
+
+def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
+                state_dir: Path, secrets_file: Path | None) -> None:
+    """Everything a live run needs, checked before a browser starts: config problems are
+    exit 2 with a message, not a failed step."""
+    problems = []
+    for item in portal_urls:
+        portal, sep, url = item.partition("=")
+        if not sep or portal not in catalog.portals or not url.startswith(("http://", "https://")):
+            problems.append(Problem("command line", 0, "--portal-url", f"'{item}' is not "
+                                    f"PORTAL=URL with a portal of {', '.join(catalog.portals)}"))
+    if problems:
+        raise GuideError(problems)
+    urls = live_urls(catalog, list(portal_urls))
+    by_id = {g.id: g for g in catalog.guides}
+    needed = [p for g in guides for r in (g, *(by_id[x] for x in g.requires)) for p in r.portals]
+    for portal in dict.fromkeys(needed):
+        if not urls.get(portal):
+            problems.append(Problem("steps/project.yml", 0, f"portals.{portal}.url",
+                                    "the live target needs the portal's URL (or --portal-url)"))
+    if problems:
+        raise GuideError(problems)
+    outside_project(state_dir, root, "saved sign-ins", "--state-dir")
+    load_sign_ins(state_dir, list(dict.fromkeys(needed)))
+    if secrets_file is not None:
+        outside_project(secrets_file, root, "secrets files", "--secrets-file")
+        read_secrets_file(secrets_file)
 
 
 def _classify(results: Path) -> int:
