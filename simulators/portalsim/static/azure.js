@@ -45,3 +45,10 @@ document.addEventListener("click", (event) => {
     document.getElementById(el.dataset.closes).close();
   }
 });
+// As the portal does, a blade says when its data was loaded, in the browser's clock: a page
+// that shows the time only screenshots identically when the browser's clock is frozen.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-refreshed]").forEach((el) => {
+    el.textContent = `Last refreshed ${new Date().toLocaleTimeString("en-US", { timeZone: "UTC" })} UTC`;
+  });
+});

@@ -28,7 +28,9 @@ class Finding(Exception):
     def __str__(self) -> str:
         where = f"action {self.action + 1} ({self.action_text}): " if self.action is not None else ""
         text = f"{self.kind}: {where}{self.message}"
-        if self.found:
+        if self.found and self.kind == VISUAL:
+            text += "; new capture and diff: " + ", ".join(self.found)
+        elif self.found:
             text += "; closest on the page: " + ", ".join(f"'{f}'" for f in self.found)
         if self.control:
             text += f" [control {self.control}" + (f", {self.defined_at}]" if self.defined_at else "]")

@@ -8,6 +8,7 @@ runs whole guides in parallel.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -30,6 +31,10 @@ from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
 from .progress import Progress
 
 _catalog_key = pytest.StashKey[Catalog]()
+_started_key = pytest.StashKey[datetime.datetime]()
+# The browser's clock on the simulators: the instant their own frozen clocks show, so that a
+# page showing the time gives the same pixels on every run.
+SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
 # Step results as the controller receives them (xdist forwards every worker's reports).
 _results: list[dict] = []
 _progress: Progress | None = None
@@ -92,6 +97,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except GuideError as err:
         raise pytest.UsageError(str(err)) from None
     config.pluginmanager.register(_BrowserFixtures(), "guidegen-browser-fixtures")
+    config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -242,6 +248,10 @@ class GuideFile(pytest.File):
             secrets = secret_values(list(self.guide.secrets),
                                     read_secrets_file(Path(file)) if file else {})
         context = browser.new_context(**context_args)
+        # Date.now() and new Date() stand still; timers keep running, so pages still work. A
+        # live portal gets the run's start (its sign-in tokens must not look expired).
+        context.clock.set_fixed_time(SIM_CLOCK if config.getoption("target") == "sim"
+                                     else config.stash[_started_key])
         context.set_default_timeout(config.getoption("step_timeout") * 1000)
         if config.getoption("guidegen_trace") == "on-failure":
             traces.start(context)
