@@ -189,3 +189,20 @@ def test_a_passing_retry_hides_a_transient_server_error(tmp_path):
     code, data, output = verify(tmp_path, SEED, "--fault", "azure:error:/:1", "--skip-outcome")
     assert code == 0, output
     assert data["failed"] == 0
+
+
+def test_two_workers_report_progress_per_step_and_leave_the_baselines_alone(tmp_path):
+    """With xdist only the workers collect; the controller still counts every guide's steps.
+    Both guides on two workers give the committed screenshots byte for byte."""
+    code, data, output = verify(tmp_path, "-n", "2", "--update-screenshots")
+    assert code == 0, output
+    assert "zenkit-azure-scim-provisioning: step 1/21 ✓ open-app-provisioning (passed)" in output
+    assert "zenkit-azure-scim-provisioning: step 21/21 ✓ user-in-zenkit (passed)" in output
+    assert "zenkit-scim-token-rotation: step 4/4 ✓ review-audit-log (passed)" in output
+    assert data["passed"] == 25
+    repo = Path(__file__).resolve().parents[2]
+    shots = sorted((repo / "screenshots").rglob("*.png"))
+    assert shots
+    for shot in shots:
+        copy = tmp_path / "project" / shot.relative_to(repo)
+        assert copy.read_bytes() == shot.read_bytes(), shot.name

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 SYMBOL = {"passed": "✓", "failed": "✗", "not run": "·"}
 
 
 class Progress:
-    def __init__(self, totals: dict[str, int], stream=None) -> None:
+    def __init__(self, total: Callable[[str], int], stream=None) -> None:
         self.stream = stream or sys.stderr
-        self.totals = totals
+        self.total = total  # guide label -> number of steps it reports
+        self.totals: dict[str, int] = {}
         self.done: dict[str, int] = {}
         self.failed: dict[str, int] = {}
         self.live = self.stream.isatty() and not os.environ.get("CI")
         self.current: str | None = None
 
     def step(self, guide: str, step: str, status: str, kind: str | None = None) -> None:
+        if guide not in self.totals:
+            self.totals[guide] = self.total(guide)
         self.done[guide] = self.done.get(guide, 0) + 1
         if status == "failed":
             self.failed[guide] = self.failed.get(guide, 0) + 1

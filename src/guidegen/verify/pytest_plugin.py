@@ -47,16 +47,16 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
     return None
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    global _progress
-    if hasattr(session.config, "workerinput") or not session.config.getoption("guidegen_progress"):
-        return
-    totals: dict[str, int] = {}
-    for item in session.items:
-        node = item.parent
-        label = f"{node.guide.id}[{node.plan}]" if getattr(node, "plan", None) else node.guide.id
-        totals[label] = totals.get(label, 0) + 1
-    _progress = Progress(totals)
+def _step_count(config: pytest.Config, label: str) -> int:
+    """How many step results a guide (or a guide on one plan, 'guide[plan]') will report:
+    counted from the catalog, because with xdist only the workers collect items."""
+    guide_id, _, plan = label.partition("[")
+    plan = plan.rstrip("]")
+    guide = next(g for g in config.stash[_catalog_key].guides if g.id == guide_id)
+    if plan:
+        return sum(plan in s.plans for s in guide.all_steps())
+    outcome = 0 if config.getoption("skip_outcome") else len(guide.outcome)
+    return len(guide.all_steps()) + outcome
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -98,6 +98,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(err)) from None
     config.pluginmanager.register(_BrowserFixtures(), "guidegen-browser-fixtures")
     config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    global _progress
+    if not hasattr(config, "workerinput") and config.getoption("guidegen_progress"):
+        _progress = Progress(lambda label: _step_count(config, label))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
