@@ -45,18 +45,19 @@ class CaptureError(Exception):
 
 @dataclass(frozen=True)
 class CaptureResult:
-    path: Path
+    path: Path | None  # None when capture wrote nothing
     size: tuple[int, int]  # (width, height) of the image in device pixels
     clip: Rect  # the cropped area in CSS pixels, page coordinates
     masked: list[Rect]  # covered fields in image pixels: the diff's ignore regions
     changed: bool  # False when the file already held exactly these pixels and was left alone
     pixels: np.ndarray = field(repr=False)  # H×W×4 RGBA, so the diff need not decode again
+    png: bytes = field(default=b"", repr=False)  # as the browser encoded it, not yet optimised
 
 
 def capture(
     page: Page,
     shot: model.Screenshot,
-    dest: Path,
+    dest: Path | None,
     *,
     secrets: list[str] | tuple[str, ...] = (),
     timeout: float = 10_000,
@@ -66,7 +67,8 @@ def capture(
     Any element showing one of `secrets` (an input's value or a text node) is masked as well
     as the declared `mask` fields, so a secret a writer forgot to declare still never shows.
     Raises CaptureError when the element, a highlight or a mask field is not on the page.
-    `timeout` is in milliseconds, for each wait.
+    `timeout` is in milliseconds, for each wait. With `dest` None nothing is written: the
+    caller compares `result.pixels` first and writes (with `optimise`) only what it keeps.
     """
     try:
         _tag_elements(page, shot, timeout)
@@ -93,11 +95,17 @@ def capture(
     pixels = load_rgba(png)
     height, width = pixels.shape[:2]
     masked = _to_image(layout["masks"], clip, layout["scale"], width, height)
-    changed = not _same_pixels(dest, pixels)
-    if changed:
+    changed = dest is None or not same_pixels(dest, pixels)
+    if dest is not None and changed:
         # Optimise only what will be written: an unchanged shot costs no encoding at all.
-        write_atomic(dest, oxipng.optimize_from_memory(png, level=2, strip=oxipng.StripChunks.safe()))
-    return CaptureResult(Path(dest), (width, height), clip, masked, changed, pixels)
+        write_atomic(dest, optimise(png))
+    return CaptureResult(Path(dest) if dest else None, (width, height), clip, masked, changed,
+                         pixels, png)
+
+
+def optimise(png: bytes) -> bytes:
+    """Lossless and deterministic (same pixels, same bytes): what goes under screenshots/."""
+    return oxipng.optimize_from_memory(png, level=2, strip=oxipng.StripChunks.safe())
 
 
 def write_atomic(dest: Path, data: bytes) -> None:
@@ -128,7 +136,7 @@ def write_atomic(dest: Path, data: bytes) -> None:
 def store_png(png: bytes, dest: Path) -> bool:
     """Write `png` to `dest` atomically unless `dest` already holds the same pixels (so a
     baseline promoted from an identical capture keeps its bytes). True if it was written."""
-    if _same_pixels(dest, load_rgba(png)):
+    if same_pixels(dest, load_rgba(png)):
         return False
     write_atomic(dest, png)
     return True
@@ -137,7 +145,7 @@ def store_png(png: bytes, dest: Path) -> bool:
 # ── internals ───────────────────────────────────────────────────────────────────────────────
 
 
-def _same_pixels(path: Path, pixels: np.ndarray) -> bool:
+def same_pixels(path: Path, pixels: np.ndarray) -> bool:
     try:
         old = load_rgba(Path(path))
     except (OSError, ValueError):  # missing, truncated or not an image: it must be rewritten

@@ -162,8 +162,10 @@ def test_outcome_check_catches_a_guide_that_misses_its_result(tmp_path):
     start = text.index("          - id: user-username-from-mail")
     end = text.index("          - id: user-delete-others")
     text = text[:start] + text[end:]
-    guide.write_text(text.replace("- expect: {role: link, name: mail, exact: true, visible: true}",
-                                  "- expect: {role: link, name: displayName, exact: true}"), "utf-8")
+    old = "- expect: {control: azure-attribute-mapping.mail, visible: true}"
+    assert old in text
+    guide.write_text(text.replace(old, "- expect: {control: azure-attribute-mapping.displayname}"),
+                     "utf-8")
     report = tmp_path / "report"
     result = subprocess.run(
         [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project), "--report-dir",

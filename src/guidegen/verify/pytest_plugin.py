@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from ..browser import launch_options
-from ..capture import CaptureError, capture, store_png
+from ..capture import CaptureError, capture, optimise, same_pixels, store_png, write_atomic
 from ..catalog import Catalog, RGuide, RStep
-from ..diff import compare, passes, write_diff_png
+from ..diff import compare, load_rgba, passes, write_diff_png
 from ..errors import GuideError
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
 from ..load import PROJECT_FILE, load_catalog
@@ -183,7 +183,9 @@ class GuideRun:
         self.state.portal = shot.portal or step.portal
         new = self.captures / f"{shot.name}.png"
         try:
-            result = capture(self.performer.page, shot, new, secrets=self.state.secret_values(),
+            # Nothing is written yet: most shots equal their baseline, and those cost no
+            # encoding and no file at all.
+            result = capture(self.performer.page, shot, None, secrets=self.state.secret_values(),
                              timeout=self.state.timeout_ms)
         except CaptureError as err:
             raise Finding(STRUCTURE, f"screenshot '{shot.name}': {err}",
@@ -192,27 +194,33 @@ class GuideRun:
             self.state.portal = step.portal
         baseline = self.baselines / f"{shot.name}.png"
         if self.update:
-            self.pending = (new, baseline)
+            self.pending = (result.png, baseline)
             return None
         if not baseline.exists():
+            write_atomic(new, result.png)
             return Finding(VISUAL, f"screenshot '{shot.name}' has no baseline yet; run "
-                           "`guidegen verify --update-screenshots`", expected=str(baseline))
+                           "`guidegen verify --update-screenshots`", expected=str(baseline),
+                           found=[str(new)])
         diff = compare(baseline, result.pixels, ignore=result.masked)
         if passes(diff, shot.threshold):
             return None
+        # Report copies are for people to look at: the browser's own encoding will do.
+        write_atomic(new, result.png)
         diff_path = self.captures / f"{shot.name}.diff.png"
         write_diff_png(diff, diff_path)
         what = "a different size" if diff.size_mismatch else f"{diff.ratio:.2%} of its pixels differ"
         return Finding(VISUAL, f"screenshot '{shot.name}': {what}", expected=str(baseline),
                        found=[str(new), str(diff_path)])
 
-    pending: tuple[Path, Path] | None = None
+    pending: tuple[bytes, Path] | None = None
 
     def promote(self) -> None:
-        """--update-screenshots: the new capture replaces the baseline once its step passed."""
+        """--update-screenshots: the new capture replaces the baseline once its step passed,
+        optimised losslessly, and only when its pixels changed."""
         if self.pending:
-            new, baseline = self.pending
-            store_png(new.read_bytes(), baseline)
+            png, baseline = self.pending
+            if not same_pixels(baseline, load_rgba(png)):  # else no encoding at all
+                store_png(optimise(png), baseline)
             self.pending = None
 
 
