@@ -161,12 +161,15 @@ def serve(root: Path, dev_addr: str) -> None:
 @click.option("--secrets-file", type=click.Path(dir_okay=False, path_type=Path),
               help="live: name=value lines for the guides' secrets, outside the project "
               "(GUIDEGEN_SECRET_<NAME> variables win).")
+@click.option("--shard", metavar="I/N",
+              help="Verify only the I-th of N even, deterministic shares of the guides (one "
+              "per CI machine); `guidegen report merge` joins the reports.")
 @handle_errors
 def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
            workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
            plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
            no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
-           secrets_file: Path | None) -> None:
+           secrets_file: Path | None, shard: str | None) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -179,7 +182,37 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         update_screenshots=update_screenshots, plan_claims=plan_claims,
                         sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
                         trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
-                        secrets_file=secrets_file))
+                        secrets_file=secrets_file, shard=shard))
+
+
+@main.group()
+def report() -> None:
+    """Work with the reports of verify runs."""
+
+
+@report.command("merge")
+@root_option
+@click.argument("shards", nargs=-1, required=True,
+                type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="report",
+              show_default=True, help="Where the merged report is written.")
+@handle_errors
+def merge(root: Path, shards: tuple[Path, ...], out: Path) -> None:
+    """Merge the report folders of `verify --shard` runs into one report.
+
+    Writes results.json, junit.xml, report.html and summary.md to OUT, as one unsharded run
+    would, and copies the shards' screenshots and traces along. Exits like verify: 0 all
+    passed, 1 drift or failure, 2 bad input, 3 only environment errors.
+    """
+    from .load import load_catalog
+    from .verify.merge import merge_reports
+    from .verify.run import classify
+
+    summary = merge_reports(list(shards), out, load_catalog(Layout(root).steps, root))
+    click.echo(f"merged {len(shards)} shard reports into {out}: {summary['passed']} passed, "
+               f"{summary['failed']} failed, {summary['not_run']} not run", err=True)
+    sys.exit(0 if summary["failed"] == 0 and summary["not_run"] == 0 else
+             classify(out / "results.json"))
 
 
 @main.command()

@@ -13,7 +13,8 @@ from ..live import default_state_dir, load_sign_ins, outside_project, read_secre
 from ..load import load_catalog
 from ..project import Layout
 from .findings import ERROR
-from .pytest_plugin import live_urls
+from .pytest_plugin import live_urls, write_empty_results
+from .shards import select
 
 
 def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui: str,
@@ -22,7 +23,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                plan_claims: bool = False, sim_scim_plans: str | None = None,
                skip_outcome: bool = False, trace: bool = True,
                portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
-               secrets_file: Path | None = None) -> int:
+               secrets_file: Path | None = None, shard: str | None = None) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -30,11 +31,16 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         raise GuideError([Problem("command line", 0, "guides", f"unknown guide '{g}'")
                           for g in unknown])
     chosen = [known[g] for g in (guide_ids or known)]
+    if shard:
+        chosen = select(chosen, shard, known)
     if target == "live":
         state_dir = state_dir or default_state_dir()
         _check_live(root, catalog, chosen, portal_urls, state_dir, secrets_file)
-    files = sorted({str(root / known[g].origin.file) for g in (guide_ids or known)})
+    files = sorted({str(root / g.origin.file) for g in chosen})
     report_dir.mkdir(parents=True, exist_ok=True)
+    if not files:  # more shards than guides: this one has nothing to do, and that is fine
+        write_empty_results(report_dir, target, catalog)
+        return 0
     args = [
         *files, "-p", "guidegen.verify.pytest_plugin", "-p", "no:cacheprovider",
         "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfE",
@@ -67,7 +73,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     if status == pytest.ExitCode.OK:
         return 0
     if status == pytest.ExitCode.TESTS_FAILED:
-        return _classify(report_dir / "results.json")
+        return classify(report_dir / "results.json")
     if status == pytest.ExitCode.USAGE_ERROR:
         return 2
     return 3
@@ -101,7 +107,7 @@ def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
         read_secrets_file(secrets_file)
 
 
-def _classify(results: Path) -> int:
+def classify(results: Path) -> int:
     """1 for drift or failure; 3 when every failure was an environment error."""
     try:
         steps = json.loads(results.read_text("utf-8"))["steps"]

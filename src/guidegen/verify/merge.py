@@ -1,0 +1,87 @@
+"""`guidegen report merge`: the report folders of several shards as the one report an
+unsharded run would have written (results.json, junit.xml, report.html, summary.md), with
+their diff images and traces copied along."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ..catalog import Catalog
+from ..errors import GuideError, Problem
+from .pytest_plugin import summarize, write_results
+
+ARTIFACT_DIRS = ("screenshots", "traces")
+
+
+def _read_results(folder: Path) -> dict:
+    path = folder / "results.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data.get("steps"), list) or "target" not in data:
+            raise ValueError
+        return data
+    except (OSError, ValueError, AttributeError):
+        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen verify "
+                                  "run (give the folders each shard's --report-dir wrote)")]) from None
+
+
+def _moved(path: str, shard: Path, out: Path) -> str:
+    """A report file's path as recorded by its shard (wherever that machine had it), moved
+    under `out`; a baseline path (outside any report folder) stays as it is."""
+    for sub in ARTIFACT_DIRS:
+        marker = f"/{sub}/"
+        tail = ("/" + path).rsplit(marker, 1)
+        if len(tail) == 2 and (shard / sub / tail[1]).is_file():
+            return str(out / sub / tail[1])
+    return path
+
+
+def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
+    results = [_read_results(folder) for folder in shards]
+    targets = {r["target"] for r in results}
+    if len(targets) > 1:
+        raise GuideError([Problem("command line", 0, "shards", "the shards ran against "
+                                  f"different targets ({', '.join(sorted(targets))})")])
+    steps = []
+    for folder, data in zip(shards, results, strict=True):
+        for sub in ARTIFACT_DIRS:
+            if (folder / sub).is_dir() and (folder / sub).resolve() != (out / sub).resolve():
+                shutil.copytree(folder / sub, out / sub, dirs_exist_ok=True)
+        for step in data["steps"]:
+            finding = step.get("finding")
+            if finding:
+                finding = {**finding, "found": [_moved(f, folder, out) for f in finding["found"]]}
+            steps.append({**step, "finding": finding})
+    summary = summarize(results[0]["target"] if results else "sim", steps)
+    junit = merge_junit([folder / "junit.xml" for folder in shards])
+    write_results(out, summary, catalog)
+    junit.write(out / "junit.xml", encoding="utf-8", xml_declaration=True)
+    return summary
+
+
+def merge_junit(paths: list[Path]) -> ElementTree.ElementTree:
+    """One <testsuite> with every shard's test cases, in guide (file) order, totals summed."""
+    cases: list[ElementTree.Element] = []
+    totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+    seconds = 0.0
+    for path in paths:
+        try:
+            root = ElementTree.parse(path).getroot()
+        except (OSError, ElementTree.ParseError):
+            raise GuideError([Problem(str(path), 0, "", "missing or not JUnit XML")]) from None
+        for suite in root.iter("testsuite"):
+            for key in totals:
+                totals[key] += int(suite.get(key, 0))
+            seconds += float(suite.get("time", 0))
+            cases.extend(suite.findall("testcase"))
+    cases.sort(key=lambda c: c.get("classname", ""))  # stable: a guide's steps keep their order
+    suite = ElementTree.Element("testsuite", {"name": "pytest", **{k: str(v) for k, v in
+                                                                   totals.items()},
+                                              "time": f"{seconds:.3f}"})
+    suite.extend(cases)
+    top = ElementTree.Element("testsuites")
+    top.append(suite)
+    return ElementTree.ElementTree(top)
