@@ -178,6 +178,7 @@ def many_guides(source: Path, dest: Path, count: int) -> list[str]:
     steps.mkdir(parents=True)
     shutil.copy2(source / "steps" / "project.yml", steps)
     shutil.copytree(source / "steps" / "reusable", steps / "reusable")
+    shutil.copytree(source / "steps" / "pages", steps / "pages")
     text = (source / "steps" / f"{SEED}.yml").read_text(encoding="utf-8")
     ids = []
     for n in range(1, count + 1):
