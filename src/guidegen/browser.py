@@ -7,6 +7,7 @@ own installed browser is used.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -42,3 +43,14 @@ def launch_options() -> dict:
     if path:
         options["executable_path"] = path
     return options
+
+
+def remote_launch_headers() -> dict[str, str]:
+    """Headers for `browser_type.connect`: by default the browser server launches its own
+    browser; GUIDEGEN_CHROMIUM names the binary on the server's machine instead (the server
+    must then run with `--unsafe`, which lets a client choose the executable and flags)."""
+    path = os.environ.get("GUIDEGEN_CHROMIUM")
+    if not path:
+        return {}
+    return {"x-playwright-launch-options": json.dumps({"executablePath": path,
+                                                       "args": CHROMIUM_ARGS})}

@@ -161,6 +161,9 @@ def serve(root: Path, dev_addr: str) -> None:
 @click.option("--secrets-file", type=click.Path(dir_okay=False, path_type=Path),
               help="live: name=value lines for the guides' secrets, outside the project "
               "(GUIDEGEN_SECRET_<NAME> variables win).")
+@click.option("--browser-endpoint", metavar="WS_URL",
+              help="Use a Playwright browser server (`playwright run-server`) at this ws:// URL "
+              "instead of launching Chromium here.")
 @click.option("--shard", metavar="I/N",
               help="Verify only the I-th of N even, deterministic shares of the guides (one "
               "per CI machine); `guidegen report merge` joins the reports.")
@@ -169,7 +172,7 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
            workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
            plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
            no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
-           secrets_file: Path | None, shard: str | None) -> None:
+           secrets_file: Path | None, shard: str | None, browser_endpoint: str | None) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -182,7 +185,8 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         update_screenshots=update_screenshots, plan_claims=plan_claims,
                         sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
                         trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
-                        secrets_file=secrets_file, shard=shard))
+                        secrets_file=secrets_file, shard=shard,
+                        browser_endpoint=browser_endpoint))
 
 
 @main.group()

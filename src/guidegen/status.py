@@ -31,6 +31,8 @@ def update_status(screenshots: Path, target: str, steps: list[dict],
         mine = [s for s in steps if s["guide"] == guide]
         problems = {s["step"]: (s.get("finding") or {}).get("kind", "failed")
                     for s in mine if s["status"] == "failed"}
+        if problems and set(problems.values()) == {"error"}:
+            continue  # the browser, network or sign-in failed: nothing learnt about the guide
         guides[guide] = {"target": target, "date": date,
                          "result": "failed" if problems else "passed", "problems": problems}
     screenshots.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,15 @@ def test_update_merges_and_keeps_guides_not_run(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_a_run_that_only_met_environment_errors_keeps_the_last_status(tmp_path):
+    """A browser that did not start says nothing about the guide: readers see no failure."""
+    update_status(tmp_path, "sim", steps({"a": "passed"}), today="2026-11-01")
+    update_status(tmp_path, "sim", [{"guide": SEED, "step": "a", "status": "failed",
+                                     "finding": {"kind": "error"}}], today="2026-11-29")
+    assert read_status(tmp_path)[SEED]["date"] == "2026-11-01"
+    assert read_status(tmp_path)[SEED]["result"] == "passed"
+
+
 def test_unreadable_status_means_never_verified(tmp_path):
     (tmp_path / "status.json").write_text("{not json", "utf-8")
     assert read_status(tmp_path) == {}

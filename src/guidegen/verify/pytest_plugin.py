@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ..browser import launch_options
+from ..browser import launch_options, remote_launch_headers
 from ..capture import CaptureError, capture, optimise, same_pixels, store_png, write_atomic
 from ..catalog import Catalog, RGuide, RStep
 from ..diff import compare, load_rgba, passes, write_diff_png
@@ -82,6 +82,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Plans whose organizations the Zenkit simulator gives SCIM.")
     group.addoption("--update-screenshots", action="store_true",
                     help="Replace each baseline with its new capture when its step passed.")
+    group.addoption("--browser-endpoint", default=None, metavar="WS_URL",
+                    help="Connect to a Playwright browser server instead of launching Chromium.")
     group.addoption("--portal-url", action="append", default=[], metavar="PORTAL=URL",
                     help="live: a portal's base URL instead of the one in steps/project.yml.")
     group.addoption("--guidegen-state-dir", default=None,
@@ -123,6 +125,19 @@ class _BrowserFixtures:
     @pytest.fixture(scope="session")
     def browser_type_launch_args(self, browser_type_launch_args):
         return {**browser_type_launch_args, **launch_options()}
+
+    @pytest.fixture(scope="session")
+    def browser(self, browser_type, browser_type_launch_args, pytestconfig):
+        """One browser per worker: launched here, or, with --browser-endpoint, one of a
+        Playwright browser server's (`playwright run-server`), so capture scales out."""
+        endpoint = pytestconfig.getoption("browser_endpoint")
+        if endpoint:
+            browser = browser_type.connect(endpoint, headers=remote_launch_headers(),
+                                           timeout=30_000)
+        else:
+            browser = browser_type.launch(**browser_type_launch_args)
+        yield browser
+        browser.close()
 
     @pytest.fixture(scope="session")
     def browser_context_args(self, browser_context_args):
@@ -237,12 +252,20 @@ class GuideFile(pytest.File):
             if self.plan and self.plan not in step.plans:
                 continue  # a step for other plans is not part of this plan's claim
             name = f"{step.id}[{self.plan}]" if self.plan else step.id
-            yield pytest.Function.from_parent(self, name=name, callobj=_step_test(self, step))
+            yield self._item(name, step, _step_test(self, step))
         if self.plan or self.config.getoption("skip_outcome"):
             return
         for step in self.guide.outcome:
-            yield pytest.Function.from_parent(self, name=f"outcome:{step.id}",
-                                              callobj=_step_test(self, step, outcome=True))
+            yield self._item(f"outcome:{step.id}", step, _step_test(self, step, outcome=True))
+
+    def _item(self, name: str, step: RStep, test) -> pytest.Function:
+        item = pytest.Function.from_parent(self, name=name, callobj=test)
+        # Set at collection, so that a failure in a fixture (the browser, the simulators)
+        # is still reported against its guide and step.
+        item.user_properties += [("guide", self.guide.id), ("step", step.id)]
+        if self.plan:
+            item.user_properties.append(("plan", self.plan))
+        return item
 
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
         catalog = config.stash[_catalog_key]
@@ -328,10 +351,6 @@ def live_urls(catalog: Catalog, overrides: list[str]) -> dict[str, str]:
 def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
     def test_step(browser, browser_context_args, guidegen_target, request):
         item = request.node
-        item.user_properties.append(("guide", node.guide.id))
-        item.user_properties.append(("step", step.id))
-        if node.plan:
-            item.user_properties.append(("plan", node.plan))
         if node.run is None:
             setup_failure = None
             try:
@@ -390,13 +409,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
                                     (report.when == "setup" and not report.passed)):
         return
     status = "passed" if report.passed else "not run" if report.skipped else "failed"
+    finding = json.loads(props["finding"]) if "finding" in props else None
+    if finding is None and report.when == "setup" and report.failed:
+        # A fixture failed before any step ran: the browser or the target did not start.
+        lines = str(report.longrepr).strip().splitlines()
+        cause = next((ln.removeprefix("E").strip() for ln in lines if ln.startswith("E ")),
+                     lines[-1] if lines else "setup failed")
+        finding = Finding(ERROR, f"could not start: {cause}").to_dict()
     if _progress is not None:
         label = f"{props['guide']}[{props['plan']}]" if props.get("plan") else props["guide"]
-        finding = json.loads(props["finding"]) if "finding" in props else {}
-        _progress.step(label, props["step"], status, finding.get("kind"))
+        _progress.step(label, props["step"], status, (finding or {}).get("kind"))
     entry = {"guide": props["guide"], "step": props["step"], "plan": props.get("plan"),
-             "status": status,
-             "finding": json.loads(props["finding"]) if "finding" in props else None}
+             "status": status, "finding": finding}
     _results.append(entry)
 
 

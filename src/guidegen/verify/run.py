@@ -23,7 +23,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                plan_claims: bool = False, sim_scim_plans: str | None = None,
                skip_outcome: bool = False, trace: bool = True,
                portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
-               secrets_file: Path | None = None, shard: str | None = None) -> int:
+               secrets_file: Path | None = None, shard: str | None = None,
+               browser_endpoint: str | None = None) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -63,6 +64,11 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         args += ["--sim-fault", fault]
     for url in portal_urls:
         args += ["--portal-url", url]
+    if browser_endpoint:
+        if not browser_endpoint.startswith(("ws://", "wss://")):
+            raise GuideError([Problem("command line", 0, "--browser-endpoint",
+                                      f"'{browser_endpoint}' is not a ws:// or wss:// URL")])
+        args += ["--browser-endpoint", browser_endpoint]
     if state_dir:
         args += ["--guidegen-state-dir", str(state_dir)]
     if secrets_file:
