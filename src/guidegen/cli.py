@@ -164,6 +164,10 @@ def serve(root: Path, dev_addr: str) -> None:
 @click.option("--browser-endpoint", metavar="WS_URL",
               help="Use a Playwright browser server (`playwright run-server`) at this ws:// URL "
               "instead of launching Chromium here.")
+@click.option("--follow-renames/--no-follow-renames", default=True, show_default=True,
+              help="Recognise a control the portal renamed by its fingerprint (from the last "
+              "--update-screenshots run), report it and go on, so one run finds every "
+              "affected step; or stop the guide at the first control not found.")
 @click.option("--shard", metavar="I/N",
               help="Verify only the I-th of N even, deterministic shares of the guides (one "
               "per CI machine); `guidegen report merge` joins the reports.")
@@ -172,7 +176,8 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
            workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
            plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
            no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
-           secrets_file: Path | None, shard: str | None, browser_endpoint: str | None) -> None:
+           secrets_file: Path | None, shard: str | None, browser_endpoint: str | None,
+           follow_renames: bool) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -186,7 +191,7 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
                         trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
                         secrets_file=secrets_file, shard=shard,
-                        browser_endpoint=browser_endpoint))
+                        browser_endpoint=browser_endpoint, follow_renames=follow_renames))
 
 
 @main.group()

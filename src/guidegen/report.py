@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .catalog import Catalog
+from .verify.findings import renamed_message
 
 TEMPLATE = Path(__file__).parent / "assets" / "report.html.j2"
 
@@ -64,6 +65,8 @@ def markdown_summary(results: dict, rows: list[dict]) -> str:
         what = finding.get("message", "") if finding else "an earlier step failed"
         if finding.get("found") and finding.get("kind") == "structure drift":
             what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding["found"])
+        if finding.get("renamed") and not what.startswith("changed: "):
+            what += "; also " + renamed_message(finding["renamed"])
         if finding.get("defined_at"):
             what += f" (control `{finding['control']}` is defined at `{finding['defined_at']}`)"
         what = html.escape(what, quote=False).replace("|", "\\|")

@@ -48,8 +48,9 @@ def test_seed_guide_passes_against_the_simulators(tmp_path):
     assert junit.find("testsuite").get("tests") == "21"
 
 
-def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
-    code, data, output = verify(tmp_path, SEED, "--azure-ui", "2023", "--step-timeout", "2")
+def test_entra_naming_without_following_renames_stops_at_the_first_one(tmp_path):
+    code, data, output = verify(tmp_path, SEED, "--azure-ui", "2023", "--step-timeout", "2",
+                                "--no-follow-renames")
     assert code == 1, output
     first, *rest = data["steps"]
     assert first["step"] == "open-app-provisioning" and first["status"] == "failed"
@@ -69,6 +70,67 @@ def test_entra_naming_is_structure_drift_at_the_first_renamed_control(tmp_path):
     assert "| zenkit-azure-scim-provisioning | 1. open-app-provisioning | ❌ structure drift |" in summary
     status = json.loads((tmp_path / "project/screenshots/status.json").read_text("utf-8"))
     assert status["guides"][SEED]["problems"] == {"open-app-provisioning": "structure drift"}
+
+
+# What the 2023 naming changes in the seed guide (see ../shared/reference/portals.md): the
+# directory is "Identity", Enterprise applications sit under "Applications", the mappings say
+# "Microsoft Entra ID", and the shots that show that name change.
+ENTRA_STRUCTURE = {
+    "open-app-provisioning": [("Azure Active Directory", "Identity", None),
+                              ("Enterprise applications", "Enterprise applications", "Applications")],
+    "expand-mappings": [("Provision Azure Active Directory Groups",
+                         "Provision Microsoft Entra ID Groups", None)],
+    "open-group-mapping": [("Provision Azure Active Directory Groups",
+                            "Provision Microsoft Entra ID Groups", None)],
+    "open-user-mapping": [("Provision Azure Active Directory Users",
+                           "Provision Microsoft Entra ID Users", None)],
+    "outcome:add-directory-user": [("Azure Active Directory", "Identity", None)],
+    "outcome:assign-to-zenkit": [("Enterprise applications", "Enterprise applications",
+                                  "Applications")],
+}
+ENTRA_VISUAL = {"enter-credentials", "group-match-objectid", "group-mapping-result",
+                "user-username-from-mail", "user-delete-others"}
+
+
+def test_entra_naming_is_structure_drift_at_exactly_the_affected_steps(tmp_path):
+    """Renamed controls are recognised by their fingerprints and the guide goes on, so one
+    run reports every affected step, with the old and the new name."""
+    code, data, output = verify(tmp_path, SEED, "--azure-ui", "2023", "--step-timeout", "2")
+    assert code == 1, output
+    structure = {name: [(r["old"], r["new"], r.get("via")) for r in s["finding"]["renamed"]]
+                 for name, s in _named(data).items()
+                 if s["status"] == "failed" and s["finding"]["kind"] == "structure drift"}
+    visual = {name for name, s in _named(data).items()
+              if s["status"] == "failed" and s["finding"]["kind"] == "visual drift"}
+    assert structure == ENTRA_STRUCTURE
+    assert visual == ENTRA_VISUAL
+    assert all(s["status"] == "passed" for name, s in _named(data).items()
+               if name not in ENTRA_STRUCTURE and name not in ENTRA_VISUAL)
+    summary = (tmp_path / "report" / "summary.md").read_text("utf-8")
+    assert "changed: link 'Azure Active Directory' is now 'Identity'; link 'Enterprise " \
+           "applications' is now behind link 'Applications'" in summary
+    report = (tmp_path / "report" / "report.html").read_text("utf-8")
+    assert "Changed in the portal" in report and "steps/pages/azure-provisioning.yml:18" in report
+
+
+def test_new_configuration_flow_is_caught_at_the_first_step(tmp_path):
+    """The newer flow has no Provisioning Mode: the first step fails there, after naming the
+    controls it found under new names on the way."""
+    code, data, output = verify(tmp_path, SEED, "--azure-ui", "new-config", "--step-timeout", "2")
+    assert code == 1, output
+    first, *rest = data["steps"]
+    assert first["finding"]["expected"] == "field labelled 'Provisioning Mode'"
+    assert [(r["old"], r["new"]) for r in first["finding"]["renamed"]] == [
+        ("Azure Active Directory", "Identity"), ("Enterprise applications", "Enterprise applications"),
+        ("Get started", "+ New configuration")]
+    assert {s["status"] for s in rest} == {"not run"}
+
+
+def _named(data: dict) -> dict[str, dict]:
+    """Steps by name, outcome checks as 'outcome:<id>' (as JUnit names them)."""
+    outcome = {"add-directory-user", "assign-to-zenkit", "provision-on-demand", "user-in-zenkit"}
+    return {(f"outcome:{s['step']}" if s["step"] in outcome else s["step"]): s
+            for s in data["steps"]}
 
 
 def test_server_errors_are_environment_errors_not_drift(tmp_path):

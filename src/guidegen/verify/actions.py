@@ -26,6 +26,7 @@ from ..model import (
     action_kind,
     action_target,
 )
+from . import fingerprints
 from .drift import closest_names
 from .findings import ERROR, STRUCTURE, Finding
 
@@ -76,6 +77,7 @@ def _expected_name(loc: Locator) -> tuple[str | None, str]:
 SIGN_IN = re.compile(r"^sign in", re.I)
 LOG_IN = re.compile(r"^log in$", re.I)
 GOTO_ATTEMPTS = 3  # a navigation that meets a network error or a 5xx is tried this often
+HOP_CANDIDATES = 3  # links tried when a control seems to have moved one level down
 
 
 def _missing(page: Page, loc: Locator, index: int, action, portal: str = "") -> Finding:
@@ -95,10 +97,17 @@ class Performer:
     """Performs actions as a person would, with one browser tab per portal: a guide that
     copies a value from Zenkit into the Azure portal switches tabs, it does not navigate."""
 
-    def __init__(self, context: BrowserContext, state: RunState) -> None:
+    def __init__(self, context: BrowserContext, state: RunState,
+                 baseline_prints: dict[str, dict] | None = None, record: bool = False,
+                 heal: bool = True) -> None:
         self.context, self.state = context, state
         self.pages: dict[str, Page] = {}
         self.front: Page | None = None
+        self.baseline_prints = baseline_prints or {}  # control key -> fingerprint
+        self.record, self.heal = record, heal
+        self.prints: dict[str, dict] = {}   # taken during the current step (when recording)
+        self.renames: list[dict] = []       # controls found under a new name, this step
+        self.override: PwLocator | None = None  # the renamed control, while acting on it
 
     @property
     def page(self) -> Page:
@@ -123,7 +132,77 @@ class Performer:
 
     def control(self, loc: Locator) -> PwLocator:
         """The control; Playwright's actions wait for it and refuse an ambiguous match."""
+        if self.override is not None:
+            return self.override
         return to_locator(self.page, self.resolved(loc))
+
+    def begin_step(self) -> None:
+        self.prints, self.renames = {}, []
+
+    def _fingerprint(self, action) -> None:
+        target = action_target(action)
+        if isinstance(target, Expectation) and target.visible is False:
+            return  # expected to be gone: nothing to fingerprint, and no wait for it
+        loc = target.target() if isinstance(target, Expectation) else target
+        if isinstance(loc, Locator) and not isinstance(action, GoTo):
+            info = fingerprints.take(self.control(loc))
+            if info:
+                self.prints[fingerprints.key(self.resolved(loc))] = info
+
+    def _renamed(self, index: int, action, loc: Locator) -> bool:
+        """Perform `action` on the control `loc` names, found under a new name by its
+        fingerprint, or one link further on. True when that worked; what changed is kept
+        for the step's finding."""
+        if not self.heal or self.override is not None:
+            return False
+        role, old_name = _expected_name(loc)
+        change = {"action": index, "action_text": self.state.resolve(describe(action)),
+                  "control": loc.control, "role": role or "field", "old": old_name,
+                  "new": old_name}
+        old = self.baseline_prints.get(fingerprints.key(loc))
+        found = fingerprints.find_renamed(self.page, loc, old) if old else None
+        if found is not None:
+            self.override, change["new"] = found
+            if self._act_on_override(index, action):
+                self.renames.append(change)
+                return True
+        via = self._one_link_further(loc, old_name)
+        if via is not None and self._act_on_override(index, action, to_locator(self.page, loc)):
+            self.renames.append({**change, "via": via})
+            return True
+        return False
+
+    def _act_on_override(self, index: int, action, control: PwLocator | None = None) -> bool:
+        if control is not None:
+            self.override = control
+        try:
+            self._run(index, action)
+            return True
+        except (PlaywrightError, AssertionError, Finding):
+            return False
+        finally:
+            self.override = None
+
+    def _one_link_further(self, loc: Locator, name: str) -> str | None:
+        """A portal that moved a control one level down (Identity > Applications >
+        Enterprise applications): follow the links whose names are closest to the missing
+        control's, and come back unless the control is there. The name of the link that led
+        to it, or None. Links only: following one changes no settings."""
+        page = self.page
+        start = page.url
+        for link in closest_names(page, "link", name, limit=HOP_CANDIDATES):
+            target = page.get_by_role("link", name=link, exact=True)
+            if target.count() != 1:
+                continue
+            try:
+                target.click(timeout=self.state.timeout_ms)
+                page.wait_for_load_state()
+                if to_locator(page, loc).count() == 1:
+                    return link
+                page.goto(start, timeout=self.state.timeout_ms)
+            except PlaywrightError:
+                return None
+        return None
 
     def run(self, index: int, action) -> None:
         attempts = GOTO_ATTEMPTS if isinstance(action, GoTo) else 1
@@ -138,16 +217,23 @@ class Performer:
 
     def _run_once(self, index: int, action) -> None:
         try:
+            if self.record:
+                self._fingerprint(action)
             self._run(index, action)
         except Finding:
             raise
         except AssertionError as err:
-            raise self._assertion(index, action, err) from None
+            finding = self._assertion(index, action, err)
+            if finding is not None:
+                raise finding from None
         except PlaywrightTimeout as err:
             loc = action_target(action)
             if isinstance(loc, Locator) and self.control(loc).count() == 0:
-                raise _missing(self.page, self.resolved(loc), index, action,
-                               self.state.portal) from None
+                loc = self.resolved(loc)
+                finding = _missing(self.page, loc, index, action, self.state.portal)
+                if finding.kind == ERROR or not self._renamed(index, action, loc):
+                    raise finding from None
+                return
             raise Finding(ERROR, f"timed out: {_first_line(err)}", index, describe(action)) from None
         except PlaywrightError as err:
             if "strict mode violation" in str(err):
@@ -158,14 +244,19 @@ class Performer:
             kind = ERROR if NETWORK.search(str(err)) else STRUCTURE
             raise Finding(kind, _first_line(err), index, describe(action)) from None
 
-    def _assertion(self, index: int, action, err: AssertionError) -> Finding:
+    def _assertion(self, index: int, action, err: AssertionError) -> Finding | None:
+        """The finding for a failed expectation; None when the control was only renamed
+        and the expectation holds for it under its new name."""
         target = action_target(action)
         loc = target.target() if isinstance(target, Expectation) else None
         found: list[str] = []
         if loc is not None:
             loc = self.resolved(loc)
         if loc is not None and to_locator(self.page, loc).count() == 0:
-            return _missing(self.page, loc, index, action, self.state.portal)
+            finding = _missing(self.page, loc, index, action, self.state.portal)
+            if finding.kind != ERROR and self._renamed(index, action, loc):
+                return None
+            return finding
         if isinstance(target, Expectation) and target.text and loc is None:
             found = closest_names(self.page, None, target.text)
         message = _first_line(err)
@@ -212,7 +303,7 @@ class Performer:
             expect(self.page.locator("body")).to_contain_text(self.state.resolve(spec.text),
                                                               timeout=timeout)
             return
-        target = to_locator(self.page, loc)
+        target = self.override or to_locator(self.page, loc)
         if spec.visible is False:
             expect(target.first).to_be_hidden(timeout=timeout)  # passes when it is gone, too
             return

@@ -21,6 +21,9 @@ class Finding(Exception):
     found: list[str] = field(default_factory=list)  # e.g. the closest accessible names
     control: str | None = None       # '<page>.<control>' when the step names a page's control
     defined_at: str | None = None    # 'file:line' of that control: the one place to edit
+    # Controls found under a new name by their fingerprints, in this step: {action,
+    # action_text, control, role, old, new} each (and `defined_at` once the run knows it).
+    renamed: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -34,7 +37,20 @@ class Finding(Exception):
             text += "; closest on the page: " + ", ".join(f"'{f}'" for f in self.found)
         if self.control:
             text += f" [control {self.control}" + (f", {self.defined_at}]" if self.defined_at else "]")
+        if self.renamed and self.message != renamed_message(self.renamed):
+            text += "; also " + renamed_message(self.renamed)
         return text
+
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def renamed_message(renamed: list[dict]) -> str:
+    return "changed: " + "; ".join(_change(r) for r in renamed)
+
+
+def _change(r: dict) -> str:
+    if r.get("via"):
+        return f"{r['role']} '{r['old']}' is now behind link '{r['via']}'"
+    return f"{r['role']} '{r['old']}' is now '{r['new']}'"

@@ -25,9 +25,9 @@ from ..load import PROJECT_FILE, load_catalog
 from ..project import Layout
 from ..report import write_reports
 from ..status import update_status
-from . import traces
+from . import fingerprints, traces
 from .actions import Performer, RunState
-from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding
+from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
 from .progress import Progress
 
 _catalog_key = pytest.StashKey[Catalog]()
@@ -82,6 +82,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Plans whose organizations the Zenkit simulator gives SCIM.")
     group.addoption("--update-screenshots", action="store_true",
                     help="Replace each baseline with its new capture when its step passed.")
+    group.addoption("--no-follow-renames", dest="follow_renames", action="store_false",
+                    help="Stop a guide at a control that is no longer found, instead of "
+                    "recognising it under a new name by its fingerprint and going on.")
     group.addoption("--browser-endpoint", default=None, metavar="WS_URL",
                     help="Connect to a Playwright browser server instead of launching Chromium.")
     group.addoption("--portal-url", action="append", default=[], metavar="PORTAL=URL",
@@ -165,30 +168,50 @@ def guidegen_target(request: pytest.FixtureRequest):
 class GuideRun:
     """One guide's browser context and state, shared by its steps in order."""
 
-    def __init__(self, context, state: RunState, guide: RGuide, config: pytest.Config) -> None:
+    def __init__(self, context, state: RunState, guide: RGuide, config: pytest.Config,
+                 requires: list[RGuide] = ()) -> None:
         self.context, self.state, self.guide = context, state, guide
-        self.performer = Performer(context, state)
         self.failed: str | None = None
         self.any_failure = False  # visual drift included: the trace is kept
         root = Path(config.getoption("guidegen_root"))
-        self.baselines = Layout(root).screenshots / guide.id
+        screenshots = Layout(root).screenshots
+        self.baselines = screenshots / guide.id
         self.captures = Path(config.getoption("report_dir")) / "screenshots" / guide.id
         self.update = config.getoption("update_screenshots")
         self.shoot_enabled = True
+        # The fingerprints of the guides run first as setup count too: their steps run here.
+        prints = {}
+        for other in [*requires, guide]:
+            prints.update(fingerprints.read(screenshots / other.id))
+        self.performer = Performer(context, state, baseline_prints=prints, record=self.update,
+                                   heal=config.getoption("follow_renames"))
+        self.prints: dict[str, dict] = {}  # of the steps that passed: the new baseline
 
     def perform(self, step: RStep) -> Finding | None:
-        """Run the step's actions and take its screenshot; a visual difference is returned
-        (the UI did what the guide says, so later steps still run), anything else raised."""
+        """Run the step's actions and take its screenshot. Returned, not raised, when the
+        UI still did what the guide says, so that later steps run: a visual difference, or
+        controls found under new names. Anything else is raised."""
         self.state.portal = step.portal
+        self.performer.begin_step()
         shot = step.screenshot
         at = len(step.actions) if shot is None or shot.after_action is None else shot.after_action
         visual = None
-        for index, action in enumerate(step.actions):
-            if shot and index == at:
+        try:
+            for index, action in enumerate(step.actions):
+                if shot and index == at:
+                    visual = self.shoot(step)
+                self.performer.run(index, action)
+            if shot and at >= len(step.actions):
                 visual = self.shoot(step)
-            self.performer.run(index, action)
-        if shot and at >= len(step.actions):
-            visual = self.shoot(step)
+        except Finding as finding:
+            finding.renamed = list(self.performer.renames)
+            raise
+        renames = self.performer.renames
+        if renames:
+            first = renames[0]
+            return Finding(STRUCTURE, renamed_message(renames), first["action"],
+                           first["action_text"], expected=f"{first['role']} '{first['old']}'",
+                           control=first["control"], renamed=list(renames))
         return visual
 
     def shoot(self, step: RStep) -> Finding | None:
@@ -231,7 +254,9 @@ class GuideRun:
 
     def promote(self) -> None:
         """--update-screenshots: the new capture replaces the baseline once its step passed,
-        optimised losslessly, and only when its pixels changed."""
+        optimised losslessly, and only when its pixels changed; so do its fingerprints."""
+        if self.update and self.shoot_enabled:
+            self.prints.update(self.performer.prints)
         if self.pending:
             png, baseline = self.pending
             if not same_pixels(baseline, load_rgba(png)):  # else no encoding at all
@@ -295,7 +320,8 @@ class GuideFile(pytest.File):
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
-        run = self.run = GuideRun(context, state, self.guide, config)  # teardown closes it
+        run = self.run = GuideRun(context, state, self.guide, config,  # teardown closes it
+                                  [by_id[r] for r in self.guide.requires])
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
         for required in self.guide.requires:
             for step in by_id[required].all_steps():
@@ -313,6 +339,8 @@ class GuideFile(pytest.File):
     def teardown(self) -> None:
         if self.run is not None:
             run, self.run = self.run, None
+            if run.update and not self.plan:
+                fingerprints.write(run.baselines, run.prints)
             if self.config.getoption("guidegen_trace") == "on-failure":
                 name = f"{self.guide.id}-{self.plan}" if self.plan else self.guide.id
                 dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
@@ -394,11 +422,18 @@ def _scrub(text: str, secrets: list[str]) -> str:
 def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun | None = None) -> None:
     if run is not None:
         run.any_failure = True
-    control = item.config.stash[_catalog_key].controls.get(finding.control or "")
+    controls = item.config.stash[_catalog_key].controls
+    control = controls.get(finding.control or "")
     if control is not None and finding.defined_at is None:
         finding.defined_at = f"{control.origin.file}:{control.origin.line}"
+    for rename in finding.renamed:
+        if rename.get("control") in controls:
+            origin = controls[rename["control"]].origin
+            rename["defined_at"] = f"{origin.file}:{origin.line}"
     data = {k: (_scrub(v, secrets) if isinstance(v, str) else v) for k, v in finding.to_dict().items()}
     data["found"] = [_scrub(f, secrets) for f in finding.found]
+    data["renamed"] = [{k: _scrub(v, secrets) if isinstance(v, str) else v for k, v in r.items()}
+                       for r in finding.renamed]
     item.user_properties.append(("finding", json.dumps(data)))
     pytest.fail(_scrub(str(finding), secrets), pytrace=False)
 

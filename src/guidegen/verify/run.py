@@ -24,7 +24,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                skip_outcome: bool = False, trace: bool = True,
                portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
                secrets_file: Path | None = None, shard: str | None = None,
-               browser_endpoint: str | None = None) -> int:
+               browser_endpoint: str | None = None, follow_renames: bool = True) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -52,6 +52,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     ]
     if update_screenshots:
         args.append("--update-screenshots")
+    if not follow_renames:
+        args.append("--no-follow-renames")
     if plan_claims:
         args.append("--plan-claims")
     if skip_outcome:

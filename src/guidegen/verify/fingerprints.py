@@ -1,0 +1,122 @@
+"""Control fingerprints: what each control a guide uses looked like when its baselines were
+last refreshed, so that a renamed control can be recognised by everything that did not change.
+
+A portal that renames "Azure Active Directory" to "Identity" keeps the link's target; one
+that renames "Get started" to "+ New configuration" keeps the button's form field. When a
+control is no longer found by its name, the candidates of the same kind on the page are
+scored against its fingerprint (id, link target, form field, then name similarity); a clear
+winner is taken as the renamed control. The step is still reported as structure drift, with
+the old and the new name, but the guide goes on, so one run finds every affected step and
+`guidegen fix` has every rename to propose.
+
+Fingerprints live next to the screenshots (`screenshots/<guide>/controls.json`), are written
+by `--update-screenshots` runs only and are committed with the baselines they belong to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from pathlib import Path
+
+from playwright.sync_api import Locator as PwLocator
+from playwright.sync_api import Page
+
+from ..model import Locator
+
+FILE = "controls.json"
+
+# What identifies an element apart from its name. The accessible name is approximated the
+# way the portals label their controls: aria-label, aria-labelledby, <label>, then text.
+_INFO = """el => {
+  const text = (s) => (s || "").replace(/\\s+/g, " ").trim();
+  const by = el.getAttribute("aria-labelledby");
+  const labelled = by ? by.split(" ").map((id) => document.getElementById(id))
+    .filter(Boolean).map((e) => e.textContent).join(" ") : "";
+  const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
+  const href = el.getAttribute("href");
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id || "",
+    href: href ? new URL(href, location.href).pathname : "",
+    field: [el.getAttribute("name") || "", el.getAttribute("value") || ""].join("="),
+    name: text(el.getAttribute("aria-label") || labelled || label || el.textContent),
+    visible: typeof el.checkVisibility === "function" ? el.checkVisibility() : true,
+  };
+}"""
+
+IDENTITY = (("id", 4.0), ("href", 4.0), ("field", 4.0))
+ENOUGH = 4.0   # at least one identifying attribute, or a near-identical name and more
+MARGIN = 1.0   # the winner must beat the runner-up clearly
+
+
+def key(loc: Locator) -> str:
+    """A control's key in the file: its description with variables filled in."""
+    return loc.describe()
+
+
+def read(folder: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((folder / FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write(folder: Path, found: dict[str, dict]) -> None:
+    """Merge this run's fingerprints in (controls not used this run keep theirs); atomic."""
+    if not found:
+        return
+    data = {**read(folder), **found}
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (FILE + ".tmp")
+    tmp.write_text(json.dumps(dict(sorted(data.items())), indent=2, sort_keys=True,
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / FILE)
+
+
+def take(control: PwLocator) -> dict | None:
+    try:
+        info = control.first.evaluate(_INFO, timeout=2_000)
+    except Exception:  # gone after the action (a dialog closed): nothing to remember
+        return None
+    info.pop("visible", None)
+    return info
+
+
+def _candidates(page: Page, loc: Locator) -> PwLocator | None:
+    if loc.role is not None:
+        return page.get_by_role(loc.role)
+    if loc.region is not None:
+        return page.get_by_role("region")
+    if loc.label is not None:
+        return page.locator("input, select, textarea")
+    return None  # a text is content, not a control: no stand-in for it
+
+
+def score(old: dict, new: dict) -> float:
+    points = sum(weight for attr, weight in IDENTITY
+                 if old.get(attr) and old.get(attr) not in ("=",) and old[attr] == new.get(attr))
+    points += 0.5 * (old.get("tag") == new.get("tag"))
+    return points + 2 * difflib.SequenceMatcher(None, old.get("name", ""),
+                                                new.get("name", "")).ratio()
+
+
+def find_renamed(page: Page, loc: Locator, old: dict) -> tuple[PwLocator, str] | None:
+    """The element that is `loc` under another name, or None when no candidate stands out."""
+    candidates = _candidates(page, loc)
+    if candidates is None:
+        return None
+    try:
+        infos = candidates.evaluate_all(f"els => els.map({_INFO})")
+    except Exception:
+        return None
+    ranked = sorted(((score(old, info), i) for i, info in enumerate(infos)
+                     if info["visible"] and info["name"] != old.get("name")), reverse=True)
+    if not ranked or ranked[0][0] < ENOUGH:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < MARGIN:
+        return None
+    best = ranked[0][1]
+    return candidates.nth(best), infos[best]["name"]
