@@ -194,6 +194,39 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         browser_endpoint=browser_endpoint, follow_renames=follow_renames))
 
 
+@main.command(context_settings={"ignore_unknown_options": True})
+@root_option
+@click.argument("report_path", metavar="REPORT", type=click.Path(exists=True, path_type=Path))
+@click.argument("verify_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--dry-run", is_flag=True, help="Show the edits that pass; change no file.")
+@handle_errors
+def fix(root: Path, report_path: Path, verify_args: tuple[str, ...], dry_run: bool) -> None:
+    """Turn the renamed and moved controls of a verify REPORT into edits of the step files.
+
+    Each rename becomes the control's new name on its page (or in the action), the same
+    label in the bold quotes of the steps that use it, and a click on the link a moved
+    control is now behind. The edits are tried on a copy of the project with a verify run
+    given VERIFY_ARGS (e.g. --azure-ui 2023); only edits whose steps then get past the
+    change are written, with the files' comments and formatting kept.
+    Exit codes: 0 every change fixed (or none to fix); 1 some left for a writer; 2 bad input.
+    """
+    from .fix import fix as do_fix
+
+    outcomes = do_fix(root, report_path, list(verify_args), write=not dry_run)
+    if not outcomes:
+        click.echo("nothing to fix: the report names no renamed or moved control", err=True)
+        return
+    for outcome in outcomes:
+        mark = "fixed" if outcome.kept else "left"
+        click.echo(f"{mark}: {outcome.change.describe()}" +
+                   ("" if outcome.kept else f" ({outcome.reason})"), err=True)
+        for edit in outcome.edits if outcome.kept else ():
+            click.echo(f"  {edit}", err=True)
+    if dry_run:
+        click.echo("dry run: no file changed", err=True)
+    sys.exit(0 if all(o.kept for o in outcomes) else EXIT_FAILED)
+
+
 @main.group()
 def report() -> None:
     """Work with the reports of verify runs."""

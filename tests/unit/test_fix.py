@@ -1,0 +1,68 @@
+"""`guidegen fix` without a browser: which edits a report leads to, and that an edit whose
+step still fails at the change is not written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from guidegen.errors import GuideError
+from guidegen.fix import changes_from, fix
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = "zenkit-azure-scim-provisioning"
+
+
+def report(tmp_path: Path, renamed: list[dict], step: str = "open-user-mapping") -> Path:
+    folder = tmp_path / "report"
+    folder.mkdir()
+    finding = {"kind": "structure drift", "message": "changed", "action": 0, "renamed": renamed}
+    (folder / "results.json").write_text(json.dumps({"target": "sim", "steps": [
+        {"guide": SEED, "step": step, "plan": None, "status": "failed", "finding": finding},
+        {"guide": SEED, "step": "open-group-mapping", "plan": None, "status": "failed",
+         "finding": finding}]}), "utf-8")
+    return folder
+
+
+USERS = {"action": 0, "control": "azure-provisioning.provision-users", "role": "link",
+         "old": "Provision Azure Active Directory Users", "new": "Provision Entra Users"}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "steps", root / "steps")
+    return root
+
+
+def test_a_control_seen_renamed_in_two_steps_is_one_change(tmp_path):
+    assert len(changes_from(report(tmp_path, [USERS]))) == 1
+
+
+def test_an_edit_whose_step_passes_is_written(tmp_path, project):
+    passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
+    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: passed)
+    assert outcome.kept
+    page = (project / "steps/pages/azure-provisioning.yml").read_text("utf-8")
+    assert 'provision-users: {role: link, name: "Provision Entra Users"}' in page
+    assert "# The Provisioning blade of an enterprise application." in page  # comments kept
+    guide = (project / f"steps/{SEED}.yml").read_text("utf-8")
+    assert "Click **Provision Entra Users** to open" in guide
+
+
+def test_an_edit_whose_step_still_fails_there_is_not_written(tmp_path, project):
+    before = {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")}
+    still = [{"guide": SEED, "step": "open-user-mapping", "status": "failed",
+              "finding": {"kind": "structure drift", "action": 0, "message": "not found"}}]
+    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: still)
+    assert not outcome.kept and outcome.reason == "not found"
+    assert {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")} == before
+
+
+def test_a_folder_that_is_no_report_is_bad_input(tmp_path, project):
+    with pytest.raises(GuideError) as info:
+        fix(project, tmp_path, [])
+    assert str(info.value) == f"{tmp_path}/results.json: not the results.json of a guidegen verify run"
