@@ -7,6 +7,7 @@ templates, mkdocs.yml, a broken link); 3 environment error (missing tool, unwrit
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from pathlib import Path
@@ -368,6 +369,48 @@ def schema(kind: str, root: Path, write: bool, check_only: bool) -> None:
         click.echo(f"wrote {len(KINDS)} schemas to {folder}", err=True)
         return
     click.echo(schema_text(kind), nl=False)
+
+
+
+@report.command("issues")
+@root_option
+@click.argument("report_path", metavar="REPORT", type=click.Path(exists=True, path_type=Path))
+@click.option("--repo", envvar="GITHUB_REPOSITORY", required=True,
+              help="owner/name [default: $GITHUB_REPOSITORY].")
+@click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com",
+              show_default=True, help="GitHub's REST API [default: $GITHUB_API_URL].")
+@click.option("--label", default="guidegen-drift", show_default=True,
+              help="The label that marks guidegen's drift issues.")
+@click.option("--run-url", help="Link to the run's report, put in each issue.")
+@handle_errors
+def issues(root: Path, report_path: Path, repo: str, api_url: str, label: str,
+           run_url: str | None) -> None:
+    """Open or update one GitHub issue per drifting guide in REPORT; close the issues of
+    guides that pass again. Needs GITHUB_TOKEN (or GH_TOKEN) with issues: write.
+    Exit codes: 0 done; 2 bad input or no token; 3 GitHub unreachable."""
+    from .github_issues import GitHub, sync_issues
+    from .load import load_catalog
+
+    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+    if not token:
+        raise GuideError([Problem("environment", 0, "GITHUB_TOKEN",
+                                  "set it to a token that may write issues")])
+    path = report_path / "results.json" if report_path.is_dir() else report_path
+    try:
+        results = json.loads(path.read_text("utf-8"))
+        results["steps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen "
+                                  "verify run")]) from None
+    titles = {g.id: g.title for g in load_catalog(Layout(root).steps, root).guides}
+    try:
+        actions = sync_issues(results, titles, GitHub(repo, token, api_url), label, run_url)
+    except ConnectionError as err:
+        _fail(f"error: {err}", EXIT_ENVIRONMENT)
+    for action in actions:
+        click.echo(f"{action.verb} issue #{action.number} for {action.guide}", err=True)
+    if not actions:
+        click.echo("no issue to open, update or close", err=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,112 @@
+"""One GitHub issue per drifting guide, kept in step with the nightly run's report.
+
+A guide that drifted gets an issue (labelled, its body the guide's findings); the next night
+it is updated in place, never duplicated; the night the guide passes again it is closed with
+a comment. Guides that met only environment errors (the portal was down, the sign-in
+expired) are left alone: that is not news about the guide. Talks to the GitHub REST API with
+the workflow's token; `api_url` points elsewhere for GitHub Enterprise or a test.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from .verify.findings import ERROR, renamed_message
+
+LABEL = "guidegen-drift"
+MARKER = "<!-- guidegen:guide={} -->"
+
+
+@dataclass
+class Action:
+    guide: str
+    verb: str  # "opened", "updated" or "closed"
+    number: int
+
+
+class GitHub:
+    def __init__(self, repo: str, token: str, api_url: str = "https://api.github.com") -> None:
+        self.base = f"{api_url.rstrip('/')}/repos/{repo}"
+        self.token = token
+
+    def call(self, method: str, path: str, body: dict | None = None):
+        request = urllib.request.Request(
+            self.base + path, method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/vnd.github+json",
+                     "Content-Type": "application/json", "X-GitHub-Api-Version": "2022-11-28"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except (urllib.error.URLError, TimeoutError, ValueError) as err:
+            # The token is in a header, never in the message.
+            raise ConnectionError(f"GitHub API {method} {path}: {err}") from None
+
+    def open_issues(self, label: str) -> list[dict]:
+        issues, page = [], 1
+        while True:
+            batch = self.call("GET", f"/issues?state=open&labels={label}&per_page=100&page={page}")
+            issues += [i for i in batch if "pull_request" not in i]
+            if len(batch) < 100:
+                return issues
+            page += 1
+
+
+def _body(guide: str, title: str, steps: list[dict], target: str, run_url: str | None) -> str:
+    lines = [MARKER.format(guide),
+             f"The nightly verification of **{title}** (`{guide}`) against {target} found drift.",
+             "", "| Step | Finding | What happened |", "|---|---|---|"]
+    for step in steps:
+        finding = step.get("finding") or {}
+        what = finding.get("message", "")
+        if finding.get("renamed") and not what.startswith("changed: "):
+            what += "; also " + renamed_message(finding["renamed"])
+        if finding.get("defined_at"):
+            what += f" (edit `{finding['defined_at']}`)"
+        lines.append(f"| `{step['step']}` | {finding.get('kind', 'failed')} | "
+                     f"{what.replace('|', '/')} |")
+    lines += ["", "`guidegen fix` proposes the edits for renamed controls; the nightly pull "
+              "request carries them with the refreshed screenshots."]
+    if run_url:
+        lines += ["", f"Report: {run_url}"]
+    return "\n".join(lines) + "\n"
+
+
+def sync_issues(results: dict, titles: dict[str, str], github: GitHub, label: str = LABEL,
+                run_url: str | None = None) -> list[Action]:
+    """Open, update or close the issues; ConnectionError when GitHub cannot be reached."""
+    by_guide: dict[str, list[dict]] = {}
+    for step in results["steps"]:
+        by_guide.setdefault(step["guide"], []).append(step)
+    existing = {}
+    for issue in github.open_issues(label):
+        for guide in by_guide:
+            if MARKER.format(guide) in (issue.get("body") or ""):
+                existing[guide] = issue
+    actions = []
+    for guide, steps in by_guide.items():
+        failed = [s for s in steps if s["status"] == "failed"]
+        if failed and all((s.get("finding") or {}).get("kind") == ERROR for s in failed):
+            continue  # the environment failed, not the guide
+        issue = existing.get(guide)
+        if failed:
+            body = _body(guide, titles.get(guide, guide), failed, results["target"], run_url)
+            if issue is None:
+                new = github.call("POST", "/issues", {
+                    "title": f"Drift: {titles.get(guide, guide)}", "body": body,
+                    "labels": [label]})
+                actions.append(Action(guide, "opened", new["number"]))
+            elif issue.get("body") != body:
+                github.call("PATCH", f"/issues/{issue['number']}", {"body": body})
+                actions.append(Action(guide, "updated", issue["number"]))
+        elif issue is not None:
+            github.call("POST", f"/issues/{issue['number']}/comments", {
+                "body": f"The nightly verification against {results['target']} passes "
+                        "again: every step of the guide checks out."})
+            github.call("PATCH", f"/issues/{issue['number']}", {"state": "closed",
+                                                                 "state_reason": "completed"})
+            actions.append(Action(guide, "closed", issue["number"]))
+    return actions
