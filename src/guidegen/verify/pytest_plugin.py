@@ -464,10 +464,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return  # xdist workers: the controller has every report and writes the file
     config = session.config
     summary = summarize(config.getoption("target"), _results)
-    if summary["steps"] and not config.getoption("plan_claims"):
+    if summary["steps"] and _speaks_for_the_site(config):
         root = Path(config.getoption("guidegen_root"))
         update_status(Layout(root).screenshots, summary["target"], summary["steps"])
     write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key])
+
+
+def _speaks_for_the_site(config: pytest.Config) -> bool:
+    """Only a run against the portals as they are updates what readers see: the live portals,
+    or the simulators as shipped. A what-if (another UI version, injected faults, plans
+    without SCIM, one run per plan) must not land in screenshots/status.json."""
+    if config.getoption("plan_claims"):
+        return False
+    if config.getoption("target") == "live":
+        return True
+    return (config.getoption("azure_ui") == "2020" and not config.getoption("sim_fault")
+            and config.getoption("sim_scim_plans") == "free,plus,business,enterprise")
 
 
 def summarize(target: str, steps: list[dict]) -> dict:
