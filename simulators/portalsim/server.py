@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from portalsim.azure.app import AzureApp
-from portalsim.azure.ui import VERSIONS
+from portalsim.azure.ui import STYLES, VERSIONS
 from portalsim.faults import Fault, FaultSpecError
 from portalsim.zenkit.app import ZenkitApp
 from portalsim.zenkit.org import PLANS
@@ -74,13 +74,14 @@ def start_simulators(
     log_requests: bool = False,
     zenkit_public_url: str | None = ZENKIT_PUBLIC_URL,
     require_sign_in: bool = False,
+    azure_style: str = "classic",
 ) -> Simulators:
     """Start both simulators (port 0: a free port) and return once they accept connections.
 
     Raises ValueError for a bad UI version, plan or fault spec, OSError for a busy port.
     """
     parsed = [f if isinstance(f, Fault) else Fault.parse(f) for f in faults]
-    azure = AzureApp(azure_ui, parsed, http_timeout)
+    azure = AzureApp(azure_ui, parsed, http_timeout, style=azure_style)
     zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed)
     azure.require_sign_in = zenkit.require_sign_in = require_sign_in
     handler = WSGIRequestHandler if log_requests else _QuietHandler
@@ -149,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long Azure waits for the SCIM endpoint (default 10)",
     )
     parser.add_argument(
+        "--azure-style", choices=STYLES, default="classic",
+        help="a visual-only change: fluent2 recolours links, icons and buttons, renames nothing",
+    )
+    parser.add_argument(
         "--require-sign-in", action="store_true",
         help="every page asks to sign in first, as the real portals do (for `guidegen login`)",
     )
@@ -179,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_requests=args.log_requests,
             zenkit_public_url=args.zenkit_public_url or None,
             require_sign_in=args.require_sign_in,
+            azure_style=args.azure_style,
         )
     except (FaultSpecError, ValueError, OSError) as error:
         print(f"portalsim: {error}", file=sys.stderr)

@@ -134,6 +134,9 @@ def serve(root: Path, dev_addr: str) -> None:
               help="sim: the embedded simulators, started on free ports; live: the real portals.")
 @click.option("--azure-ui", type=click.Choice(["2020", "2023", "new-config"]), default="2020",
               show_default=True, help="Which Azure portal UI the simulator presents.")
+@click.option("--azure-style", type=click.Choice(["classic", "fluent2"]), default="classic",
+              show_default=True, help="How the Azure simulator looks: fluent2 is a visual-only "
+              "change (colours, rounder buttons), to see visual drift without structure drift.")
 @click.option("--fault", "faults", multiple=True, metavar="SPEC",
               help="Simulator fault, e.g. azure:latency:/enterprise-apps*:500 (repeatable).")
 @click.option("-n", "--workers", default="0", show_default=True,
@@ -178,7 +181,7 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
            plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
            no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
            secrets_file: Path | None, shard: str | None, browser_endpoint: str | None,
-           follow_renames: bool) -> None:
+           follow_renames: bool, azure_style: str) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -192,7 +195,8 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
                         trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
                         secrets_file=secrets_file, shard=shard,
-                        browser_endpoint=browser_endpoint, follow_renames=follow_renames))
+                        browser_endpoint=browser_endpoint, follow_renames=follow_renames,
+                        azure_style=azure_style))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

@@ -21,10 +21,12 @@ pytestmark = pytest.mark.browser
 
 
 def verify(tmp_path: Path, *args: str) -> tuple[int, dict, str]:
-    """Runs on a copy: a verify run writes screenshots and the status file."""
+    """Runs on a copy (made by the first call): a verify run writes screenshots and the
+    status file."""
     project = tmp_path / "project"
-    project.mkdir()
-    copy_project(project)
+    if not project.exists():
+        project.mkdir()
+        copy_project(project)
     report = tmp_path / "report"
     result = subprocess.run(
         [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project),
@@ -277,3 +279,22 @@ def test_two_workers_report_progress_per_step_and_leave_the_baselines_alone(tmp_
     for shot in shots:
         copy = tmp_path / "project" / shot.relative_to(repo)
         assert copy.read_bytes() == shot.read_bytes(), shot.name
+
+
+def test_a_visual_only_change_is_visual_drift_only_above_the_threshold(tmp_path):
+    """The Fluent 2 restyle renames nothing: no structure drift, and the shots it touches
+    differ by a few pixels, which a per-shot threshold may accept."""
+    code, data, output = verify(tmp_path, SEED, "--azure-style", "fluent2")
+    assert code == 1, output
+    failed = {s["step"]: s["finding"]["kind"] for s in data["steps"] if s["status"] == "failed"}
+    assert failed == {"open-app-provisioning": "visual drift", "enter-credentials": "visual drift"}
+    assert data["passed"] == 19
+
+    # The same change under a threshold of 0.1% of the pixels per shot passes.
+    project = tmp_path / "project"
+    for path in (project / "steps").rglob("*.yml"):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"(?m)^(\s+)name: (azure-[a-z-]+)$", r"\1name: \2\n\1threshold: 0.001",
+                               text), "utf-8")
+    code, data, output = verify(tmp_path, SEED, "--azure-style", "fluent2")
+    assert code == 0, output

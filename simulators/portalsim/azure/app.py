@@ -25,7 +25,7 @@ from portalsim.azure.state import (
     ObjectMapping,
     default_mapping,
 )
-from portalsim.azure.ui import UI, ui_for
+from portalsim.azure.ui import STYLES, UI, ui_for
 from portalsim.web import PortalApp
 
 APP_NAME = "Zenkit"
@@ -61,8 +61,12 @@ class AzureApp(PortalApp):
         Rule("/_sim/state", endpoint="sim_state"),
     ]
 
-    def __init__(self, ui_version: str = "2020", faults=(), http_timeout: float = 10.0):
+    def __init__(self, ui_version: str = "2020", faults=(), http_timeout: float = 10.0,
+                 style: str = "classic"):
+        if style not in STYLES:
+            raise ValueError(f"unknown Azure style {style!r}: use one of {', '.join(STYLES)}")
         self.ui: UI = ui_for(ui_version)
+        self.style = style
         self.http_timeout = http_timeout
         self.hosts: dict[str, str] = {}  # public origin -> real URL (see scimclient.HOSTS)
         super().__init__(faults)
@@ -79,7 +83,8 @@ class AzureApp(PortalApp):
         return AzureState()
 
     def template_globals(self) -> dict[str, Any]:
-        return {"ui": self.ui, "app_name": APP_NAME, "APP": APP, "PROVISIONING": PROVISIONING}
+        return {"ui": self.ui, "app_name": APP_NAME, "APP": APP, "PROVISIONING": PROVISIONING,
+                "style": self.style}
 
     def page(self, request: Request, state: AzureState, template: str, **context: Any) -> Response:
         """A portal page: navigation for this path, and the pending notification once."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 VERSIONS = ("2020", "2023", "new-config")
+# A visual-only change, independent of the naming: "fluent2" recolours links, icons and
+# primary buttons the way the portal's Fluent 2 refresh did, and changes no name.
+STYLES = ("classic", "fluent2")
 
 
 @dataclass(frozen=True)

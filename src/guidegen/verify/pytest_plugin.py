@@ -65,6 +65,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--target", choices=["sim", "live"], default="sim",
                     help="sim: the embedded simulators (default); live: the real portals.")
     group.addoption("--azure-ui", default="2020", help="Azure simulator UI version.")
+    group.addoption("--azure-style", default="classic",
+                    help="Azure simulator look: classic, or fluent2 (a visual-only change).")
     group.addoption("--sim-fault", action="append", default=[], help="Simulator fault spec.")
     group.addoption("--step-timeout", type=float, default=10.0,
                     help="Seconds an action waits for its control.")
@@ -161,6 +163,7 @@ def guidegen_target(request: pytest.FixtureRequest):
 
     scim_plans = [p for p in config.getoption("sim_scim_plans").split(",") if p]
     with start_simulators(azure_ui=config.getoption("azure_ui"), scim_plans=scim_plans,
+                          azure_style=config.getoption("azure_style"),
                           faults=tuple(config.getoption("sim_fault"))) as sims:
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
 
@@ -479,6 +482,7 @@ def _speaks_for_the_site(config: pytest.Config) -> bool:
     if config.getoption("target") == "live":
         return True
     return (config.getoption("azure_ui") == "2020" and not config.getoption("sim_fault")
+            and config.getoption("azure_style") == "classic"
             and config.getoption("sim_scim_plans") == "free,plus,business,enterprise")
 
 

@@ -24,7 +24,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                skip_outcome: bool = False, trace: bool = True,
                portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
                secrets_file: Path | None = None, shard: str | None = None,
-               browser_endpoint: str | None = None, follow_renames: bool = True) -> int:
+               browser_endpoint: str | None = None, follow_renames: bool = True,
+               azure_style: str = "classic") -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -47,6 +48,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfE",
         "--guidegen-progress", "-p", "no:warnings",
         "--guidegen-root", str(root), "--target", target, "--azure-ui", azure_ui,
+        "--azure-style", azure_style,
         "--step-timeout", str(step_timeout), "--report-dir", str(report_dir),
         "--junitxml", str(report_dir / "junit.xml"),
     ]
