@@ -145,7 +145,7 @@ class Performer:
             return  # expected to be gone: nothing to fingerprint, and no wait for it
         loc = target.target() if isinstance(target, Expectation) else target
         if isinstance(loc, Locator) and not isinstance(action, GoTo):
-            info = fingerprints.take(self.control(loc))
+            info = fingerprints.take(self.control(loc), self.state.secret_values())
             if info:
                 self.prints[fingerprints.key(self.resolved(loc))] = info
 

@@ -40,7 +40,10 @@ _INFO = """el => {
     tag: el.tagName.toLowerCase(),
     id: el.id || "",
     href: href ? new URL(href, location.href).pathname : "",
-    field: [el.getAttribute("name") || "", el.getAttribute("value") || ""].join("="),
+    // A button's value is part of what it is; a field's value is data (maybe a secret).
+    field: [el.getAttribute("name") || "", (el.tagName === "BUTTON" ||
+      ["submit", "button", "reset"].includes(el.type)) ? el.getAttribute("value") || "" : ""]
+      .join("="),
     name: text(el.getAttribute("aria-label") || labelled || label || el.textContent),
     visible: typeof el.checkVisibility === "function" ? el.checkVisibility() : true,
   };
@@ -76,12 +79,18 @@ def write(folder: Path, found: dict[str, dict]) -> None:
     os.replace(tmp, folder / FILE)
 
 
-def take(control: PwLocator) -> dict | None:
+def take(control: PwLocator, secrets: list[str] = ()) -> dict | None:
+    """The control's fingerprint; any secret value in it (a token shown as the text of an
+    element) is masked, because the file is committed."""
     try:
         info = control.first.evaluate(_INFO, timeout=2_000)
     except Exception:  # gone after the action (a dialog closed): nothing to remember
         return None
     info.pop("visible", None)
+    for key, value in info.items():
+        for secret in secrets:
+            if secret and isinstance(value, str) and secret in value:
+                info[key] = value = value.replace(secret, "••••••")
     return info
 
 
