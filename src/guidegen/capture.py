@@ -178,6 +178,11 @@ def _tag(page: Page, loc: model.Locator, what: str, attr: str, value: str, timeo
         count = found.evaluate_all(_TAG, [attr, value, single, scroll])
     if single and count != 1:
         raise CaptureError(f"{what} ({loc.describe()}) matches {count} elements, not one", loc)
+    if single:
+        # A page may still be revealing it (a switch that shows fields once its request is
+        # answered): wait for it as a person would, and only then call it hidden.
+        with contextlib.suppress(PlaywrightError):
+            found.first.wait_for(state="visible", timeout=timeout)
 
 
 def _decorations(shot: model.Screenshot) -> dict:

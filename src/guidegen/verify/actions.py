@@ -106,6 +106,7 @@ class Performer:
         self.baseline_prints = baseline_prints or {}  # control key -> fingerprint
         self.record, self.heal = record, heal
         self.prints: dict[str, dict] = {}   # taken during the current step (when recording)
+        self.known: set[str] = set()        # keys taken in this run
         self.renames: list[dict] = []       # controls found under a new name, this step
         self.override: PwLocator | None = None  # the renamed control, while acting on it
 
@@ -145,9 +146,13 @@ class Performer:
             return  # expected to be gone: nothing to fingerprint, and no wait for it
         loc = target.target() if isinstance(target, Expectation) else target
         if isinstance(loc, Locator) and not isinstance(action, GoTo):
+            key = fingerprints.key(self.resolved(loc))
+            if key in self.baseline_prints or key in self.known:
+                return  # taken once, when the control is new: a rename gives a new key
             info = fingerprints.take(self.control(loc), self.state.secret_values())
             if info:
-                self.prints[fingerprints.key(self.resolved(loc))] = info
+                self.prints[key] = info
+                self.known.add(key)
 
     def _renamed(self, index: int, action, loc: Locator) -> bool:
         """Perform `action` on the control `loc` names, found under a new name by its
@@ -287,6 +292,9 @@ class Performer:
             self.control(target).set_checked(target.checked, timeout=timeout)
         elif isinstance(action, Remember):
             control = self.control(target)
+            # Read what a person would read: the value once it is shown, not a hidden field
+            # the page has not revealed yet.
+            control.wait_for(state="visible", timeout=timeout)
             tag = control.evaluate("e => e.tagName")
             value = control.input_value() if tag in ("INPUT", "TEXTAREA", "SELECT") else \
                 control.inner_text()

@@ -10,7 +10,8 @@ the old and the new name, but the guide goes on, so one run finds every affected
 `guidegen fix` has every rename to propose.
 
 Fingerprints live next to the screenshots (`screenshots/<guide>/controls.json`), are written
-by `--update-screenshots` runs only and are committed with the baselines they belong to.
+by `--update-screenshots` runs only, once per control (a renamed control has a new key, so it
+is taken afresh), and are committed with the baselines they belong to.
 """
 
 from __future__ import annotations
