@@ -2,7 +2,8 @@
 workers, on this machine; and how the cost grows with the number of guides.
 
 A benchmark, not a test: it reports, never fails. Run `.venv/bin/python bench/scale_bench.py`
-(about fifteen minutes on two cores; `--guides 50` for a quick look).
+(200 guides take about an hour on two cores, each guide 3-4 s of browser work;
+`--guides 32` about twelve minutes).
 
 Each synthetic guide is small and real: it opens Zenkit's provisioning settings in the
 simulator, checks the heading, switches SCIM on, remembers the (secret) token and takes one
@@ -148,7 +149,7 @@ def config(project: Path, work: Path, name: str, shards: int, workers: int, guid
 def markdown(result: dict) -> str:
     rows = result["configs"]
     base = next(r for r in rows if r["name"] == "1 shard, 1 worker")
-    lines = ["## Scale: 200 synthetic guides on shards and workers", "",
+    lines = [f"## Scale: {result['guides']} synthetic guides on shards and workers", "",
              f"Measured by `bench/scale_bench.py` on {os.cpu_count()} cores: {result['guides']} "
              "guides of one step each (4 actions: a page load, an expectation, a switch, a "
              "secret read; one padded, masked element screenshot and its diff against the "
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                    config(project, work, "4 shards", 4, 1, args.guides),
                    config(project, work, "1 shard, 2 workers (-n 2)", 1, 2, args.guides)]
         if not args.skip_growth:
-            for count in (25, 50, 100):
+            for count in (args.guides // 8, args.guides // 4, args.guides // 2):
                 small = make_project(work / f"project-{count}", count)
                 run(small, work / f"warm-{count}", "--update-screenshots").wait()
                 configs.append(config(small, work, f"growth {count}", 1, 1, count))
