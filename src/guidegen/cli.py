@@ -7,7 +7,6 @@ templates, mkdocs.yml, a broken link); 3 environment error (missing tool, unwrit
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from pathlib import Path
@@ -394,18 +393,13 @@ def issues(root: Path, report_path: Path, repo: str, api_url: str, label: str,
     Exit codes: 0 done; 2 bad input or no token; 3 GitHub unreachable."""
     from .github_issues import GitHub, sync_issues
     from .load import load_catalog
+    from .report import read_results
 
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if not token:
         raise GuideError([Problem("environment", 0, "GITHUB_TOKEN",
                                   "set it to a token that may write issues")])
-    path = report_path / "results.json" if report_path.is_dir() else report_path
-    try:
-        results = json.loads(path.read_text("utf-8"))
-        results["steps"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen "
-                                  "verify run")]) from None
+    results = read_results(report_path)
     titles = {g.id: g.title for g in load_catalog(Layout(root).steps, root).guides}
     try:
         actions = sync_issues(results, titles, GitHub(repo, token, api_url), label, run_url)

@@ -33,6 +33,7 @@ from ruamel.yaml.comments import CommentedMap
 from .errors import GuideError, Problem
 from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, substitute
 from .project import Layout
+from .report import read_results
 
 NAME_KEYS = ("name", "label", "text", "region")
 ACTION_KEYS = ("click", "fill", "select", "check", "expect", "wait", "remember")
@@ -67,12 +68,7 @@ class Outcome:
 
 
 def changes_from(report: Path) -> list[Change]:
-    path = report / "results.json" if report.is_dir() else report
-    try:
-        steps = json.loads(path.read_text("utf-8"))["steps"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen "
-                                  "verify run")]) from None
+    steps = read_results(report)["steps"]
     seen: dict[tuple, Change] = {}
     for step in steps:
         for r in (step.get("finding") or {}).get("renamed", []):
@@ -94,7 +90,9 @@ class StepFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.steps = Layout(root).steps
-        self.yaml = YAML()
+        # Round-trip mode: builds only plain mappings, lists and scalars (no Python objects
+        # from tags, unlike PyYAML's yaml.load) and keeps comments, order and quoting.
+        self.yaml = YAML(typ="rt")
         self.yaml.preserve_quotes = True
         self.yaml.width = 4096  # never re-wrap a writer's lines
         self.yaml.indent(mapping=2, sequence=4, offset=2)
@@ -293,7 +291,7 @@ def _fixed(change: Change, results: list[dict]) -> tuple[bool, str]:
 
 
 def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
-        run: Callable[[Path, list[str], Path], None] | None = None) -> list[Outcome]:
+        run: Callable[[Path, list[str], Path], list[dict]] | None = None) -> list[Outcome]:
     changes = changes_from(report)
     if not changes:
         return []

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 from pathlib import Path
 
 import jinja2
 
 from .catalog import Catalog
+from .errors import GuideError, Problem
 from .verify.findings import renamed_message
 
 TEMPLATE = Path(__file__).parent / "assets" / "report.html.j2"
@@ -38,6 +40,19 @@ def _rows(results: dict, catalog: Catalog) -> list[dict]:
                      "number": step.number if step else "", "text": step.text if step else "",
                      "finding": finding, "images": images})
     return rows
+
+
+def read_results(path: Path) -> dict:
+    """A verify run's results.json, given it or the report folder that holds it."""
+    path = path / "results.json" if path.is_dir() else path
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data.get("steps"), list) or "target" not in data:
+            raise ValueError
+        return data
+    except (OSError, ValueError, AttributeError):
+        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen "
+                                  "verify run")]) from None
 
 
 def write_reports(results: dict, catalog: Catalog, folder: Path) -> None:

@@ -4,28 +4,16 @@ their diff images and traces copied along."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
 from ..catalog import Catalog
 from ..errors import GuideError, Problem
+from ..report import read_results
 from .pytest_plugin import summarize, write_results
 
 ARTIFACT_DIRS = ("screenshots", "traces")
-
-
-def _read_results(folder: Path) -> dict:
-    path = folder / "results.json"
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        if not isinstance(data.get("steps"), list) or "target" not in data:
-            raise ValueError
-        return data
-    except (OSError, ValueError, AttributeError):
-        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen verify "
-                                  "run (give the folders each shard's --report-dir wrote)")]) from None
 
 
 def _moved(path: str, shard: Path, out: Path) -> str:
@@ -40,7 +28,7 @@ def _moved(path: str, shard: Path, out: Path) -> str:
 
 
 def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
-    results = [_read_results(folder) for folder in shards]
+    results = [read_results(folder) for folder in shards]
     targets = {r["target"] for r in results}
     if len(targets) > 1:
         raise GuideError([Problem("command line", 0, "shards", "the shards ran against "
