@@ -242,21 +242,32 @@ def report() -> None:
                 type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="report",
               show_default=True, help="Where the merged report is written.")
+@click.option("--update-screenshots", is_flag=True,
+              help="Also write the baselines the shards' `verify --update-screenshots` runs "
+                   "refreshed into screenshots/, and the guides they ran into its status "
+                   "file, as one unsharded run would have.")
 @handle_errors
-def merge(root: Path, shards: tuple[Path, ...], out: Path) -> None:
+def merge(root: Path, shards: tuple[Path, ...], out: Path, update_screenshots: bool) -> None:
     """Merge the report folders of `verify --shard` runs into one report.
 
     Writes results.json, junit.xml, report.html and summary.md to OUT, as one unsharded run
-    would, and copies the shards' screenshots and traces along. Exits like verify: 0 all
-    passed, 1 drift or failure, 2 bad input, 3 only environment errors.
+    would, and copies the shards' screenshots, traces and refreshed baselines along. Exits
+    like verify: 0 all passed, 1 drift or failure, 2 bad input, 3 only environment errors.
     """
     from .load import load_catalog
     from .verify.merge import merge_reports
+    from .verify.merge import update_screenshots as refresh
     from .verify.run import classify
 
     summary = merge_reports(list(shards), out, load_catalog(Layout(root).steps, root))
     click.echo(f"merged {len(shards)} shard reports into {out}: {summary['passed']} passed, "
                f"{summary['failed']} failed, {summary['not_run']} not run", err=True)
+    if update_screenshots:
+        screenshots = Layout(root).screenshots
+        written = refresh(out, screenshots, summary)
+        click.echo(f"refreshed {len(written)} baseline files in {screenshots}" +
+                   ("" if summary["speaks_for_site"] else
+                    " (a what-if run: the status file is left as it was)"), err=True)
     sys.exit(0 if summary["failed"] == 0 and summary["not_run"] == 0 else
              classify(out / "results.json"))
 

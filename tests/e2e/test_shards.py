@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -82,3 +84,56 @@ def test_merge_of_a_folder_that_is_no_report_is_bad_input(tmp_path):
     assert result.returncode == 2
     assert f"{tmp_path / 'empty' / 'results.json'}: not the results.json" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_merge_writes_each_shards_refreshed_baselines_and_status(tmp_path):
+    """The nightly workflow's refresh with two shards. Each machine's checkout holds every
+    guide's baselines; copying whole screenshot folders back would let the last shard undo the
+    others' refresh, so each report carries only what its run rewrote."""
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    copy_project(stale)
+    seed = stale / "screenshots" / "zenkit-azure-scim-provisioning" / "azure-edit-objectid.png"
+    rotation = stale / "screenshots" / "zenkit-scim-token-rotation" / "zenkit-regenerate-token.png"
+    good = {seed.name: seed.read_bytes(), rotation.name: rotation.read_bytes()}
+    # Both shards' checkouts hold last year's pictures of both guides ...
+    seed.write_bytes(good[rotation.name])
+    rotation.write_bytes(good[seed.name])
+    status = stale / "screenshots" / "status.json"
+    status.write_text(json.dumps({"guides": {g: {"target": "sim", "date": "2000-01-01",
+                                                 "result": "failed", "problems": {}}
+                                             for g in ("zenkit-azure-scim-provisioning",
+                                                       "zenkit-scim-token-rotation")}}),
+                      encoding="utf-8")
+    checkouts = {}
+    for name in ("shard-1", "shard-2", "report-job"):
+        checkouts[name] = tmp_path / name
+        shutil.copytree(stale, checkouts[name])
+    for i in (1, 2):  # ... and each refreshes only its own guide
+        run = guidegen(checkouts[f"shard-{i}"], "verify", "--shard", f"{i}/2",
+                       "--update-screenshots", "--no-trace", "--report-dir",
+                       str(tmp_path / f"report-{i}"))
+        assert run.returncode == 0, run.stdout + run.stderr
+    refreshed = sorted(str(p.relative_to(tmp_path)) for i in (1, 2)
+                       for p in (tmp_path / f"report-{i}" / "refreshed").rglob("*.png"))
+    assert refreshed == ["report-1/refreshed/zenkit-azure-scim-provisioning/azure-edit-objectid.png",
+                         "report-2/refreshed/zenkit-scim-token-rotation/zenkit-regenerate-token.png"]
+
+    job = checkouts["report-job"]
+    merged = guidegen(job, "report", "merge", str(tmp_path / "report-1"),
+                      str(tmp_path / "report-2"), "--out", str(tmp_path / "merged"),
+                      "--update-screenshots")
+    assert merged.returncode == 0, merged.stderr
+    shots = job / "screenshots"
+    assert (shots / "zenkit-azure-scim-provisioning" / seed.name).read_bytes() == good[seed.name]
+    assert (shots / "zenkit-scim-token-rotation" / rotation.name).read_bytes() == \
+        good[rotation.name]
+    # Every other file is as the checkout had it, and the status names both guides as
+    # verified today, as one unsharded run would have.
+    for path in stale.joinpath("screenshots").rglob("*.png"):
+        if path.name not in good:
+            assert (shots / path.relative_to(stale / "screenshots")).read_bytes() == \
+                path.read_bytes()
+    guides = json.loads((shots / "status.json").read_text("utf-8"))["guides"]
+    assert {g["result"] for g in guides.values()} == {"passed"}
+    assert {g["date"] for g in guides.values()} == {datetime.now(UTC).date().isoformat()}

@@ -68,16 +68,24 @@ def read(folder: Path) -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def write(folder: Path, found: dict[str, dict]) -> None:
-    """Merge this run's fingerprints in (controls not used this run keep theirs); atomic."""
+def write(folder: Path, found: dict[str, dict]) -> Path | None:
+    """Merge this run's fingerprints in (controls not used this run keep theirs); atomic.
+    The file's path when its content changed, else None (and nothing is written)."""
     if not found:
-        return
-    data = {**read(folder), **found}
+        return None
+    path = folder / FILE
+    text = json.dumps(dict(sorted({**read(folder), **found}.items())), indent=2, sort_keys=True,
+                      ensure_ascii=False) + "\n"
+    try:
+        if path.read_text("utf-8") == text:
+            return None
+    except (OSError, ValueError):
+        pass  # missing or unreadable: written below
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / (FILE + ".tmp")
-    tmp.write_text(json.dumps(dict(sorted(data.items())), indent=2, sort_keys=True,
-                              ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, folder / FILE)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 def take(control: PwLocator, secrets: list[str] = ()) -> dict | None:

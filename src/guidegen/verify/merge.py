@@ -1,6 +1,7 @@
 """`guidegen report merge`: the report folders of several shards as the one report an
 unsharded run would have written (results.json, junit.xml, report.html, summary.md), with
-their diff images and traces copied along."""
+their diff images, traces and refreshed baselines copied along; and, asked to, the project's
+screenshots/ as an unsharded `verify --update-screenshots` run would have left it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..capture import write_atomic
 from ..catalog import Catalog
 from ..errors import GuideError, Problem
 from ..report import read_results
-from .pytest_plugin import summarize, write_results
+from ..status import update_status
+from .fingerprints import FILE as FINGERPRINTS
+from .pytest_plugin import REFRESHED, summarize, write_results
 
-ARTIFACT_DIRS = ("screenshots", "traces")
+ARTIFACT_DIRS = ("screenshots", "traces", REFRESHED)
 
 
 def _moved(path: str, shard: Path, out: Path) -> str:
@@ -33,6 +37,8 @@ def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
     if len(targets) > 1:
         raise GuideError([Problem("command line", 0, "shards", "the shards ran against "
                                   f"different targets ({', '.join(sorted(targets))})")])
+    if not any((out / REFRESHED).resolve() == (f / REFRESHED).resolve() for f in shards):
+        shutil.rmtree(out / REFRESHED, ignore_errors=True)  # a previous merge's, not these
     steps = []
     for folder, data in zip(shards, results, strict=True):
         for sub in ARTIFACT_DIRS:
@@ -43,11 +49,30 @@ def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
             if finding:
                 finding = {**finding, "found": [_moved(f, folder, out) for f in finding["found"]]}
             steps.append({**step, "finding": finding})
-    summary = summarize(results[0]["target"] if results else "sim", steps)
+    # An empty shard ran nothing, so it has no say in whether the status changes.
+    speaks = all(r.get("speaks_for_site", False) for r in results if r["steps"])
+    summary = summarize(results[0]["target"] if results else "sim", steps, speaks)
     junit = merge_junit([folder / "junit.xml" for folder in shards])
     write_results(out, summary, catalog)
     junit.write(out / "junit.xml", encoding="utf-8", xml_declaration=True)
     return summary
+
+
+def update_screenshots(report: Path, screenshots: Path, summary: dict) -> list[Path]:
+    """Copy the baselines and fingerprints the shards refreshed into `screenshots`, and
+    record the guides they ran in its status file (unless the shards ran a what-if, which an
+    unsharded run would not have recorded either). Each shard's checkout holds every guide's
+    old baselines, so copying whole screenshot folders would undo the other shards' work."""
+    refreshed = report / REFRESHED
+    written = []
+    for path in sorted(refreshed.rglob("*")) if refreshed.is_dir() else ():
+        if path.is_file() and (path.suffix == ".png" or path.name == FINGERPRINTS):
+            dest = screenshots / path.relative_to(refreshed)
+            write_atomic(dest, path.read_bytes())
+            written.append(dest)
+    if summary["steps"] and summary["speaks_for_site"]:
+        update_status(screenshots, summary["target"], summary["steps"])
+    return written
 
 
 def merge_junit(paths: list[Path]) -> ElementTree.ElementTree:

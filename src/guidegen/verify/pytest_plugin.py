@@ -30,6 +30,8 @@ from .actions import Performer, RunState
 from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
 from .progress import Progress
 
+REFRESHED = "refreshed"  # under the report folder: the baselines this run rewrote
+
 _catalog_key = pytest.StashKey[Catalog]()
 _started_key = pytest.StashKey[datetime.datetime]()
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
@@ -180,6 +182,9 @@ class GuideRun:
         screenshots = Layout(root).screenshots
         self.baselines = screenshots / guide.id
         self.captures = Path(config.getoption("report_dir")) / "screenshots" / guide.id
+        # What this run changed in the baselines, copied into the report: a shard's report
+        # then carries its share of the refresh to `guidegen report merge --update-screenshots`.
+        self.refreshed = Path(config.getoption("report_dir")) / REFRESHED / guide.id
         self.update = config.getoption("update_screenshots")
         self.shoot_enabled = True
         # The fingerprints of the guides run first as setup count too: their steps run here.
@@ -263,7 +268,9 @@ class GuideRun:
         if self.pending:
             png, baseline = self.pending
             if not same_pixels(baseline, load_rgba(png)):  # else no encoding at all
-                store_png(optimise(png), baseline)
+                png = optimise(png)
+                store_png(png, baseline)
+                write_atomic(self.refreshed / baseline.name, png)
             self.pending = None
 
 
@@ -343,7 +350,9 @@ class GuideFile(pytest.File):
         if self.run is not None:
             run, self.run = self.run, None
             if run.update and not self.plan:
-                fingerprints.write(run.baselines, run.prints)
+                written = fingerprints.write(run.baselines, run.prints)
+                if written:
+                    write_atomic(run.refreshed / written.name, written.read_bytes())
             if self.config.getoption("guidegen_trace") == "on-failure":
                 name = f"{self.guide.id}-{self.plan}" if self.plan else self.guide.id
                 dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
@@ -466,8 +475,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(session.config, "workerinput"):
         return  # xdist workers: the controller has every report and writes the file
     config = session.config
-    summary = summarize(config.getoption("target"), _results)
-    if summary["steps"] and _speaks_for_the_site(config):
+    summary = summarize(config.getoption("target"), _results, _speaks_for_the_site(config))
+    if summary["steps"] and summary["speaks_for_site"]:
         root = Path(config.getoption("guidegen_root"))
         update_status(Layout(root).screenshots, summary["target"], summary["steps"])
     write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key])
@@ -486,10 +495,12 @@ def _speaks_for_the_site(config: pytest.Config) -> bool:
             and config.getoption("sim_scim_plans") == "free,plus,business,enterprise")
 
 
-def summarize(target: str, steps: list[dict]) -> dict:
-    """results.json's content; steps in guide order (a stable sort keeps each guide's order)."""
+def summarize(target: str, steps: list[dict], speaks_for_site: bool) -> dict:
+    """results.json's content; steps in guide order (a stable sort keeps each guide's order).
+    `speaks_for_site` records whether the run's results belong in screenshots/status.json,
+    which a merge of shards needs to know."""
     steps = sorted(steps, key=lambda e: e["guide"])
-    return {"target": target, "steps": steps,
+    return {"target": target, "speaks_for_site": speaks_for_site, "steps": steps,
             "passed": sum(e["status"] == "passed" for e in steps),
             "failed": sum(e["status"] == "failed" for e in steps),
             "not_run": sum(e["status"] == "not run" for e in steps)}
@@ -505,7 +516,7 @@ def write_results(folder: Path, summary: dict, catalog: Catalog) -> None:
 
 def write_empty_results(folder: Path, target: str, catalog: Catalog) -> None:
     """A shard with no guides still leaves the files the merge and the CI upload expect."""
-    write_results(folder, summarize(target, []), catalog)
+    write_results(folder, summarize(target, [], speaks_for_site=False), catalog)
     (folder / "junit.xml").write_text('<?xml version="1.0" encoding="utf-8"?><testsuites>'
                                       '<testsuite name="pytest" errors="0" failures="0" '
                                       'skipped="0" tests="0" time="0" /></testsuites>\n',

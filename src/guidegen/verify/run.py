@@ -4,6 +4,7 @@ status mapped onto guidegen's exit codes."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from ..live import default_state_dir, load_sign_ins, outside_project, read_secre
 from ..load import load_catalog
 from ..project import Layout
 from .findings import ERROR
-from .pytest_plugin import live_urls, write_empty_results
+from .pytest_plugin import REFRESHED, live_urls, write_empty_results
 from .shards import select
 
 
@@ -40,6 +41,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         _check_live(root, catalog, chosen, portal_urls, state_dir, secrets_file)
     files = sorted({str(root / g.origin.file) for g in chosen})
     report_dir.mkdir(parents=True, exist_ok=True)
+    # An earlier run's refreshed baselines are not this run's: a merge would copy them back.
+    shutil.rmtree(report_dir / REFRESHED, ignore_errors=True)
     if not files:  # more shards than guides: this one has nothing to do, and that is fine
         write_empty_results(report_dir, target, catalog)
         return 0
