@@ -212,7 +212,8 @@ def fix(root: Path, report_path: Path, verify_args: tuple[str, ...], dry_run: bo
     control is now behind. The edits are tried on a copy of the project with a verify run
     given VERIFY_ARGS (e.g. --azure-ui 2023); only edits whose steps then get past the
     change are written, with the files' comments and formatting kept.
-    Exit codes: 0 every change fixed (or none to fix); 1 some left for a writer; 2 bad input.
+    Exit codes: 0 every change fixed (or already in the files, or none to fix); 1 some
+    left for a writer; 2 bad input.
     """
     from .fix import fix as do_fix
 
@@ -221,14 +222,14 @@ def fix(root: Path, report_path: Path, verify_args: tuple[str, ...], dry_run: bo
         click.echo("nothing to fix: the report names no renamed or moved control", err=True)
         return
     for outcome in outcomes:
-        mark = "fixed" if outcome.kept else "left"
+        mark = "already fixed" if outcome.applied else "fixed" if outcome.kept else "left"
         click.echo(f"{mark}: {outcome.change.describe()}" +
-                   ("" if outcome.kept else f" ({outcome.reason})"), err=True)
+                   ("" if outcome.kept or outcome.applied else f" ({outcome.reason})"), err=True)
         for edit in outcome.edits if outcome.kept else ():
             click.echo(f"  {edit}", err=True)
     if dry_run:
         click.echo("dry run: no file changed", err=True)
-    sys.exit(0 if all(o.kept for o in outcomes) else EXIT_FAILED)
+    sys.exit(0 if all(o.kept or o.applied for o in outcomes) else EXIT_FAILED)
 
 
 @main.group()

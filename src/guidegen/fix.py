@@ -65,6 +65,7 @@ class Outcome:
     edits: list[str] = field(default_factory=list)  # 'file:line: what' lines
     kept: bool = False
     reason: str = ""
+    applied: bool = False  # the files already say it: merged before, or made by hand
 
 
 def changes_from(report: Path) -> list[Change]:
@@ -270,6 +271,35 @@ def plan_edits(files: StepFiles, change: Change) -> list[str]:
     return [renamed, *_requote(files, path, step, change, scope)]
 
 
+def already_applied(files: StepFiles, change: Change) -> bool:
+    """The step files already say what `change` would make them say: last night's fix was
+    merged, or a writer made it by hand. Nothing to do, and nothing left for a writer."""
+    if change.control:
+        page_id, name = change.control.split(".", 1)
+        page_path = files.steps / PAGES_DIR / f"{page_id}.yml"
+        if not page_path.is_file():
+            return False
+        controls = files.load(page_path).get("controls") or {}
+        if change.via:
+            link = f"{page_id}.{_slug(change.via)}"
+            return _slug(change.via) in controls and all(
+                any((_target(a) or {}).get("control") == link for a in step["actions"][:i])
+                for _, step, _, i, _ in _uses(files, change.control))
+        return _names(controls.get(name), files.variables, change.new)
+    found = files.find_step(change.guide, change.step)
+    if found is None or change.via:
+        return False
+    actions = found[1].get("actions") or []
+    return change.action < len(actions) and _names(_target(actions[change.action]),
+                                                   files.variables, change.new)
+
+
+def _names(locator, scope: dict[str, str], name: str) -> bool:
+    return isinstance(locator, dict) and any(
+        isinstance(locator.get(k), str) and substitute(locator[k], scope)[0] == name
+        for k in NAME_KEYS)
+
+
 # ── Trying them ─────────────────────────────────────────────────────────────────────────────
 
 
@@ -295,6 +325,11 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
     changes = changes_from(report)
     if not changes:
         return []
+    current = StepFiles(root)
+    done = [Outcome(c, applied=True) for c in changes if already_applied(current, c)]
+    changes = [c for c in changes if not already_applied(current, c)]
+    if not changes:
+        return done  # no verify run needed
     with tempfile.TemporaryDirectory(prefix="guidegen-fix-") as scratch:
         trial = Path(scratch) / "project"
         shutil.copytree(Layout(root).steps, trial / "steps")
@@ -318,7 +353,7 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
             if outcome.kept:
                 plan_edits(files, outcome.change)
         files.save()
-    return outcomes
+    return done + outcomes
 
 
 def _verify(project: Path, args: list[str], report: Path) -> list[dict]:

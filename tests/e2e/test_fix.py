@@ -73,6 +73,18 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
         "steps/zenkit-scim-token-rotation.yml: +          - click: {control: azure-directory.applications}",
     ])
 
+    # The same report again (tomorrow's run before the pull request was merged, say) finds
+    # every change already made: no run, no edit, nothing left for a writer.
+    edited = {p: p.read_text("utf-8") for p in sorted((project / "steps").rglob("*.yml"))}
+    twice = guidegen(project, "fix", str(tmp_path / "drift"), *ENTRA)
+    assert twice.returncode == 0, twice.stdout + twice.stderr
+    assert "already fixed: azure-home.directory: 'Azure Active Directory' is now 'Identity'" \
+        in twice.stderr
+    assert "already fixed: azure-directory.enterprise-applications: now behind link " \
+        "'Applications'" in twice.stderr
+    assert "left:" not in twice.stderr
+    assert {p: p.read_text("utf-8") for p in edited} == edited
+
     # With the edits, every step gets through the 2023 portal; the new screenshots are the
     # writer's to review in the same pull request.
     again = guidegen(project, "verify", "--report-dir", str(tmp_path / "again"),

@@ -66,3 +66,20 @@ def test_a_folder_that_is_no_report_is_bad_input(tmp_path, project):
     with pytest.raises(GuideError) as info:
         fix(project, tmp_path, [])
     assert str(info.value) == f"{tmp_path}/results.json: not the results.json of a guidegen verify run"
+
+
+def test_a_report_whose_fix_is_already_in_the_files_needs_no_run(tmp_path, project):
+    """Last night's pull request was merged, or a writer renamed the control by hand: the
+    same report again is nothing left to do, not a change guidegen cannot make."""
+    passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
+    fix(project, report(tmp_path, [USERS]), [], run=lambda *_: passed)
+    before = {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")}
+
+    def no_run(*_):
+        raise AssertionError("nothing to verify: every change is already in the files")
+
+    again = tmp_path / "again"
+    again.mkdir()
+    [outcome] = fix(project, report(again, [USERS]), [], run=no_run)
+    assert outcome.applied and not outcome.edits
+    assert {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")} == before

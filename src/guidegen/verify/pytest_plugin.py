@@ -21,7 +21,7 @@ from ..catalog import Catalog, RGuide, RStep
 from ..diff import compare, load_rgba, passes, write_diff_png
 from ..errors import GuideError
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
-from ..load import PROJECT_FILE, load_catalog
+from ..load import load_catalog
 from ..project import Layout
 from ..report import write_reports
 from ..status import update_status
@@ -34,6 +34,7 @@ REFRESHED = "refreshed"  # under the report folder: the baselines this run rewro
 
 _catalog_key = pytest.StashKey[Catalog]()
 _started_key = pytest.StashKey[datetime.datetime]()
+_files_key = pytest.StashKey[dict[str, RGuide]]()
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
 SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
@@ -64,6 +65,8 @@ def _step_count(config: pytest.Config, label: str) -> int:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("guidegen", "guidegen verification")
     group.addoption("--guidegen-root", default=".", help="Project folder.")
+    group.addoption("--guidegen-guides", default=None, metavar="ID,...",
+                    help="Collect only these guides (default: every guide found).")
     group.addoption("--target", choices=["sim", "live"], default="sim",
                     help="sim: the embedded simulators (default); live: the real portals.")
     group.addoption("--azure-ui", default="2020", help="Azure simulator UI version.")
@@ -102,9 +105,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     root = Path(config.getoption("guidegen_root"))
     try:
-        config.stash[_catalog_key] = load_catalog(Layout(root).steps, root)
+        config.stash[_catalog_key] = catalog = load_catalog(Layout(root).steps, root)
     except GuideError as err:
         raise pytest.UsageError(str(err)) from None
+    # Each guide's file, resolved once: pytest asks about every file it meets, and given a
+    # list of files it walks their folder once per file, so a scan of the catalog per call
+    # made collecting 200 guides take minutes (n files x n calls x n guides).
+    wanted = config.getoption("guidegen_guides")
+    wanted = set(wanted.split(",")) if wanted is not None else None
+    config.stash[_files_key] = {os.path.realpath(root / g.origin.file): g for g in catalog.guides
+                                if wanted is None or g.id in wanted}
     config.pluginmanager.register(_BrowserFixtures(), "guidegen-browser-fixtures")
     config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     global _progress
@@ -113,16 +123,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    catalog = parent.config.stash.get(_catalog_key, None)
-    if catalog is None or file_path.suffix not in (".yml", ".yaml") or file_path.name == PROJECT_FILE:
+    files = parent.config.stash.get(_files_key, None)
+    if not files or file_path.suffix not in (".yml", ".yaml"):
         return None
-    root = Path(parent.config.getoption("guidegen_root")).resolve()
-    for guide in catalog.guides:
-        if (root / guide.origin.file).resolve() == file_path.resolve():
-            if parent.config.getoption("plan_claims"):
-                return PlanClaims.from_parent(parent, path=file_path, guide=guide)
-            return GuideFile.from_parent(parent, path=file_path, guide=guide)
-    return None
+    guide = files.get(os.path.realpath(file_path))
+    if guide is None:
+        return None  # project.yml, a page, a reusable step, a guide not chosen
+    if parent.config.getoption("plan_claims"):
+        return PlanClaims.from_parent(parent, path=file_path, guide=guide)
+    return GuideFile.from_parent(parent, path=file_path, guide=guide)
 
 
 class _BrowserFixtures:
