@@ -109,14 +109,16 @@ def fill_controls(obj: Any, path: tuple, controls: dict[str, Control], report) -
     if not isinstance(obj, BaseModel):
         return obj
     update: dict[str, Any] = {}
-    for name, info in type(obj).model_fields.items():
-        value = getattr(obj, name)
+    for name, value in obj.__dict__.items():  # the fields' values, without pydantic's getattr
         if isinstance(value, (BaseModel, list)):
-            new = fill_controls(value, (*path, info.alias or name), controls, report)
+            alias = type(obj).model_fields[name].alias
+            new = fill_controls(value, (*path, alias or name), controls, report)
             if new is not value:
                 update[name] = new
-    ref = getattr(obj, "control", None)
-    if isinstance(obj, (Locator, Expectation)) and ref is not None:
+    # Not getattr(obj, "control", None): on a model without the field, pydantic's
+    # __getattr__ raises and catches an AttributeError, for every model of every step.
+    ref = obj.control if isinstance(obj, (Locator, Expectation)) else None
+    if ref is not None:
         control = controls.get(ref)
         page = ref.split(".", 1)[0]
         if control is None:
@@ -142,8 +144,7 @@ def _locators(obj: Any):
     elif isinstance(obj, BaseModel):
         if isinstance(obj, (Locator, Expectation)):
             yield obj
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
+        for value in obj.__dict__.values():
             if isinstance(value, (BaseModel, list)):
                 yield from _locators(value)
 

@@ -248,6 +248,7 @@ ACTIONS: dict[str, type[Strict]] = {
     "goto": GoTo, "click": Click, "fill": Fill, "select": Select, "check": Check,
     "expect": Expect, "wait": Wait, "remember": Remember,
 }
+_KINDS = {cls: kind for kind, cls in ACTIONS.items()}  # exact types: no isinstance chain
 
 
 def _action_kind(value: Any) -> str | None:
@@ -271,7 +272,9 @@ Action = Annotated[
 
 
 def action_kind(action: Strict) -> str:
-    return next(k for k, cls in ACTIONS.items() if isinstance(action, cls))
+    kind = _KINDS.get(type(action))
+    return kind if kind is not None else next(
+        k for k, cls in ACTIONS.items() if isinstance(action, cls))
 
 
 def action_target(action: Strict) -> Any:
