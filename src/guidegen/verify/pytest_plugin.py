@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from ..browser import launch_options, remote_launch_headers
 from ..capture import CaptureError, capture, optimise, same_pixels, store_png, write_atomic
 from ..catalog import Catalog, RGuide, RStep
 from ..diff import compare, load_rgba, passes, write_diff_png
@@ -115,7 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
     wanted = set(wanted.split(",")) if wanted is not None else None
     config.stash[_files_key] = {os.path.realpath(root / g.origin.file): g for g in catalog.guides
                                 if wanted is None or g.id in wanted}
-    config.pluginmanager.register(_BrowserFixtures(), "guidegen-browser-fixtures")
+    config.pluginmanager.import_plugin("guidegen.verify.browser_fixtures")
     config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     global _progress
     if not hasattr(config, "workerinput") and config.getoption("guidegen_progress"):
@@ -132,35 +131,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if parent.config.getoption("plan_claims"):
         return PlanClaims.from_parent(parent, path=file_path, guide=guide)
     return GuideFile.from_parent(parent, path=file_path, guide=guide)
-
-
-class _BrowserFixtures:
-    """Registered in pytest_configure, after pytest-playwright, so that these override its
-    defaults (a plugin given with -p loads before the entry-point plugins)."""
-
-    @pytest.fixture(scope="session")
-    def browser_type_launch_args(self, browser_type_launch_args):
-        return {**browser_type_launch_args, **launch_options()}
-
-    @pytest.fixture(scope="session")
-    def browser(self, browser_type, browser_type_launch_args, pytestconfig):
-        """One browser per worker: launched here, or, with --browser-endpoint, one of a
-        Playwright browser server's (`playwright run-server`), so capture scales out."""
-        endpoint = pytestconfig.getoption("browser_endpoint")
-        if endpoint:
-            browser = browser_type.connect(endpoint, headers=remote_launch_headers(),
-                                           timeout=30_000)
-        else:
-            browser = browser_type.launch(**browser_type_launch_args)
-        yield browser
-        browser.close()
-
-    @pytest.fixture(scope="session")
-    def browser_context_args(self, browser_context_args):
-        """Pinned so that the same UI gives the same pixels on every machine."""
-        return {**browser_context_args, "viewport": {"width": 1280, "height": 800},
-                "device_scale_factor": 1, "locale": "en-US", "timezone_id": "UTC",
-                "reduced_motion": "reduce", "color_scheme": "light"}
 
 
 @pytest.fixture(scope="session")
