@@ -2,8 +2,8 @@
 workers, on this machine; and how the cost grows with the number of guides.
 
 A benchmark, not a test: it reports, never fails. Run `.venv/bin/python bench/scale_bench.py`
-(200 guides take about an hour on two cores, each guide 3-4 s of browser work;
-`--guides 32` about twelve minutes).
+(200 guides, with the 25/50/100-guide growth runs and the warm-ups, take about 35 minutes on
+two cores, each guide about 1.1 s; `--guides 32` about six minutes).
 
 Each synthetic guide is small and real: it opens Zenkit's provisioning settings in the
 simulator, checks the heading, switches SCIM on, remembers the (secret) token and takes one
