@@ -341,6 +341,7 @@ def copy_content(dest: Path) -> None:
     (dest / "steps").mkdir()
     shutil.copy2(REPO / "steps/project.yml", dest / "steps/project.yml")
     shutil.copytree(REPO / "steps/reusable", dest / "steps/reusable")
+    shutil.copytree(REPO / "steps/pages", dest / "steps/pages")  # the reusable steps' controls
 
 
 def make_project(dest: Path, guides: int, steps: int, seed: int = SEED) -> Path:
