@@ -98,6 +98,18 @@ def passes(result: DiffResult, max_ratio: float | None = None) -> bool:
     return not result.size_mismatch and result.ratio <= limit
 
 
+def needs_refresh(baseline: Path, new: ImageSource, ignore: tuple | list = ()) -> bool:
+    """Whether `--update-screenshots` should replace `baseline` with `new`: it is missing or
+    unreadable, or a pixel differs perceptibly (pixelmatch's colour threshold and
+    anti-aliasing test, at zero tolerance, as verification judges it). Differences below
+    that, such as a rounded corner's edge one colour level off between two Chromium runs,
+    keep the old file, so a refresh of an unchanged UI changes nothing in git."""
+    try:
+        return not passes(compare(baseline, new, ignore=ignore))
+    except (OSError, ValueError):
+        return True
+
+
 def load_rgba(source: ImageSource) -> np.ndarray:
     """An image as an H×W×4 uint8 array (a path, PNG bytes, a PIL image or an array)."""
     if isinstance(source, np.ndarray):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ..capture import CaptureError, capture, optimise, same_pixels, store_png, write_atomic
+from ..capture import CaptureError, CaptureResult, capture, optimise, store_png, write_atomic
 from ..catalog import Catalog, RGuide, RStep
-from ..diff import compare, load_rgba, passes, write_diff_png
+from ..diff import compare, needs_refresh, passes, write_diff_png
 from ..errors import GuideError
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
 from ..load import load_catalog
@@ -219,7 +219,7 @@ class GuideRun:
             self.state.portal = step.portal
         baseline = self.baselines / f"{shot.name}.png"
         if self.update:
-            self.pending = (result.png, baseline)
+            self.pending = (result, baseline)
             return None
         if not baseline.exists():
             write_atomic(new, result.png)
@@ -237,17 +237,18 @@ class GuideRun:
         return Finding(VISUAL, f"screenshot '{shot.name}': {what}", expected=str(baseline),
                        found=[str(new), str(diff_path)])
 
-    pending: tuple[bytes, Path] | None = None
+    pending: tuple[CaptureResult, Path] | None = None
 
     def promote(self) -> None:
         """--update-screenshots: the new capture replaces the baseline once its step passed,
-        optimised losslessly, and only when its pixels changed; so do its fingerprints."""
+        optimised losslessly, and only when it differs perceptibly (not by rendering noise
+        below the diff's threshold); so do its fingerprints."""
         if self.update and self.shoot_enabled:
             self.prints.update(self.performer.prints)
         if self.pending:
-            png, baseline = self.pending
-            if not same_pixels(baseline, load_rgba(png)):  # else no encoding at all
-                png = optimise(png)
+            result, baseline = self.pending
+            if needs_refresh(baseline, result.pixels, ignore=result.masked):  # else no encoding
+                png = optimise(result.png)
                 store_png(png, baseline)
                 write_atomic(self.refreshed / baseline.name, png)
             self.pending = None
