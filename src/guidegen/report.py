@@ -7,9 +7,11 @@ import base64
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .catalog import Catalog
 from .errors import GuideError, Problem
@@ -24,12 +26,21 @@ def _data_uri(path: str | None) -> str | None:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
 
 
+def _bold(text: str) -> Markup:
+    """A step's text as the reader sees its labels: **Save** in bold, everything else escaped."""
+    return Markup(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", str(escape(text))))
+
+
 def _rows(results: dict, catalog: Catalog) -> list[dict]:
     steps = {(g.id, s.id): s for g in catalog.guides for s in g.all_steps()}
+    # Outcome steps run after the last step and readers never see them: no number.
+    outcome = {(g.id, s.id): s for g in catalog.guides for s in g.outcome}
     titles = {g.id: g.title for g in catalog.guides}
     rows = []
     for entry in results["steps"]:
-        step = steps.get((entry["guide"], entry["step"]))
+        key = (entry["guide"], entry["step"])
+        step = steps.get(key) or outcome.get(key)
+        label = f"Step {step.number}" if key in steps else "Outcome check" if step else "Step"
         finding = entry.get("finding") or {}
         images = {}
         if finding.get("kind") == "visual drift" and len(finding.get("found", [])) == 2:
@@ -37,7 +48,7 @@ def _rows(results: dict, catalog: Catalog) -> list[dict]:
             images = {"baseline": _data_uri(finding.get("expected")), "new": _data_uri(new),
                       "diff": _data_uri(diff)}
         rows.append({**entry, "title": titles.get(entry["guide"], entry["guide"]),
-                     "number": step.number if step else "", "text": step.text if step else "",
+                     "label": label, "text": step.text if step else "",
                      "finding": finding, "images": images})
     return rows
 
@@ -58,6 +69,7 @@ def read_results(path: Path) -> dict:
 def write_reports(results: dict, catalog: Catalog, folder: Path) -> None:
     rows = _rows(results, catalog)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["bold"] = _bold
     groups: dict[str, list[dict]] = {}
     for row in rows:  # guides in run order, steps in guide order
         groups.setdefault(row["guide"], []).append(row)
@@ -85,7 +97,7 @@ def markdown_summary(results: dict, rows: list[dict]) -> str:
         if finding.get("defined_at"):
             what += f" (control `{finding['control']}` is defined at `{finding['defined_at']}`)"
         what = html.escape(what, quote=False).replace("|", "\\|")
-        lines.append(f"| {row['guide']} | {row['number']}. {row['step']} | "
+        lines.append(f"| {row['guide']} | {row['label']}: {row['step']} | "
                      f"{icon[row['status']]} {finding.get('kind', row['status'])} | {what} |")
     if results["failed"] == 0 and results["not_run"] == 0:
         lines.append("| all | all | ✅ passed | |")
