@@ -69,7 +69,8 @@ def test_entra_naming_without_following_renames_stops_at_the_first_one(tmp_path)
     assert "structure drift" in report and "Identity" in report
     assert "steps/pages/azure-home.yml:8" in report
     summary = (tmp_path / "report" / "summary.md").read_text("utf-8")
-    assert "| zenkit-azure-scim-provisioning | Step 1: open-app-provisioning | ❌ structure drift |" in summary
+    assert "| zenkit-azure-scim-provisioning | Step 1: open-app-provisioning | " \
+           "❌ structure drift |" in summary
     # A what-if against another portal version says nothing to readers: the status the site
     # shows is the one committed.
     status = tmp_path / "project/screenshots/status.json"
