@@ -77,14 +77,37 @@ def test_verify_through_a_browser_server_matches_the_baselines(tmp_path, wrapper
     assert launched and all("run-server" in line for line in launched)
 
 
-def test_an_unreachable_browser_server_is_an_environment_error(tmp_path):
-    code, data, output = verify(tmp_path, "--browser-endpoint", f"ws://127.0.0.1:{free_port()}/",
-                                env={})
+def no_browser(code: int, data: dict, output: str) -> str:
+    """The guide's first step is an environment error saying why; the rest are not run, and
+    the log holds that one message, not a traceback per step."""
     assert code == 3, output
-    first = data["steps"][0]
+    first, *rest = data["steps"]
     assert first["finding"]["kind"] == "error"
     assert first["finding"]["message"].startswith("could not start: ")
-    assert "Traceback" not in output.split("short test summary")[-1]
+    assert {s["status"] for s in rest} == {"not run"}
+    assert "browser_fixtures.py" not in output and "playwright/_impl" not in output
+    assert output.count("could not start: ") == 1
+    return first["finding"]["message"]
+
+
+def test_an_unreachable_browser_server_is_an_environment_error(tmp_path):
+    endpoint = f"ws://127.0.0.1:{free_port()}/"
+    message = no_browser(*verify(tmp_path, "--browser-endpoint", endpoint, env={}))
+    assert message.startswith(f"could not start: no browser server at {endpoint}: ")
+    assert message.endswith("(is `playwright run-server` running?)")
+
+
+def test_a_browser_server_without_a_browser_says_how_to_give_it_one(tmp_path, browser_server):
+    message = no_browser(*verify(tmp_path, "--browser-endpoint", browser_server,
+                                 env={"GUIDEGEN_CHROMIUM": str(tmp_path / "no-chromium")}))
+    assert message.startswith(f"could not start: the browser server at {browser_server} has "
+                              "no browser to launch: ")
+    assert "GUIDEGEN_CHROMIUM" in message and "--unsafe" in message
+
+
+def test_a_chromium_that_does_not_launch_is_an_environment_error(tmp_path):
+    message = no_browser(*verify(tmp_path, env={"GUIDEGEN_CHROMIUM": str(tmp_path / "nope")}))
+    assert "make chromium" in message
 
 
 def test_a_browser_endpoint_that_is_no_websocket_url_is_bad_input(tmp_path):

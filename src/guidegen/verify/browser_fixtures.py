@@ -9,9 +9,34 @@ session fixtures bound to an instance.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ..browser import launch_options, remote_launch_headers
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """The browser that did not start, in place of one. A session fixture that raises is
+    re-raised for every step, each with a traceback; this way each guide's first step says
+    why, as an environment error, and its other steps are not run."""
+
+    message: str
+
+
+def _why(error: PlaywrightError, endpoint: str | None) -> str:
+    first = error.message.splitlines()[0]  # Playwright adds a call log and install banners
+    if not endpoint:
+        return (f"{first} (install Chromium with `make chromium`, or name a Chromium binary "
+                "with GUIDEGEN_CHROMIUM)")
+    if "xecutable doesn't exist" in first:
+        return (f"the browser server at {endpoint} has no browser to launch: {first} (start "
+                "`playwright run-server` where Playwright's browsers are installed, or name "
+                "the Chromium on the server's machine with GUIDEGEN_CHROMIUM and start the "
+                "server with --unsafe)")
+    return f"no browser server at {endpoint}: {first} (is `playwright run-server` running?)"
 
 
 @pytest.fixture(scope="session")
@@ -24,10 +49,15 @@ def browser(browser_type, browser_type_launch_args, pytestconfig):
     """One browser per worker: launched here, or, with --browser-endpoint, one of a
     Playwright browser server's (`playwright run-server`), so capture scales out."""
     endpoint = pytestconfig.getoption("browser_endpoint")
-    if endpoint:
-        browser = browser_type.connect(endpoint, headers=remote_launch_headers(), timeout=30_000)
-    else:
-        browser = browser_type.launch(**browser_type_launch_args)
+    try:
+        if endpoint:
+            browser = browser_type.connect(endpoint, headers=remote_launch_headers(),
+                                           timeout=30_000)
+        else:
+            browser = browser_type.launch(**browser_type_launch_args)
+    except PlaywrightError as error:
+        yield Unavailable(_why(error, endpoint))
+        return
     yield browser
     browser.close()
 

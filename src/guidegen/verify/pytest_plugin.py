@@ -26,6 +26,7 @@ from ..report import write_reports
 from ..status import update_status
 from . import fingerprints, traces
 from .actions import Performer, RunState
+from .browser_fixtures import Unavailable
 from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
 from .progress import Progress
 
@@ -254,6 +255,13 @@ class GuideRun:
             self.pending = None
 
 
+class StepItem(pytest.Function):
+    def reportinfo(self):
+        # The headline of a failure in pytest's log: the guide and the step, where a plain
+        # Function would name the folders above the step file (".main.steps.guide.yml.step").
+        return self.path, None, f"{self.parent.guide.id}: {self.name}"
+
+
 class GuideFile(pytest.File):
     plan: str | None = None  # set when checking a plan claim: the organization's plan
 
@@ -261,6 +269,7 @@ class GuideFile(pytest.File):
         super().__init__(**kwargs)
         self.guide = guide
         self.run: GuideRun | None = None
+        self.no_browser = False  # its first step has said the browser did not start
 
     def collect(self):
         for step in self.guide.all_steps():
@@ -274,7 +283,7 @@ class GuideFile(pytest.File):
             yield self._item(f"outcome:{step.id}", step, _step_test(self, step, outcome=True))
 
     def _item(self, name: str, step: RStep, test) -> pytest.Function:
-        item = pytest.Function.from_parent(self, name=name, callobj=test)
+        item = StepItem.from_parent(self, name=name, callobj=test)
         # Set at collection, so that a failure in a fixture (the browser, the simulators)
         # is still reported against its guide and step.
         item.user_properties += [("guide", self.guide.id), ("step", step.id)]
@@ -371,6 +380,11 @@ def live_urls(catalog: Catalog, overrides: list[str]) -> dict[str, str]:
 def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
     def test_step(browser, browser_context_args, guidegen_target, request):
         item = request.node
+        if isinstance(browser, Unavailable):
+            if node.no_browser:
+                pytest.skip("not run: the browser did not start")
+            node.no_browser = True
+            _fail(item, Finding(ERROR, f"could not start: {browser.message}"), [])
         if node.run is None:
             setup_failure = None
             try:
