@@ -182,9 +182,9 @@ def _rename_key(files: StepFiles, path: Path, locator: CommentedMap, change: Cha
     return None
 
 
-def _requote(files: StepFiles, path: Path, step: CommentedMap, change: Change,
-             scope: dict[str, str]) -> list[str]:
-    """The step's bold quotes of the old label now quote the new one."""
+def _requote(files: StepFiles, path: Path, step: CommentedMap, scope: dict[str, str],
+             old: str, quote: str) -> list[str]:
+    """The step's bold quotes of the label `old` become `quote` (Markdown)."""
     edits = []
     for key in ("text", "title"):
         text = step.get(key)
@@ -193,15 +193,20 @@ def _requote(files: StepFiles, path: Path, step: CommentedMap, change: Change,
 
         def one(match: re.Match) -> str:
             label = " ".join(substitute(match.group(1), scope)[0].split())
-            return f"**{change.new}**" if label == change.old else match.group(0)
+            return quote if label == old else match.group(0)
 
         new = BOLD.sub(one, text)
         if new != text:
             step[key] = type(text)(new) if type(text) is not str else new
             files.dirty.add(path)
-            edits.append(f"{files.rel(path)}:{_line(step, key)}: {key}: **{change.old}** -> "
-                         f"**{change.new}**")
+            edits.append(f"{files.rel(path)}:{_line(step, key)}: {key}: **{old}** -> {quote}")
     return edits
+
+
+def _quotes(step: CommentedMap, label: str, scope: dict[str, str]) -> bool:
+    return any(" ".join(substitute(m.group(1), scope)[0].split()) == label
+               for key in ("text", "title") if isinstance(step.get(key), str)
+               for m in BOLD.finditer(step[key]))
 
 
 def _uses(files: StepFiles, ref: str):
@@ -242,7 +247,7 @@ def plan_edits(files: StepFiles, change: Change) -> list[str]:
                 files.dirty.add(page_path)
                 edits.append(f"{files.rel(page_path)}:{line}: controls: added "
                              f"{link}: {{role: link, name: {change.via}}}")
-            for path, step, _, i, _ in sorted(uses, key=lambda u: -u[3]):
+            for path, step, scope, i, _ in sorted(uses, key=lambda u: -u[3]):
                 click = CommentedMap(control=f"{page_id}.{link}")
                 click.fa.set_flow_style()
                 action = CommentedMap(click=click)
@@ -251,13 +256,17 @@ def plan_edits(files: StepFiles, change: Change) -> list[str]:
                 edits.append(f"{files.rel(path)}:{_line(step)}: step "
                              f"'{step.get('id') or step.get('use')}': click {page_id}.{link} "
                              f"before action {i + 1}")
+                # The reader takes the same way: "**Applications** > **Enterprise apps**".
+                if not _quotes(step, change.via, scope):
+                    edits += _requote(files, path, step, scope, change.old,
+                                      f"**{change.via}** > **{change.old}**")
             return edits
         renamed = _rename_key(files, page_path, locator, change, files.variables)
         if renamed is None:
             return []
         edits.append(renamed)
         for path, step, scope, _, _ in uses:
-            edits += _requote(files, path, step, change, scope)
+            edits += _requote(files, path, step, scope, change.old, f"**{change.new}**")
         return edits
     found = files.find_step(change.guide, change.step)
     if found is None or change.via:
@@ -268,7 +277,7 @@ def plan_edits(files: StepFiles, change: Change) -> list[str]:
     scope = files.variables
     if target is None or (renamed := _rename_key(files, path, target, change, scope)) is None:
         return []
-    return [renamed, *_requote(files, path, step, change, scope)]
+    return [renamed, *_requote(files, path, step, scope, change.old, f"**{change.new}**")]
 
 
 def already_applied(files: StepFiles, change: Change) -> bool:

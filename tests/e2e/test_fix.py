@@ -50,8 +50,8 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
         in fixed.stderr
 
     diff = changed_lines(before, project)
-    # Only the renamed names, the bold quotes of them, and the clicks on the new link: every
-    # comment and every other line is as the writer left it.
+    # Only the renamed names, the bold quotes of them, and the clicks on the new link with
+    # the text taking the same way: every comment and every other line is as the writer left it.
     assert sorted(diff) == sorted([
         'steps/pages/azure-home.yml: -  directory: {role: link, name: "{{ directory }}"}',
         'steps/pages/azure-home.yml: +  directory: {role: link, name: "Identity"}',
@@ -61,7 +61,7 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
         'steps/pages/azure-provisioning.yml: +  provision-groups: {role: link, name: "Provision Microsoft Entra ID Groups"}',
         'steps/pages/azure-provisioning.yml: +  provision-users: {role: link, name: "Provision Microsoft Entra ID Users"}',
         "steps/reusable/azure.yml: -      In the Azure portal, open **{{ directory }}**, then **Enterprise applications**, and",
-        "steps/reusable/azure.yml: +      In the Azure portal, open **Identity**, then **Enterprise applications**, and",
+        "steps/reusable/azure.yml: +      In the Azure portal, open **Identity**, then **Applications** > **Enterprise applications**, and",
         "steps/reusable/azure.yml: +      - click: {control: azure-directory.applications}",
         "steps/zenkit-azure-scim-provisioning.yml: -            text: Click **Provision {{ directory }} Groups** to open the group attribute mapping.",
         "steps/zenkit-azure-scim-provisioning.yml: +            text: Click **Provision Microsoft Entra ID Groups** to open the group attribute mapping.",
@@ -69,7 +69,7 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
         "steps/zenkit-azure-scim-provisioning.yml: +            text: Click **Provision Microsoft Entra ID Users** to open the user attribute mapping.",
         "steps/zenkit-azure-scim-provisioning.yml: +      - click: {control: azure-directory.applications}",
         "steps/zenkit-scim-token-rotation.yml: -          In the Azure portal, open **{{ directory }}** > **Enterprise applications** >",
-        "steps/zenkit-scim-token-rotation.yml: +          In the Azure portal, open **Identity** > **Enterprise applications** >",
+        "steps/zenkit-scim-token-rotation.yml: +          In the Azure portal, open **Identity** > **Applications** > **Enterprise applications** >",
         "steps/zenkit-scim-token-rotation.yml: +          - click: {control: azure-directory.applications}",
     ])
 

@@ -11,6 +11,7 @@ import pytest
 
 from guidegen.errors import GuideError
 from guidegen.fix import changes_from, fix
+from guidegen.load import load_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = "zenkit-azure-scim-provisioning"
@@ -83,3 +84,22 @@ def test_a_report_whose_fix_is_already_in_the_files_needs_no_run(tmp_path, proje
     [outcome] = fix(project, report(again, [USERS]), [], run=no_run)
     assert outcome.applied and not outcome.edits
     assert {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")} == before
+
+
+MOVED = {"action": 2, "control": "azure-directory.enterprise-applications", "role": "link",
+         "old": "Enterprise applications", "new": "Enterprise applications", "via": "Applications"}
+
+
+def test_a_control_moved_behind_a_link_gets_a_click_and_the_text_the_same_way(tmp_path, project):
+    passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
+    [outcome] = fix(project, report(tmp_path, [MOVED], step="open-app-provisioning"), [],
+                    run=lambda *_: passed)
+    assert outcome.kept
+    page = (project / "steps/pages/azure-directory.yml").read_text("utf-8")
+    assert "  applications: {role: link, name: Applications}\n" in page
+    reusable = (project / "steps/reusable/azure.yml").read_text("utf-8")
+    assert "then **Applications** > **Enterprise applications**, and" in reusable
+    rotation = (project / "steps/zenkit-scim-token-rotation.yml").read_text("utf-8")
+    assert "**Applications** > **Enterprise applications** >" in rotation
+    # The step files still load: every bold label is one an action names.
+    load_catalog(project / "steps", project)
