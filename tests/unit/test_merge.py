@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
-from guidegen.verify.merge import update_screenshots
+import pytest
+
+from guidegen.errors import GuideError
+from guidegen.verify.merge import merge_reports, update_screenshots
 
 STEP = {"guide": "g", "step": "s1", "plan": None, "status": "passed", "finding": None}
 
@@ -36,3 +39,18 @@ def test_a_what_if_run_leaves_the_status_file_alone(tmp_path):
     update_screenshots(report, shots, summary)
     assert (shots / "g" / "shot.png").exists()
     assert not (shots / "status.json").exists()
+
+
+def test_a_guide_in_two_shard_reports_is_bad_input_and_writes_nothing(tmp_path):
+    """The same folder given twice (or shards of two runs) would count its steps twice."""
+    shard = tmp_path / "report-1"
+    shard.mkdir()
+    (shard / "results.json").write_text(json.dumps(
+        {"target": "sim", "speaks_for_site": True, "steps": [STEP]}), encoding="utf-8")
+    out = tmp_path / "merged"
+    with pytest.raises(GuideError) as info:
+        merge_reports([shard, shard], out, catalog=None)
+    assert str(info.value) == (f"command line: shards: guide 'g' is in both {shard} and {shard}: "
+                               "each guide runs in one shard (a report given twice, or shards "
+                               "of different runs?)")
+    assert not out.exists()

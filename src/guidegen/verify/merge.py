@@ -37,6 +37,7 @@ def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
     if len(targets) > 1:
         raise GuideError([Problem("command line", 0, "shards", "the shards ran against "
                                   f"different targets ({', '.join(sorted(targets))})")])
+    _check_disjoint(shards, results)
     if not any((out / REFRESHED).resolve() == (f / REFRESHED).resolve() for f in shards):
         shutil.rmtree(out / REFRESHED, ignore_errors=True)  # a previous merge's, not these
     steps = []
@@ -56,6 +57,24 @@ def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
     write_results(out, summary, catalog)
     junit.write(out / "junit.xml", encoding="utf-8", xml_declaration=True)
     return summary
+
+
+def _check_disjoint(shards: list[Path], results: list[dict]) -> None:
+    """Each guide runs in one shard: a guide in two reports is the same folder given twice,
+    or shards of two different runs, and merging would count its steps twice."""
+    seen: dict[tuple[str, str | None], Path] = {}
+    problems = []
+    for folder, data in zip(shards, results, strict=True):
+        for key in dict.fromkeys((s["guide"], s.get("plan")) for s in data["steps"]):
+            if key in seen and key not in {p[0] for p in problems}:
+                problems.append((key, seen[key], folder))
+            seen.setdefault(key, folder)
+    if problems:
+        raise GuideError([Problem("command line", 0, "shards",
+                                  f"guide '{guide}{f'[{plan}]' if plan else ''}' is in both "
+                                  f"{first} and {second}: each guide runs in one shard (a "
+                                  "report given twice, or shards of different runs?)")
+                          for (guide, plan), first, second in problems])
 
 
 def update_screenshots(report: Path, screenshots: Path, summary: dict) -> list[Path]:
