@@ -1,5 +1,6 @@
-"""`guidegen report merge --update-screenshots` without a browser: what it copies from the
-merged report's refreshed/ folder, and when it leaves the status file alone."""
+"""`guidegen report merge` without a browser: what `--update-screenshots` copies from the
+merged report's refreshed/ folder, when it leaves the status file alone, and shards that
+overlap."""
 
 from __future__ import annotations
 
