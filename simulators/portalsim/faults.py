@@ -5,6 +5,7 @@ A fault spec reads `APP:KIND:PATH[:N]`:
   zenkit:error:/scim/*                   every matching request answers HTTP 500
   azure:drop:/directory/users:2          the first 2 matching requests lose their connection
   azure:expire:/enterprise-apps/*:1      the first matching request shows the sign-in page
+  azure:latency:/static/azure.js:400     every page's script comes late (never cached)
 PATH is a shell-style glob on the request path. N is milliseconds for latency and a number of
 requests for the other kinds (every matching request when left out).
 """

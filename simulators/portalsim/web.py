@@ -82,7 +82,8 @@ class PortalApp:
         self.jinja.globals.update(self.template_globals())
         self.sessions = Sessions(f"portalsim_{self.name}", self.new_state)
         self.signed_in: set[str] = set()  # session ids
-        self.wsgi = SharedDataMiddleware(self.dispatch, {"/static": str(PACKAGE / "static")})
+        self.wsgi = _not_stored(SharedDataMiddleware(self.dispatch,
+                                                     {"/static": str(PACKAGE / "static")}))
 
     def new_state(self) -> Any:
         raise NotImplementedError
@@ -96,13 +97,14 @@ class PortalApp:
         return {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        # Faults first, so that they reach the static files (scripts, styles) too.
+        injected = self.inject_faults(Request(environ))
+        if injected is not None:
+            return injected(environ, start_response)
         return self.wsgi(environ, start_response)
 
     def dispatch(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
-        injected = self.inject_faults(request)
-        if injected is not None:
-            return injected(environ, start_response)
         special = self.route_outside_session(request)
         if special is not None:
             return special(environ, start_response)
@@ -155,6 +157,18 @@ class PortalApp:
             elif fault.kind == "expire":
                 return self.render("signin.html", next=request.full_path.rstrip("?"), expired=True)
         return None
+
+
+def _not_stored(app: Callable) -> Callable:
+    """Every response with `Cache-Control: no-store`: the browser fetches a page's script on
+    every page, so a latency fault on it (azure:latency:/static/azure.js:1500) is a page whose
+    script comes late, as from a slow CDN or a portal still hydrating, not only the first."""
+    def wrapped(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def start(status: str, headers: list, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
+            return start_response(status, [*headers, ("Cache-Control", "no-store")], exc_info)
+        return app(environ, start)
+    return wrapped
 
 
 def drop_connection(environ: dict) -> None:

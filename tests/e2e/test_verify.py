@@ -265,6 +265,16 @@ def test_a_passing_retry_hides_a_transient_server_error(tmp_path):
     assert data["failed"] == 0
 
 
+def test_a_page_whose_script_comes_late_is_acted_on_once_it_has_loaded(tmp_path):
+    """A loaded CI machine once selected "Automatic" before the provisioning page's script
+    ran, so the page never revealed Admin Credentials: steps act once the page has loaded.
+    A script that comes late on every page makes that race certain."""
+    code, data, output = verify(tmp_path, SEED, "--skip-outcome", "--step-timeout", "5",
+                                "--fault", "azure:latency:/static/azure.js:400")
+    assert code == 0, output
+    assert data["passed"] == 17
+
+
 def test_two_workers_report_progress_per_step_and_leave_the_baselines_alone(tmp_path):
     """With xdist only the workers collect; the controller still counts every guide's steps.
     Both guides on two workers give the committed screenshots byte for byte."""

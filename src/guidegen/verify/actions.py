@@ -279,6 +279,10 @@ class Performer:
             if response is not None and response.status >= 500:
                 raise Finding(ERROR, f"HTTP {response.status} from {url}", index, describe(action))
             return
+        # A click that submits a form returns once the next page has begun to load, before
+        # its deferred scripts ran: a select made then changes nothing the page reacts to (a
+        # person waits for the page). Returns at once on a page that has loaded.
+        page.wait_for_load_state("load", timeout=timeout)
         target = action_target(action)
         if isinstance(action, Click):
             self.control(target).click(timeout=timeout)
