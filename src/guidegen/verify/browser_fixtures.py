@@ -31,7 +31,7 @@ def _why(error: PlaywrightError, endpoint: str | None) -> str:
     if not endpoint:
         return (f"{first} (install Chromium with `make chromium`, or name a Chromium binary "
                 "with GUIDEGEN_CHROMIUM)")
-    if "xecutable doesn't exist" in first:
+    if "executable doesn't exist" in first.lower():
         return (f"the browser server at {endpoint} has no browser to launch: {first} (start "
                 "`playwright run-server` where Playwright's browsers are installed, or name "
                 "the Chromium on the server's machine with GUIDEGEN_CHROMIUM and start the "
