@@ -9,7 +9,7 @@ BIN      := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test venv chromium zensical serve bench lint clean
+.PHONY: demo test venv chromium shellcheck zensical serve bench lint clean
 
 demo: venv chromium
 	$(BIN)/guidegen check
@@ -18,7 +18,7 @@ demo: venv chromium
 	@echo "Verification report: $(CURDIR)/report/results.json (JUnit: report/junit.xml)"
 	@echo "Site: $(CURDIR)/site/index.html"
 
-test: venv chromium zensical
+test: venv chromium shellcheck zensical
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 serve: venv
@@ -44,6 +44,13 @@ chromium:
 	@test -x $(CHROMIUM) || command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's Chromium (one time)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+# actionlint checks the workflows' run: scripts with shellcheck (tests/unit/test_workflows.py);
+# Debian's, since the PyPI wheel exists for x86_64 only.
+shellcheck:
+	@command -v shellcheck >/dev/null 2>&1 || { \
+	  echo "Installing Debian's shellcheck (one time)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; }
 
 # Zensical pins its own Markdown stack, so it lives in a virtual environment of its own.
 zensical: $(ZVENV)/.installed
