@@ -192,8 +192,7 @@ def _requote(files: StepFiles, path: Path, step: CommentedMap, scope: dict[str, 
             continue
 
         def one(match: re.Match) -> str:
-            label = " ".join(substitute(match.group(1), scope)[0].split())
-            return quote if label == old else match.group(0)
+            return quote if _label(match, scope) == old else match.group(0)
 
         new = BOLD.sub(one, text)
         if new != text:
@@ -203,10 +202,14 @@ def _requote(files: StepFiles, path: Path, step: CommentedMap, scope: dict[str, 
     return edits
 
 
+def _label(match: re.Match, scope: dict[str, str]) -> str:
+    """A bold quote's label as the page shows it: variables filled in, spaces as one."""
+    return " ".join(substitute(match.group(1), scope)[0].split())
+
+
 def _quotes(step: CommentedMap, label: str, scope: dict[str, str]) -> bool:
-    return any(" ".join(substitute(m.group(1), scope)[0].split()) == label
-               for key in ("text", "title") if isinstance(step.get(key), str)
-               for m in BOLD.finditer(step[key]))
+    return any(_label(m, scope) == label for key in ("text", "title")
+               if isinstance(step.get(key), str) for m in BOLD.finditer(step[key]))
 
 
 def _uses(files: StepFiles, ref: str):

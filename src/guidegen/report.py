@@ -7,7 +7,6 @@ import base64
 import html
 import json
 import os
-import re
 from pathlib import Path
 
 import jinja2
@@ -15,6 +14,7 @@ from markupsafe import Markup, escape
 
 from .catalog import Catalog
 from .errors import GuideError, Problem
+from .load import BOLD
 from .verify.findings import renamed_message
 
 TEMPLATE = Path(__file__).parent / "assets" / "report.html.j2"
@@ -28,7 +28,7 @@ def _data_uri(path: str | None) -> str | None:
 
 def _bold(text: str) -> Markup:
     """A step's text as the reader sees its labels: **Save** in bold, everything else escaped."""
-    return Markup(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", str(escape(text))))
+    return Markup(BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
 
 
 def _rows(results: dict, catalog: Catalog) -> list[dict]:

@@ -63,18 +63,18 @@ def _check_disjoint(shards: list[Path], results: list[dict]) -> None:
     """Each guide runs in one shard: a guide in two reports is the same folder given twice,
     or shards of two different runs, and merging would count its steps twice."""
     seen: dict[tuple[str, str | None], Path] = {}
-    problems = []
+    twice: dict[tuple[str, str | None], Path] = {}  # guide -> the second report holding it
     for folder, data in zip(shards, results, strict=True):
         for key in dict.fromkeys((s["guide"], s.get("plan")) for s in data["steps"]):
-            if key in seen and key not in {p[0] for p in problems}:
-                problems.append((key, seen[key], folder))
+            if key in seen:
+                twice.setdefault(key, folder)
             seen.setdefault(key, folder)
-    if problems:
+    if twice:
         raise GuideError([Problem("command line", 0, "shards",
                                   f"guide '{guide}{f'[{plan}]' if plan else ''}' is in both "
-                                  f"{first} and {second}: each guide runs in one shard (a "
-                                  "report given twice, or shards of different runs?)")
-                          for (guide, plan), first, second in problems])
+                                  f"{seen[guide, plan]} and {second}: each guide runs in one "
+                                  "shard (a report given twice, or shards of different runs?)")
+                          for (guide, plan), second in twice.items()])
 
 
 def update_screenshots(report: Path, screenshots: Path, summary: dict) -> list[Path]:
