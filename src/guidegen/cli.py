@@ -138,6 +138,9 @@ def serve(root: Path, dev_addr: str) -> None:
               "change (colours, rounder buttons), to see visual drift without structure drift.")
 @click.option("--fault", "faults", multiple=True, metavar="SPEC",
               help="Simulator fault, e.g. azure:latency:/enterprise-apps*:500 (repeatable).")
+@click.option("--drift", multiple=True, metavar="SCENARIO",
+              help="Apply a scenario of the simulators' drift corpus (a realistic portal "
+              "change, see `guidegen sim --list-drift`) to see how verify reports it (repeatable).")
 @click.option("-n", "--workers", default="0", show_default=True,
               help="Parallel workers (pytest-xdist); whole guides run on one worker.")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="report",
@@ -180,7 +183,7 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
            plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
            no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
            secrets_file: Path | None, shard: str | None, browser_endpoint: str | None,
-           follow_renames: bool, azure_style: str) -> None:
+           follow_renames: bool, azure_style: str, drift: tuple[str, ...]) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -195,7 +198,7 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
                         trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
                         secrets_file=secrets_file, shard=shard,
                         browser_endpoint=browser_endpoint, follow_renames=follow_renames,
-                        azure_style=azure_style))
+                        azure_style=azure_style, drift=drift))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

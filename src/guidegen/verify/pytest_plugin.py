@@ -73,6 +73,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--azure-style", default="classic",
                     help="Azure simulator look: classic, or fluent2 (a visual-only change).")
     group.addoption("--sim-fault", action="append", default=[], help="Simulator fault spec.")
+    group.addoption("--sim-drift", action="append", default=[],
+                    help="A scenario of the simulators' drift corpus (portalsim.drift).")
     group.addoption("--step-timeout", type=float, default=10.0,
                     help="Seconds an action waits for its control.")
     group.addoption("--report-dir", default="report", help="Where results.json is written.")
@@ -144,9 +146,10 @@ def guidegen_target(request: pytest.FixtureRequest):
     from portalsim import start_simulators
 
     scim_plans = [p for p in config.getoption("sim_scim_plans").split(",") if p]
+    extra = {"drift": tuple(config.getoption("sim_drift"))} if config.getoption("sim_drift") else {}
     with start_simulators(azure_ui=config.getoption("azure_ui"), scim_plans=scim_plans,
                           azure_style=config.getoption("azure_style"),
-                          faults=tuple(config.getoption("sim_fault"))) as sims:
+                          faults=tuple(config.getoption("sim_fault")), **extra) as sims:
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
 
 
@@ -485,6 +488,7 @@ def _speaks_for_the_site(config: pytest.Config) -> bool:
     if config.getoption("target") == "live":
         return True
     return (config.getoption("azure_ui") == "2020" and not config.getoption("sim_fault")
+            and not config.getoption("sim_drift")
             and config.getoption("azure_style") == "classic"
             and config.getoption("sim_scim_plans") == "free,plus,business,enterprise")
 

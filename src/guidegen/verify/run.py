@@ -33,7 +33,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
                secrets_file: Path | None = None, shard: str | None = None,
                browser_endpoint: str | None = None, follow_renames: bool = True,
-               azure_style: str = "classic") -> int:
+               azure_style: str = "classic", drift: tuple[str, ...] = ()) -> int:
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -76,6 +76,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         args += ["--sim-scim-plans", sim_scim_plans]
     for fault in faults:
         args += ["--sim-fault", fault]
+    for scenario in drift:
+        args += ["--sim-drift", scenario]
     for url in portal_urls:
         args += ["--portal-url", url]
     if browser_endpoint:
