@@ -504,6 +504,14 @@ class Loader:
                                           "role, label, text or region, not by another control")
                         break
                 else:
+                    if not loc.exact:
+                        # The page is where a rename is caught and fixed: a control found by a
+                        # part of its name would keep passing after the portal reworded it.
+                        self.problems.add(doc.file, doc.line_of(("controls", name, "exact")),
+                                          f"controls.{name}.exact", "a page's control is named "
+                                          "exactly as the portal shows it; a name that carries "
+                                          "data (a row's) belongs in the step, with exact: false")
+                        continue
                     # The line of its name (or label...): where `guidegen fix` edits a rename.
                     key = next((k for k in ("name", "label", "text", "region")
                                 if getattr(loc, k) is not None), None)

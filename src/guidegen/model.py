@@ -103,7 +103,11 @@ class Locator(Strict):
     label: Label | None = Field(None, description="Text of the field's <label>.")
     text: Label | None = Field(None, description="Visible text of the element.")
     region: Label | None = Field(None, description="Shorthand for role: region with this name.")
-    exact: bool = Field(False, description="Match the name or text exactly, not as a substring.")
+    # Exact by default: a label the portal rewords ("Test Connection" -> "Test connection")
+    # must fail the step, not pass as a substring or a case-insensitive match.
+    exact: bool = Field(True, description="The accessible name, label or text must equal the "
+                        "portal's (case and words count; whitespace is normalised). false "
+                        "only for a name that carries data, such as a table row's.")
     within: Locator | None = Field(None, description="Look only inside this element.")
 
     @model_validator(mode="after")
@@ -173,7 +177,7 @@ class Expectation(Strict):
     name: Label | None = None
     label: Label | None = None
     region: Label | None = None
-    exact: bool = False
+    exact: bool = True
     within: Locator | None = None
     text: Label | None = Field(
         None, description="Text that must be shown (inside the control, if one is named)."

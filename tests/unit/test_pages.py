@@ -151,6 +151,13 @@ PAGE_CASES = {
         "steps/pages/settings.yml:4: controls.save: name the control in exactly one way: role "
         "(with name), label, text or region (found: none)",
     ),
+    "control-matched-by-part-of-its-name": (
+        {"settings": SETTINGS.replace("{role: button, name: Save changes}",
+                                      "{role: button, name: Save, exact: false}")},
+        "steps/pages/settings.yml:4: controls.save.exact: a page's control is named exactly as "
+        "the portal shows it; a name that carries data (a row's) belongs in the step, with "
+        "exact: false",
+    ),
     "control-naming-a-control": (
         {"settings": SETTINGS + "  again: {control: settings.save}\n"},
         "steps/pages/settings.yml:7: controls.again: a page's control is named by role, label, "
