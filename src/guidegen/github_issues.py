@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from .verify.findings import ERROR, renamed_message
+from .verify.findings import BLOCKED, ERROR, renamed_message
 
 LABEL = "guidegen-drift"
 MARKER = "<!-- guidegen:guide={} -->"
@@ -89,8 +89,9 @@ def sync_issues(results: dict, titles: dict[str, str], github: GitHub, label: st
     actions = []
     for guide, steps in by_guide.items():
         failed = [s for s in steps if s["status"] == "failed"]
-        if failed and all((s.get("finding") or {}).get("kind") == ERROR for s in failed):
-            continue  # the environment failed, not the guide
+        if failed and all((s.get("finding") or {}).get("kind") in (ERROR, BLOCKED)
+                          for s in failed):
+            continue  # the environment failed, or a required guide's own issue says it all
         issue = existing.get(guide)
         if failed:
             body = _body(guide, titles.get(guide, guide), failed, results["target"], run_url)

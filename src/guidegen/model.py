@@ -10,6 +10,7 @@ Actions are one-key mappings (`click: {role: button, name: Save}`), told apart b
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -76,6 +77,20 @@ class Portal(Strict):
     id: Id = Field(description="Id used by steps, e.g. 'azure'.")
     name: Label = Field(description="Display name, e.g. 'Azure portal'.")
     url: str | None = Field(None, description="Base URL of the real site (the `live` target).")
+    outage: list[Annotated[str, StringConstraints(min_length=1, max_length=300)]] = Field(
+        default_factory=list,
+        description="Regular expressions for what the portal shows when it, or a service it "
+        "calls, is failing (e.g. 'HTTP/5\\d\\d'): a step that fails while its page shows one "
+        "is an error, never drift.")
+
+    @model_validator(mode="after")
+    def _patterns(self) -> Portal:
+        for pattern in self.outage:
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                raise ValueError(f"outage: '{pattern}' is not a regular expression ({err})") from None
+        return self
 
 
 class Project(Strict):

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from .catalog import Catalog
 from .errors import GuideError, Problem
 from .load import BOLD
-from .verify.findings import renamed_message
+from .verify.findings import renamed_message, via_text
 
 TEMPLATE = Path(__file__).parent / "assets" / "report.html.j2"
 
@@ -70,6 +70,7 @@ def write_reports(results: dict, catalog: Catalog, folder: Path) -> None:
     rows = _rows(results, catalog)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["bold"] = _bold
+    env.filters["via"] = via_text
     groups: dict[str, list[dict]] = {}
     for row in rows:  # guides in run order, steps in guide order
         groups.setdefault(row["guide"], []).append(row)
@@ -92,6 +93,10 @@ def markdown_summary(results: dict, rows: list[dict]) -> str:
         what = finding.get("message", "") if finding else "an earlier step failed"
         if finding.get("found") and finding.get("kind") == "structure drift":
             what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding["found"])
+        if finding.get("shown") is not None:
+            what += f"; it shows: '{finding['shown']}'"
+        if finding.get("notices"):
+            what += "; the page says: " + ", ".join(f"'{n}'" for n in finding["notices"])
         if finding.get("renamed") and not what.startswith("changed: "):
             what += "; also " + renamed_message(finding["renamed"])
         if finding.get("defined_at"):

@@ -81,9 +81,10 @@ def test_entra_naming_without_following_renames_stops_at_the_first_one(tmp_path)
 # What the 2023 naming changes in the seed guide (see ../shared/reference/portals.md): the
 # directory is "Identity", Enterprise applications sit under "Applications", the mappings say
 # "Microsoft Entra ID", and the shots that show that name change.
+LINK = [{"role": "link", "name": "Applications"}]  # the clicks that lead to the moved control
 ENTRA_STRUCTURE = {
     "open-app-provisioning": [("Azure Active Directory", "Identity", None),
-                              ("Enterprise applications", "Enterprise applications", "Applications")],
+                              ("Enterprise applications", "Enterprise applications", LINK)],
     "expand-mappings": [("Provision Azure Active Directory Groups",
                          "Provision Microsoft Entra ID Groups", None)],
     "open-group-mapping": [("Provision Azure Active Directory Groups",
@@ -91,8 +92,7 @@ ENTRA_STRUCTURE = {
     "open-user-mapping": [("Provision Azure Active Directory Users",
                            "Provision Microsoft Entra ID Users", None)],
     "outcome:add-directory-user": [("Azure Active Directory", "Identity", None)],
-    "outcome:assign-to-zenkit": [("Enterprise applications", "Enterprise applications",
-                                  "Applications")],
+    "outcome:assign-to-zenkit": [("Enterprise applications", "Enterprise applications", LINK)],
 }
 ENTRA_VISUAL = {"enter-credentials", "group-match-objectid", "group-mapping-result",
                 "user-username-from-mail", "user-delete-others"}
@@ -116,7 +116,7 @@ def test_entra_naming_is_structure_drift_at_exactly_the_affected_steps(tmp_path)
     assert "changed: link 'Azure Active Directory' is now 'Identity'; link 'Enterprise " \
            "applications' is now behind link 'Applications'" in summary
     report = (tmp_path / "report" / "report.html").read_text("utf-8")
-    assert "Changed in the portal" in report and "steps/pages/azure-provisioning.yml:18" in report
+    assert "Changed in the portal" in report and "steps/pages/azure-provisioning.yml:19" in report
 
 
 def test_new_configuration_flow_is_caught_at_the_first_step(tmp_path):

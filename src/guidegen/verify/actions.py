@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -27,11 +29,14 @@ from ..model import (
     action_target,
 )
 from . import fingerprints
-from .drift import closest_names
+from .drift import accessible_names, closest_names
 from .findings import ERROR, STRUCTURE, Finding
+from .network import NetworkWatch
 
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 NETWORK = re.compile(r"net::ERR_|ECONNREFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION")
+# The ways to open from a page when a control is missing: [{role, name, nav}].
+WAYS_JS = (Path(__file__).parent.parent / "assets" / "ways.js").read_text("utf-8")
 
 
 @dataclass
@@ -44,6 +49,8 @@ class RunState:
     values: dict[str, str] = field(default_factory=dict)    # remembered, non-secret
     timeout_ms: float = 10_000
     portal: str = ""
+    # portal id -> what the portal shows when it, or a service it calls, is failing
+    outage: dict[str, list[re.Pattern]] = field(default_factory=dict)
 
     def resolve(self, text: str) -> str:
         return VARIABLE.sub(lambda m: {**self.variables, **self.values}.get(m.group(1), m.group(0)),
@@ -76,21 +83,73 @@ def _expected_name(loc: Locator) -> tuple[str | None, str]:
 
 SIGN_IN = re.compile(r"^sign in", re.I)
 LOG_IN = re.compile(r"^log in$", re.I)
-GOTO_ATTEMPTS = 3  # a navigation that meets a network error or a 5xx is tried this often
-HOP_CANDIDATES = 3  # links tried when a control seems to have moved one level down
+ATTEMPTS = 3  # an action whose request meets a network error or a 5xx is tried this often
+MOVE_CLICKS = 12  # clicks spent looking for a control that moved, per missing control
+MOVE_DEPTH = 2    # at most this many clicks from where the control was expected
+NOTICE_ROLES = ("alert", "status", "alertdialog")
+DIALOG_ROLES = ("dialog", "alertdialog")
+MASKED = re.compile(r"^[\s•●*·∙⋅]*$")  # nothing but mask characters (or nothing at all)
+SHOWN_CHARS = 200
 
 
-def _missing(page: Page, loc: Locator, index: int, action, portal: str = "") -> Finding:
-    if page.get_by_role("heading", name=SIGN_IN).count() or \
-            page.get_by_role("heading", name=LOG_IN).count():
+def _signed_out(page: Page) -> bool:
+    return bool(page.get_by_role("heading", name=SIGN_IN).count() or
+                page.get_by_role("heading", name=LOG_IN).count())
+
+
+def _expects_dialog(loc: Locator | None) -> bool:
+    while loc is not None:
+        if loc.role in DIALOG_ROLES:
+            return True
+        loc = loc.within
+    return False
+
+
+def _missing(page: Page, loc: Locator, index: int, action, portal: str = "",
+             previous: str | None = None) -> Finding:
+    if _signed_out(page):
         # Not drift: the portal signed us out, and the page we expected is behind sign-in.
         return Finding(ERROR, "the portal asked to sign in again (the session expired); "
                        f"refresh the saved sign-in with `guidegen login {portal or '<portal>'}`",
                        index, describe(action))
+    nodes = accessible_names(page)
+    dialogs = [name for role, name in nodes if role in DIALOG_ROLES]
+    if dialogs and not _expects_dialog(loc):
+        # The step meets something the guide does not mention: that is the drift, not the
+        # control it then looks for (whose page-object line needs no edit).
+        after = f" after action {index} ({previous})" if previous and index else ""
+        buttons = [name for role, name in nodes if role == "button"]
+        return Finding(STRUCTURE, f"an unexpected dialog '{dialogs[0]}' is open{after}; the "
+                       f"step expected {loc.describe()}", index, describe(action),
+                       expected=loc.describe(), found=buttons[:5])
     role, name = _expected_name(loc)
-    return Finding(STRUCTURE, f"{loc.describe()} not found", index, describe(action),
+    where = _where(page)
+    return Finding(STRUCTURE, f"{loc.describe()} not found{where}", index, describe(action),
                    expected=loc.describe(), found=closest_names(page, role, name),
                    control=loc.control)
+
+
+def _where(page: Page) -> str:
+    """' on page 'Title' (/path)': which page the step reached, to tell an unexpected page."""
+    try:
+        title = page.title()
+    except PlaywrightError:
+        return ""
+    path = page.url.split("?", 1)[0].split("#", 1)[0]
+    path = "/" + path.split("://", 1)[-1].split("/", 1)[-1] if "://" in path else path
+    return f" on page '{title}' ({path})" if title else f" on {path}"
+
+
+def _notices(page: Page) -> list[str]:
+    """The alerts, status messages and toasts a person would read on the page now."""
+    out: list[str] = []
+    for role in NOTICE_ROLES:
+        try:
+            texts = page.get_by_role(role).all_inner_texts()
+        except PlaywrightError:
+            continue
+        out += [" ".join(t.split())[:SHOWN_CHARS] for t in texts if t.strip()]
+    return list(dict.fromkeys(out))[:3]
 
 
 class Performer:
@@ -109,6 +168,9 @@ class Performer:
         self.known: set[str] = set()        # keys taken in this run
         self.renames: list[dict] = []       # controls found under a new name, this step
         self.override: PwLocator | None = None  # the renamed control, while acting on it
+        self.watch = NetworkWatch(context)
+        self.step_mark = 0                  # the watch's failures before this step
+        self.previous: str | None = None    # the step's last action done, as described
 
     @property
     def page(self) -> Page:
@@ -139,6 +201,7 @@ class Performer:
 
     def begin_step(self) -> None:
         self.prints, self.renames = {}, []
+        self.step_mark, self.previous = self.watch.mark(), None
 
     def _fingerprint(self, action) -> None:
         target = action_target(action)
@@ -156,7 +219,7 @@ class Performer:
 
     def _renamed(self, index: int, action, loc: Locator) -> bool:
         """Perform `action` on the control `loc` names, found under a new name by its
-        fingerprint, or one link further on. True when that worked; what changed is kept
+        fingerprint, or a few clicks further on. True when that worked; what changed is kept
         for the step's finding."""
         if not self.heal or self.override is not None:
             return False
@@ -171,7 +234,7 @@ class Performer:
             if self._act_on_override(index, action):
                 self.renames.append(change)
                 return True
-        via = self._one_link_further(loc, old_name)
+        via = self._search_moved(loc)
         if via is not None and self._act_on_override(index, action, to_locator(self.page, loc)):
             self.renames.append({**change, "via": via})
             return True
@@ -188,37 +251,135 @@ class Performer:
         finally:
             self.override = None
 
-    def _one_link_further(self, loc: Locator, name: str) -> str | None:
-        """A portal that moved a control one level down (Identity > Applications >
-        Enterprise applications): follow the links whose names are closest to the missing
-        control's, and come back unless the control is there. The name of the link that led
-        to it, or None. Links only: following one changes no settings."""
+    def _ways_on(self, page: Page, name: str, tried: set) -> list[dict]:
+        """What a person would open to look for a control that moved: links, tabs, collapsed
+        expanders and menu buttons, closest in name first. None of them changes a setting."""
+        found = page.evaluate(WAYS_JS)
+        ways = [w for w in found if (w["role"], w["name"]) not in tried]
+        names = [w["name"] for w in ways]
+        close = difflib.get_close_matches(name, names, n=len(names), cutoff=0)
+        return sorted(ways, key=lambda w: (not w["nav"], close.index(w["name"])))
+
+    def _follow(self, page: Page, start: str, path: list[dict]) -> bool:
+        """From `start`, click along `path`; False when a step of it is gone."""
+        page.goto(start, timeout=self.state.timeout_ms)
+        for way in path:
+            target = page.get_by_role(way["role"], name=way["name"], exact=True)
+            if target.count() != 1:
+                return False
+            target.click(timeout=self.state.timeout_ms)
+            page.wait_for_load_state(timeout=self.state.timeout_ms)
+        return True
+
+    def _search_moved(self, loc: Locator) -> list[dict] | None:
+        """A control that moved under another parent (Identity > Applications > Enterprise
+        applications, or a "Manage" expander): search breadth-first from here, along links,
+        tabs, expanders and menus, at most MOVE_DEPTH clicks deep and MOVE_CLICKS clicks in
+        all. The clicks that lead to it, or None; the page is left where it was found."""
         page = self.page
         start = page.url
-        for link in closest_names(page, "link", name, limit=HOP_CANDIDATES):
-            target = page.get_by_role("link", name=link, exact=True)
-            if target.count() != 1:
-                continue
-            try:
-                target.click(timeout=self.state.timeout_ms)
-                page.wait_for_load_state()
-                if to_locator(page, loc).count() == 1:
-                    return link
-                page.goto(start, timeout=self.state.timeout_ms)
-            except PlaywrightError:
-                return None
+        role, name = _expected_name(loc)
+        budget = MOVE_CLICKS
+        frontier: list[list[dict]] = [[]]
+        tried: set = set()
+        try:
+            for _ in range(MOVE_DEPTH):
+                following: list[list[dict]] = []
+                for path in frontier:
+                    if budget <= 0 or not self._follow(page, start, path):
+                        continue
+                    for way in self._ways_on(page, name, tried)[:budget]:
+                        tried.add((way["role"], way["name"]))
+                        budget -= 1
+                        if path and not self._follow(page, start, path):
+                            break
+                        target = page.get_by_role(way["role"], name=way["name"], exact=True)
+                        if target.count() != 1:
+                            continue
+                        target.click(timeout=self.state.timeout_ms)
+                        page.wait_for_load_state(timeout=self.state.timeout_ms)
+                        step = {"role": way["role"], "name": way["name"]}
+                        if to_locator(page, loc).count() == 1 and \
+                                to_locator(page, loc).is_visible():
+                            return [*path, step]
+                        following.append([*path, step])
+                        if page.url != start or path:
+                            self._follow(page, start, path)
+                frontier = following
+            page.goto(start, timeout=self.state.timeout_ms)
+        except PlaywrightError:
+            return None
         return None
 
     def run(self, index: int, action) -> None:
-        attempts = GOTO_ATTEMPTS if isinstance(action, GoTo) else 1
-        for attempt in range(1, attempts + 1):
+        """Perform one action. A request of its own that fails (HTTP 5xx, a dropped
+        connection) makes it an error, and it is tried again, ATTEMPTS times in all."""
+        for attempt in range(1, ATTEMPTS + 1):
+            mark = self.watch.mark()
+            page = self.pages.get(self.state.portal)
+            before = page.url if page is not None and not isinstance(action, GoTo) else None
             try:
-                return self._run_once(index, action)
+                self._run_once(index, action)
+                failed = [f for f in self.watch.since(mark) if f.navigation]
+                if failed:
+                    raise Finding(ERROR, f"{failed[-1].describe()}: the portal failed, not the "
+                                  "guide", index, describe(action))
+                self.previous = self.state.resolve(describe(action))
+                return
             except Finding as finding:
                 if finding.action_text:  # as the writer reads it on the page, variables filled in
                     finding.action_text = self.state.resolve(finding.action_text)
-                if finding.kind != ERROR or attempt == attempts:
-                    raise
+                finding = self._fault(finding) or finding
+                retry = finding.kind == ERROR and attempt < ATTEMPTS and (
+                    isinstance(action, GoTo) or self.watch.since(mark))
+                if not retry:
+                    raise finding from None
+                if before is not None and self.page.url != before:
+                    self._back(before)
+
+    def _back(self, before: str) -> None:
+        """Back to where the failed action started, its form fields as they were (the
+        browser restores them on a history navigation, as it does for a person)."""
+        try:
+            if self.page.go_back(timeout=self.state.timeout_ms) is None or \
+                    self.page.url != before:
+                self.page.goto(before, timeout=self.state.timeout_ms)
+        except PlaywrightError:
+            pass  # the retry meets the same fault and says so
+
+    def _fault(self, finding: Finding) -> Finding | None:
+        """An error finding for what looked like drift, when the target was failing: a
+        request of this step failed, a page is still loading, or the page says the portal
+        (or a service it calls) is down. None when nothing failed."""
+        if finding.kind == ERROR:
+            return None
+        failed = self.watch.since(self.step_mark)
+        if failed:
+            reason = f"{failed[-1].describe()} while this step ran"
+        elif self.watch.still_loading():
+            reason = (f"the page {self.watch.still_loading()[-1]} did not load within "
+                      f"{self.state.timeout_ms / 1000:g} s")
+        else:
+            reason = self._outage()
+        if reason is None:
+            return None
+        return Finding(ERROR, f"{reason}: the portal failed, not the guide (then: "
+                       f"{finding.message})", finding.action, finding.action_text)
+
+    def _outage(self) -> str | None:
+        patterns = self.state.outage.get(self.state.portal) or []
+        if not patterns:
+            return None
+        try:
+            text = self.page.locator("body").inner_text(timeout=2_000)
+        except PlaywrightError:
+            return None
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match:
+                line = next((ln for ln in text.splitlines() if match.group(0) in ln), match.group(0))
+                return f"the page reports an outage: '{' '.join(line.split())[:SHOWN_CHARS]}'"
+        return None
 
     def _run_once(self, index: int, action) -> None:
         try:
@@ -233,9 +394,15 @@ class Performer:
                 raise finding from None
         except PlaywrightTimeout as err:
             loc = action_target(action)
+            loading = self.watch.still_loading()
+            if loading:
+                raise Finding(ERROR, f"the page {loading[-1]} did not load within "
+                              f"{self.state.timeout_ms / 1000:g} s", index,
+                              describe(action)) from None
             if isinstance(loc, Locator) and self.control(loc).count() == 0:
                 loc = self.resolved(loc)
-                finding = _missing(self.page, loc, index, action, self.state.portal)
+                finding = self._fault(Finding(STRUCTURE, "", index, describe(action))) or \
+                    _missing(self.page, loc, index, action, self.state.portal, self.previous)
                 if finding.kind == ERROR or not self._renamed(index, action, loc):
                     raise finding from None
                 return
@@ -250,23 +417,42 @@ class Performer:
             raise Finding(kind, _first_line(err), index, describe(action)) from None
 
     def _assertion(self, index: int, action, err: AssertionError) -> Finding | None:
-        """The finding for a failed expectation; None when the control was only renamed
-        and the expectation holds for it under its new name."""
+        """The finding for a failed expectation, saying what the page shows instead; None
+        when the control was only renamed and the expectation holds for it under its new
+        name."""
         target = action_target(action)
         loc = target.target() if isinstance(target, Expectation) else None
         found: list[str] = []
+        shown = None
         if loc is not None:
             loc = self.resolved(loc)
         if loc is not None and to_locator(self.page, loc).count() == 0:
-            finding = _missing(self.page, loc, index, action, self.state.portal)
+            fault = self._fault(Finding(STRUCTURE, "", index, describe(action)))
+            if fault is not None:
+                return fault
+            finding = _missing(self.page, loc, index, action, self.state.portal, self.previous)
             if finding.kind != ERROR and self._renamed(index, action, loc):
                 return None
             return finding
-        if isinstance(target, Expectation) and target.text and loc is None:
-            found = closest_names(self.page, None, target.text)
-        message = _first_line(err)
-        return Finding(STRUCTURE, message, index, describe(action), expected=describe(action),
-                       found=found, control=getattr(target, "control", None))
+        if loc is not None:
+            shown = self._shown(self.override or to_locator(self.page, loc))
+        elif isinstance(target, Expectation) and target.text:
+            found = closest_names(self.page, None, self.state.resolve(target.text))
+        return Finding(STRUCTURE, _first_line(err), index, describe(action),
+                       expected=describe(action), found=found,
+                       control=getattr(target, "control", None), shown=shown,
+                       notices=_notices(self.page))
+
+    def _shown(self, control: PwLocator) -> str | None:
+        """What the element shows a person: a field's value, else its text."""
+        try:
+            element = control.first
+            tag = element.evaluate("e => e.tagName", timeout=2_000)
+            text = element.input_value(timeout=2_000) if tag in ("INPUT", "TEXTAREA", "SELECT") \
+                else element.inner_text(timeout=2_000)
+        except PlaywrightError:
+            return None
+        return " ".join(text.split())[:SHOWN_CHARS]
 
     def _run(self, index: int, action) -> None:
         page, state, timeout = self.page, self.state, self.state.timeout_ms
@@ -302,6 +488,14 @@ class Performer:
             tag = control.evaluate("e => e.tagName")
             value = control.input_value() if tag in ("INPUT", "TEXTAREA", "SELECT") else \
                 control.inner_text()
+            if MASKED.match(value):
+                # A value the page hides (or has not filled in) would only fail later, on
+                # the other portal, where nothing says why: this step is where it broke.
+                what = "is empty" if not value.strip() else "is masked"
+                raise Finding(STRUCTURE, f"{target.describe()} {what}: there is no value to "
+                              f"remember as '{target.as_}' (does the page hide it now, behind "
+                              "a button?)", index, describe(action), expected=target.describe(),
+                              control=target.control, notices=_notices(page))
             (state.secrets if target.secret else state.values)[target.as_] = value
         elif isinstance(action, (Expect, Wait)):
             wait = timeout if isinstance(action, Expect) else target.timeout * 1000

@@ -9,6 +9,8 @@ VISUAL = "visual drift"        # the screenshot differs from its baseline above 
 OUTCOME = "outcome failure"    # the steps ran but the result is not there
 PLAN_CLAIM = "plan claim"      # the guide claims a plan whose organization lacks the feature
 ERROR = "error"                # network, timeout, expired sign-in: never reported as drift
+BLOCKED = "blocked"            # a guide this one requires drifted; reported on that guide
+KINDS = (STRUCTURE, VISUAL, OUTCOME, PLAN_CLAIM, ERROR, BLOCKED)
 
 
 @dataclass
@@ -24,6 +26,8 @@ class Finding(Exception):
     # Controls found under a new name by their fingerprints, in this step: {action,
     # action_text, control, role, old, new} each (and `defined_at` once the run knows it).
     renamed: list[dict] = field(default_factory=list)
+    shown: str | None = None         # what the element an expectation names actually shows
+    notices: list[str] = field(default_factory=list)  # alerts and toasts on the page then
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -35,6 +39,10 @@ class Finding(Exception):
             text += "; new capture and diff: " + ", ".join(self.found)
         elif self.found:
             text += "; closest on the page: " + ", ".join(f"'{f}'" for f in self.found)
+        if self.shown is not None:
+            text += f"; it shows: '{self.shown}'"
+        if self.notices:
+            text += "; the page says: " + ", ".join(f"'{n}'" for n in self.notices)
         if self.control:
             text += f" [control {self.control}" + (f", {self.defined_at}]" if self.defined_at else "]")
         if self.renamed and self.message != renamed_message(self.renamed):
@@ -50,7 +58,22 @@ def renamed_message(renamed: list[dict]) -> str:
     return "changed: " + "; ".join(_change(r) for r in renamed)
 
 
+def via_steps(via) -> list[dict]:
+    """The clicks that lead to a moved control: [{role, name}, ...]. Reports written before
+    moves were followed along paths hold one link's name."""
+    if not via:
+        return []
+    if isinstance(via, str):
+        return [{"role": "link", "name": via}]
+    return [v for v in via if isinstance(v, dict) and v.get("name")]
+
+
+def via_text(via) -> str:
+    return " > ".join(f"{v['role']} '{v['name']}'" for v in via_steps(via))
+
+
 def _change(r: dict) -> str:
     if r.get("via"):
-        return f"{r['role']} '{r['old']}' is now behind link '{r['via']}'"
+        name = f" (now '{r['new']}')" if r.get("new") and r["new"] != r["old"] else ""
+        return f"{r['role']} '{r['old']}'{name} is now behind {via_text(r['via'])}"
     return f"{r['role']} '{r['old']}' is now '{r['new']}'"

@@ -20,6 +20,7 @@ import difflib
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import Page
@@ -113,12 +114,36 @@ def _candidates(page: Page, loc: Locator) -> PwLocator | None:
     return None  # a text is content, not a control: no stand-in for it
 
 
-def score(old: dict, new: dict) -> float:
+def _words(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def score(old: dict, new: dict, shared: set[tuple[str, str]] = frozenset()) -> float:
+    """How much `new` looks like the control `old` was. An attribute that several elements
+    share (two links to the same page, from a menu and from a list) identifies none of them."""
     points = sum(weight for attr, weight in IDENTITY
-                 if old.get(attr) and old.get(attr) not in ("=",) and old[attr] == new.get(attr))
+                 if old.get(attr) and old.get(attr) not in ("=",) and old[attr] == new.get(attr)
+                 and (attr, old[attr]) not in shared)
     points += 0.5 * (old.get("tag") == new.get("tag"))
+    before, after = _words(old.get("name", "")), _words(new.get("name", ""))
+    if before and before == after:
+        points += 4.0   # only case or spacing changed: "Test Connection" -> "Test connection"
+    elif before and before in after:
+        points += 3.0   # a suffix or a prefix: "Secret Token" -> "Secret token (Bearer)"
     return points + 2 * difflib.SequenceMatcher(None, old.get("name", ""),
                                                 new.get("name", "")).ratio()
+
+
+def _shared(infos: list[dict], here: str) -> set[tuple[str, str]]:
+    """(attribute, value) pairs that identify no single element: those more than one element
+    on the page has, and a link to the page itself (a breadcrumb, a menu's current item:
+    the app's "Overview" links where the apps list's "Zenkit" did)."""
+    seen: dict[tuple[str, str], int] = {}
+    for info in infos:
+        for attr, _ in IDENTITY:
+            if info.get(attr) and info[attr] != "=":
+                seen[(attr, info[attr])] = seen.get((attr, info[attr]), 0) + 1
+    return {pair for pair, count in seen.items() if count > 1} | {("href", here)}
 
 
 def find_renamed(page: Page, loc: Locator, old: dict) -> tuple[PwLocator, str] | None:
@@ -130,7 +155,8 @@ def find_renamed(page: Page, loc: Locator, old: dict) -> tuple[PwLocator, str] |
         infos = candidates.evaluate_all(f"els => els.map({_INFO})")
     except Exception:
         return None
-    ranked = sorted(((score(old, info), i) for i, info in enumerate(infos)
+    shared = _shared([i for i in infos if i["visible"]], urlsplit(page.url).path)
+    ranked = sorted(((score(old, info, shared), i) for i, info in enumerate(infos)
                      if info["visible"] and info["name"] != old.get("name")), reverse=True)
     if not ranked or ranked[0][0] < ENOUGH:
         return None

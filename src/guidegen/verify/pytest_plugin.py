@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from ..status import update_status
 from . import fingerprints, traces
 from .actions import Performer, RunState
 from .browser_fixtures import Unavailable
-from .findings import ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
+from .findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
 from .progress import Progress
 
 REFRESHED = "refreshed"  # under the report folder: the baselines this run rewrote
@@ -318,7 +319,9 @@ class GuideFile(pytest.File):
             traces.start(context)
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
                          secrets=secrets, timeout_ms=config.getoption("step_timeout") * 1000,
-                         portal=self.guide.portals[0])
+                         portal=self.guide.portals[0],
+                         outage={p.id: [re.compile(x) for x in p.outage]
+                                 for p in catalog.portals.values()})
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
@@ -331,9 +334,15 @@ class GuideFile(pytest.File):
                     run.perform(step)
                 except Finding as finding:
                     run.failed = f"{required}/{step.id}"
-                    finding.message = f"setup: required guide '{required}' failed at step " \
-                                      f"'{step.id}': {finding.message}"
-                    finding.kind = ERROR
+                    if finding.kind == ERROR:
+                        finding.message = f"setup: required guide '{required}' failed at " \
+                                          f"step '{step.id}': {finding.message}"
+                    else:
+                        # The drift is that guide's, reported on its step when it runs; here
+                        # the steps that build on it cannot be checked, and that is all.
+                        finding.message = f"blocked by {finding.kind} in required guide " \
+                                          f"'{required}' at step '{step.id}': {finding.message}"
+                        finding.kind = BLOCKED
                     raise
         run.shoot_enabled = not self.plan  # the baselines come from the plain run
         return run

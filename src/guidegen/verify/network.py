@@ -1,0 +1,77 @@
+"""What the portals' servers did while a step ran: the failures that make a step's verdict an
+error (the target is down), never drift (the guide is out of date).
+
+A click that posts a form, follows a link or makes the page fetch something can meet an HTTP
+500 or a dropped connection just as a `goto` can; the page then shows an error page, or
+nothing changes, and the next control "is missing". Watching every request of the browser
+context tells the two apart: a step that fails after a request of its own failed is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, Request, Response
+
+# Chromium's word for a request the page itself gave up (a navigation that replaced another,
+# a fetch aborted by its script): nothing the server did.
+ABORTED = "net::ERR_ABORTED"
+
+
+@dataclass(frozen=True)
+class Failure:
+    url: str
+    what: str          # "HTTP 500" or Chromium's error text
+    navigation: bool   # the request of a page (a link, a form post, a goto)
+
+    def describe(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{self.what} from {parts.path or '/'}" + (" (a page)" if self.navigation else "")
+
+
+class NetworkWatch:
+    """Every failed request of one browser context, in order, and the pages still loading."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.failures: list[Failure] = []
+        self.loading: dict[Request, str] = {}  # page requests sent and not yet answered
+        context.on("request", self._request)
+        context.on("response", self._response)
+        context.on("requestfailed", self._failed)
+        context.on("requestfinished", self._finished)
+
+    def mark(self) -> int:
+        return len(self.failures)
+
+    def since(self, mark: int) -> list[Failure]:
+        return self.failures[mark:]
+
+    def still_loading(self) -> list[str]:
+        return list(self.loading.values())
+
+    def _request(self, request: Request) -> None:
+        if _is_page(request):
+            self.loading[request] = request.url
+
+    def _response(self, response: Response) -> None:
+        request = response.request
+        self.loading.pop(request, None)
+        if response.status >= 500:
+            self.failures.append(Failure(response.url, f"HTTP {response.status}", _is_page(request)))
+
+    def _failed(self, request: Request) -> None:
+        self.loading.pop(request, None)
+        error = request.failure or "failed"
+        if ABORTED not in error:
+            self.failures.append(Failure(request.url, error, _is_page(request)))
+
+    def _finished(self, request: Request) -> None:
+        self.loading.pop(request, None)
+
+
+def _is_page(request: Request) -> bool:
+    try:
+        return request.is_navigation_request() and request.frame.parent_frame is None
+    except Exception:  # a request of a frame already gone: not one the step waits on
+        return False
