@@ -210,29 +210,50 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
 def fix(root: Path, report_path: Path, verify_args: tuple[str, ...], dry_run: bool) -> None:
     """Turn the renamed and moved controls of a verify REPORT into edits of the step files.
 
-    Each rename becomes the control's new name on its page (or in the action), the same
-    label in the bold quotes of the steps that use it, and a click on the link a moved
-    control is now behind. The edits are tried on a copy of the project with a verify run
+    Each rename becomes the control's new name on its page (or in the action) and the same
+    label in the bold quotes of the steps that use it. A moved control gets the clicks on
+    the way to it (links, tabs, expanders, menus: controls of its page) before the first
+    action of each step that uses it, and the steps' prose takes the same way ("**Manage**
+    > **Provisioning**"). The edits are tried on a copy of the project with a verify run
     given VERIFY_ARGS (e.g. --azure-ui 2023); only edits whose steps then get past the
     change are written, with the files' comments and formatting kept.
-    Exit codes: 0 every change fixed (or already in the files, or none to fix); 1 some
-    left for a writer; 2 bad input.
+
+    Every other failure of the report is told too: structure drift, an outcome failure or
+    a plan claim that no change covers is "left" for a writer; visual drift is left for
+    `verify --update-screenshots` and is no failure of fix; a step that an environment
+    error stopped, or that a required guide's drift (told at that guide's step) blocked,
+    is "not checked". The last line says "N fixed, M left".
+
+    Exit codes: 0 nothing left (every change fixed or already in the files; visual drift
+    aside); 1 something left for a writer; 2 bad input; 3 nothing left that fix could see,
+    but some steps were not checked (fix cannot tell whether they drifted: re-run verify).
     """
     from .fix import fix as do_fix
 
-    outcomes = do_fix(root, report_path, list(verify_args), write=not dry_run)
-    if not outcomes:
-        click.echo("nothing to fix: the report names no renamed or moved control", err=True)
-        return
-    for outcome in outcomes:
+    result = do_fix(root, report_path, list(verify_args), write=not dry_run)
+    if not (result.outcomes or result.left or result.visual or result.unchecked):
+        click.echo("nothing to fix: the report has no failed step", err=True)
+    for outcome in result.outcomes:
         mark = "already fixed" if outcome.applied else "fixed" if outcome.kept else "left"
         click.echo(f"{mark}: {outcome.change.describe()}" +
                    ("" if outcome.kept or outcome.applied else f" ({outcome.reason})"), err=True)
         for edit in outcome.edits if outcome.kept else ():
             click.echo(f"  {edit}", err=True)
+    for failure in result.left:
+        click.echo(f"left: {failure.where}: {failure.message}", err=True)
+    if result.visual:
+        click.echo("left for `verify --update-screenshots`: "
+                   f"{result.visual} visual drift step{'s' if result.visual != 1 else ''}", err=True)
+    for failure in result.unchecked:
+        click.echo(f"not checked: {failure.where} ({failure.reason})", err=True)
     if dry_run:
         click.echo("dry run: no file changed", err=True)
-    sys.exit(0 if all(o.kept or o.applied for o in outcomes) else EXIT_FAILED)
+    unchecked = len(result.unchecked)
+    click.echo(f"{result.fixed} fixed, {result.left_count} left" +
+               (f", {unchecked} not checked: fix cannot tell whether "
+                f"{'they' if unchecked != 1 else 'it'} drifted; re-run verify" if unchecked else ""),
+               err=True)
+    sys.exit(EXIT_FAILED if result.left_count else EXIT_ENVIRONMENT if unchecked else EXIT_OK)
 
 
 @main.group()

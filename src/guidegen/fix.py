@@ -2,16 +2,21 @@
 of the step files, kept only when a new verify run passes with them.
 
 For each change the report names (a control found under a new name by its fingerprint, or
-one link further on):
+at the end of a path of clicks from where it was expected):
 - a renamed control gets its new name where it is defined: the page in `steps/pages/`, or
   the action itself when the step names it inline;
 - every step that uses the control and quotes the old label in **bold** quotes the new one;
-- a control that moved behind a link gets that link as a control of its page, and a click
-  on it before each action that uses the moved control.
+- a control that moved behind links, tabs, expanders or menus gets each of them as a
+  control of its page (or inline, for an inline control), clicks on them in order before
+  the step's first action that uses it, and the prose the same way:
+  "**Manage** > **Provisioning**".
 
 Files are edited with ruamel.yaml's round-trip mode, so comments, order, quoting and flow
 style stay as the writer left them. The edits are tried on a copy of the project first;
 only those whose steps then pass (or fail later, for another reason) reach the project.
+Every other failure of the report is accounted for too: drift no change covers is left
+for a writer, visual drift for `verify --update-screenshots`, and a step that an
+environment error stopped, or a required guide's drift blocked, was not checked at all.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -34,9 +40,17 @@ from .errors import GuideError, Problem
 from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, substitute
 from .project import Layout
 from .report import read_results
+from .verify.findings import BLOCKED, ERROR, STRUCTURE, VISUAL
 
 NAME_KEYS = ("name", "label", "text", "region")
 ACTION_KEYS = ("click", "fill", "select", "check", "expect", "wait", "remember")
+
+
+class Hop(NamedTuple):
+    """One click on the way from where a control was expected to where it is now."""
+
+    role: str  # link, tab, button (an expander or a menu button) or menuitem
+    name: str
 
 
 @dataclass(frozen=True)
@@ -50,12 +64,15 @@ class Change:
     role: str
     old: str
     new: str
-    via: str | None
+    via: tuple[Hop, ...] = ()
 
     def describe(self) -> str:
         what = self.control or f"{self.role} '{self.old}'"
+        path = " > ".join(f"{hop.role} '{hop.name}'" for hop in self.via)
+        if self.via and self.new != self.old:
+            return f"{what}: '{self.old}' is now '{self.new}', behind {path}"
         if self.via:
-            return f"{what}: now behind link '{self.via}'"
+            return f"{what}: now behind {path}"
         return f"{what}: '{self.old}' is now '{self.new}'"
 
 
@@ -68,18 +85,124 @@ class Outcome:
     applied: bool = False  # the files already say it: merged before, or made by hand
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A failed step of a report that no change accounts for."""
+
+    where: str  # '<guide>/<step>', '<guide>[<plan>]/<step>' in a plan-claim run
+    kind: str
+    message: str
+
+    @property
+    def reason(self) -> str:
+        return f"error: {self.message}" if self.kind == ERROR else self.message
+
+
+@dataclass
+class Result:
+    """Everything the report and the re-verification said, each failure told once."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    left: list[Failure] = field(default_factory=list)       # drift no change covers
+    unchecked: list[Failure] = field(default_factory=list)  # stopped before they were checked
+    visual: int = 0  # visual drift steps: `verify --update-screenshots` refreshes those
+
+    @property
+    def fixed(self) -> int:
+        return sum(o.kept for o in self.outcomes)
+
+    @property
+    def left_count(self) -> int:
+        return len(self.left) + sum(not (o.kept or o.applied) for o in self.outcomes)
+
+
+def _path(via, where: str) -> tuple[Hop, ...]:
+    """A rename's `via`: a list of {role, name} clicks, or (an older report) one link name."""
+    if not via:
+        return ()
+    if isinstance(via, str):
+        return (Hop("link", via),)
+    if isinstance(via, list) and all(
+            isinstance(h, dict) and isinstance(h.get("role"), str) and h["role"]
+            and isinstance(h.get("name"), str) and h["name"] for h in via):
+        return tuple(Hop(h["role"], h["name"]) for h in via)
+    raise GuideError([Problem(where, 0, "renamed.via", "expected a link name or a list of "
+                              "{role, name} clicks, not " + json.dumps(via))])
+
+
+def _where(step: dict) -> str:
+    guide = f"{step['guide']}[{step['plan']}]" if step.get("plan") else step["guide"]
+    return f"{guide}/{step['step']}"
+
+
+def _failures(steps: list[dict]) -> list[tuple[dict, dict]]:
+    return [(s, s.get("finding") or {}) for s in steps if s.get("status") == "failed"]
+
+
 def changes_from(report: Path) -> list[Change]:
     steps = read_results(report)["steps"]
     seen: dict[tuple, Change] = {}
-    for step in steps:
-        for r in (step.get("finding") or {}).get("renamed", []):
+    for step, finding in _failures(steps):
+        if finding.get("kind") == BLOCKED:
+            continue  # its renames are a required guide's, seen at that guide's steps
+        for r in finding.get("renamed", []):
+            via = _path(r.get("via"), f"{report}: {_where(step)}")
             change = Change(step["guide"], step["step"], r["action"], r.get("control"),
-                            r["role"], r["old"], r["new"], r.get("via"))
+                            r["role"], r["old"], r["new"], via)
             # A page's control renamed once is one change, however many steps met it.
             ident = (change.control, change.old, change.new, change.via) if change.control \
                 else (change.guide, change.step, change.action, change.old, change.new, change.via)
             seen.setdefault(ident, change)
     return list(seen.values())
+
+
+def _covered(finding: dict) -> bool:
+    """The step failed only for the controls it found renamed or moved: it went on past
+    each of them, and the finding's action is one of them. A step that found one control
+    renamed and then lost another is drift the renames do not cover."""
+    renamed = finding.get("renamed") or []
+    return finding.get("kind") != BLOCKED and bool(renamed) and \
+        finding.get("action") in {r.get("action") for r in renamed}
+
+
+def _uncovered(steps: list[dict], result: Result, requires: dict[str, list[str]]) -> None:
+    """The report's failed steps that no change covers, sorted into `result`. A step that
+    a required guide's drift blocked was not checked, when the report has that guide's
+    failure (fixed or left there); otherwise the drift is one this report cannot fix."""
+    failing = {s["guide"] for s, f in _failures(steps) if f.get("kind") not in (ERROR, VISUAL)}
+    for step, finding in _failures(steps):
+        if _covered(finding):
+            continue
+        kind = finding.get("kind")
+        failure = Failure(_where(step), kind, finding.get("message") or "the step failed")
+        if kind == VISUAL:
+            result.visual += 1
+        elif kind == ERROR or (kind == BLOCKED and
+                               failing & set(requires.get(step["guide"], ()))):
+            result.unchecked.append(failure)
+        else:  # structure drift, an outcome failure, a plan claim: a writer's to fix
+            result.left.append(failure)
+
+
+def _left_after(trial: list[dict], result: Result) -> None:
+    """Drift the re-verification met that nothing told yet: a step the report never got
+    to (it stopped at the change), one that still fails further on, or one an error had
+    kept from being checked."""
+    not_kept = [o.change for o in result.outcomes if not (o.kept or o.applied)]
+    told = {(c.guide, c.step) for c in not_kept}
+    left = {f.where for f in result.left}
+    for step, finding in _failures(trial):
+        where = _where(step)
+        if finding.get("kind") in (VISUAL, ERROR, BLOCKED) or where in left \
+                or (step["guide"], step["step"]) in told:
+            continue
+        if _covered(finding) and all(any((r.get("control"), r["old"]) == (c.control, c.old)
+                                         for c in not_kept) for r in finding["renamed"]):
+            continue  # another step of a change already left
+        result.unchecked = [f for f in result.unchecked if f.where != where]
+        result.left.append(Failure(where, finding.get("kind"),
+                                   (finding.get("message") or "the step failed") +
+                                   " (when re-verified with the edits)"))
 
 
 # ── Files ───────────────────────────────────────────────────────────────────────────────────
@@ -221,89 +344,166 @@ def _uses(files: StepFiles, ref: str):
                 yield path, step, scope, i, target
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "link"
+def _first_uses(files: StepFiles, ref: str):
+    """(file, step, scope, action index) of the first action of each step that uses `ref`.
+    A moved control is reached once per step: after that the way to it is open (clicking an
+    expander again would close it), which is also all a verify run reports."""
+    seen: set[int] = set()
+    for path, step, scope, i, _ in _uses(files, ref):
+        if id(step) not in seen:
+            seen.add(id(step))
+            yield path, step, scope, i
+
+
+def _slug(name: str, fallback: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or fallback
+
+
+def _hop_control(controls, hop: Hop, scope: dict[str, str]) -> str | None:
+    """The page's control that already has the hop's role and name."""
+    return next((key for key, loc in controls.items() if isinstance(loc, dict)
+                 and loc.get("role") == hop.role and isinstance(loc.get("name"), str)
+                 and substitute(loc["name"], scope)[0] == hop.name), None)
+
+
+def _hop_controls(files: StepFiles, page_path: Path, name: str,
+                  via: tuple[Hop, ...]) -> tuple[list[str], list[str]]:
+    """The page's control for each click of the way to its control `name`: one it already
+    has, or a new one just above `name`. Their ids, and the edits."""
+    controls = files.load(page_path)["controls"]
+    line = _line(controls, name)  # where the first new control goes
+    ids, edits = [], []
+    for hop in via:
+        ident = _hop_control(controls, hop, files.variables)
+        if ident is None:
+            ident = base = _slug(hop.name, hop.role)
+            n = 1
+            while ident in controls:
+                n += 1
+                ident = f"{base}-{n}"
+            new = CommentedMap(role=hop.role, name=hop.name)
+            new.fa.set_flow_style()
+            controls.insert(list(controls).index(name), ident, new)
+            files.dirty.add(page_path)
+            edits.append(f"{files.rel(page_path)}:{line}: controls: added "
+                         f"{ident}: {{role: {hop.role}, name: {hop.name}}}")
+            line += 1
+        ids.append(ident)
+    return ids, edits
+
+
+def _is_click(action, want: dict) -> bool:
+    target = action.get("click") if isinstance(action, dict) else None
+    return isinstance(target, dict) and all(target.get(k) == v for k, v in want.items())
+
+
+def _clicks_before(actions, wants: list[dict], at: int) -> bool:
+    """The actions before `at` already click `wants`, in that order."""
+    earlier = iter(actions[:at])
+    return all(any(_is_click(a, want) for a in earlier) for want in wants)
+
+
+def _insert_clicks(files: StepFiles, path: Path, step: CommentedMap, at: int,
+                   wants: list[dict], what: list[str]) -> str:
+    for k, want in enumerate(wants):
+        target = CommentedMap(want)
+        target.fa.set_flow_style()
+        step["actions"].insert(at + k, CommentedMap(click=target))
+    files.dirty.add(path)
+    return (f"{files.rel(path)}:{_line(step)}: step '{step.get('id') or step.get('use')}': "
+            f"click {', then '.join(what)} before action {at + 1}")
+
+
+def _prose(files: StepFiles, path: Path, step: CommentedMap, scope: dict[str, str],
+           change: Change) -> list[str]:
+    """The step's bold quotes of the control: its new name, and the reader takes the same
+    way as the clicks ("**Manage** > **Provisioning**") unless the step already says it."""
+    way = [f"**{hop.name}**" for hop in change.via if not _quotes(step, hop.name, scope)]
+    quote = " > ".join([*way, f"**{change.new}**"])
+    if quote == f"**{change.old}**":
+        return []
+    return _requote(files, path, step, scope, change.old, quote)
 
 
 def plan_edits(files: StepFiles, change: Change) -> list[str]:
     """Apply `change` to the loaded files; the edits as 'file:line: what' lines ([] when
     guidegen cannot tell where to make it)."""
+    renamed = change.new != change.old
+    if not (renamed or change.via):
+        return []
     edits: list[str] = []
     if change.control:
         page_id, name = change.control.split(".", 1)
         page_path = files.steps / PAGES_DIR / f"{page_id}.yml"
         if not page_path.is_file():
             return []
-        page = files.load(page_path)
-        locator = (page.get("controls") or {}).get(name)
+        locator = (files.load(page_path).get("controls") or {}).get(name)
         if not isinstance(locator, dict):
             return []
-        uses = list(_uses(files, change.control))
-        if change.via:
-            link = _slug(change.via)
-            controls = page["controls"]
-            if link not in controls:
-                new = CommentedMap(role="link", name=change.via)
-                new.fa.set_flow_style()
-                line = _line(controls, name)  # the new control goes just above, on this line
-                controls.insert(list(controls).index(name), link, new)
-                files.dirty.add(page_path)
-                edits.append(f"{files.rel(page_path)}:{line}: controls: added "
-                             f"{link}: {{role: link, name: {change.via}}}")
-            for path, step, scope, i, _ in sorted(uses, key=lambda u: -u[3]):
-                click = CommentedMap(control=f"{page_id}.{link}")
-                click.fa.set_flow_style()
-                action = CommentedMap(click=click)
-                step["actions"].insert(i, action)
-                files.dirty.add(path)
-                edits.append(f"{files.rel(path)}:{_line(step)}: step "
-                             f"'{step.get('id') or step.get('use')}': click {page_id}.{link} "
-                             f"before action {i + 1}")
-                # The reader takes the same way: "**Applications** > **Enterprise apps**".
-                if not _quotes(step, change.via, scope):
-                    edits += _requote(files, path, step, scope, change.old,
-                                      f"**{change.via}** > **{change.old}**")
-            return edits
-        renamed = _rename_key(files, page_path, locator, change, files.variables)
-        if renamed is None:
-            return []
-        edits.append(renamed)
-        for path, step, scope, _, _ in uses:
-            edits += _requote(files, path, step, scope, change.old, f"**{change.new}**")
+        if renamed:
+            edit = _rename_key(files, page_path, locator, change, files.variables)
+            if edit is None:
+                return []
+            edits.append(edit)
+        ids, added = _hop_controls(files, page_path, name, change.via)
+        edits += added
+        wants = [{"control": f"{page_id}.{ident}"} for ident in ids]
+        for path, step, scope, i in list(_first_uses(files, change.control)):  # edits shift them
+            if not _clicks_before(step["actions"], wants, i):
+                edits.append(_insert_clicks(files, path, step, i, wants,
+                                            [w["control"] for w in wants]))
+            edits += _prose(files, path, step, scope, change)
         return edits
     found = files.find_step(change.guide, change.step)
-    if found is None or change.via:
+    if found is None:
         return []
     path, step = found
     actions = step.get("actions") or []
     target = _target(actions[change.action]) if change.action < len(actions) else None
     scope = files.variables
-    if target is None or (renamed := _rename_key(files, path, target, change, scope)) is None:
+    if target is None:
         return []
-    return [renamed, *_requote(files, path, step, scope, change.old, f"**{change.new}**")]
+    if renamed:
+        edit = _rename_key(files, path, target, change, scope)
+        if edit is None:
+            return []
+        edits.append(edit)
+    elif not _names(target, scope, change.old):
+        return []  # not the action the report saw: the file changed since
+    if change.via:
+        wants = [{"role": hop.role, "name": hop.name} for hop in change.via]
+        edits.append(_insert_clicks(files, path, step, change.action, wants,
+                                    [f"{hop.role} '{hop.name}'" for hop in change.via]))
+    return edits + _prose(files, path, step, scope, change)
 
 
 def already_applied(files: StepFiles, change: Change) -> bool:
     """The step files already say what `change` would make them say: last night's fix was
     merged, or a writer made it by hand. Nothing to do, and nothing left for a writer."""
+    if change.new == change.old and not change.via:
+        return False
     if change.control:
         page_id, name = change.control.split(".", 1)
         page_path = files.steps / PAGES_DIR / f"{page_id}.yml"
         if not page_path.is_file():
             return False
         controls = files.load(page_path).get("controls") or {}
-        if change.via:
-            link = f"{page_id}.{_slug(change.via)}"
-            return _slug(change.via) in controls and all(
-                any((_target(a) or {}).get("control") == link for a in step["actions"][:i])
-                for _, step, _, i, _ in _uses(files, change.control))
-        return _names(controls.get(name), files.variables, change.new)
+        if not _names(controls.get(name), files.variables, change.new):
+            return False
+        ids = [_hop_control(controls, hop, files.variables) for hop in change.via]
+        if None in ids:
+            return False
+        wants = [{"control": f"{page_id}.{ident}"} for ident in ids]
+        return all(_clicks_before(step["actions"], wants, i)
+                   for _, step, _, i in _first_uses(files, change.control))
     found = files.find_step(change.guide, change.step)
-    if found is None or change.via:
+    if found is None:
         return False
     actions = found[1].get("actions") or []
-    return change.action < len(actions) and _names(_target(actions[change.action]),
-                                                   files.variables, change.new)
+    at = change.action + len(change.via)  # the clicks went in before it
+    wants = [{"role": hop.role, "name": hop.name} for hop in change.via]
+    return at < len(actions) and _names(_target(actions[at]), files.variables, change.new) \
+        and _clicks_before(actions, wants, at)
 
 
 def _names(locator, scope: dict[str, str], name: str) -> bool:
@@ -317,31 +517,41 @@ def _names(locator, scope: dict[str, str], name: str) -> bool:
 
 def _fixed(change: Change, results: list[dict]) -> tuple[bool, str]:
     """Whether the step the change was seen in is past it now."""
+    at = change.action + len(change.via)  # the clicks on the way went in before it
     for step in results:
         if step["guide"] != change.guide or step["step"] != change.step:
             continue
         finding = step.get("finding") or {}
-        if step["status"] == "passed" or finding.get("kind") not in ("structure drift",):
+        action = finding.get("action")
+        if finding.get("kind") == BLOCKED or (finding.get("kind") == ERROR and
+                                              (action is None or action <= at)):
+            why = Failure("", finding["kind"], finding.get("message") or "").reason
+            return False, f"the re-verification stopped before it ({why})"
+        if step["status"] == "passed" or finding.get("kind") != STRUCTURE:
             return True, ""
         still = [r for r in finding.get("renamed", []) if r["old"] == change.old]
         if still:
-            return False, "the portal still shows it under another name"
-        if (finding.get("action") or 0) > change.action:
+            return False, ("the portal still shows it elsewhere" if still[0].get("via") else
+                           "the portal still shows it under another name")
+        if (action or 0) > at:
             return True, ""
         return False, finding.get("message", "the step still fails there")
     return False, "the step was not run again"
 
 
 def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
-        run: Callable[[Path, list[str], Path], list[dict]] | None = None) -> list[Outcome]:
-    changes = changes_from(report)
-    if not changes:
-        return []
+        run: Callable[[Path, list[str], Path], list[dict]] | None = None) -> Result:
+    """The report's failures, each fixed (written unless not `write`), already fixed, or
+    left with the reason; `run` stands in for the verify run (tests)."""
+    result = Result()
     current = StepFiles(root)
-    done = [Outcome(c, applied=True) for c in changes if already_applied(current, c)]
+    requires = {doc.get("id"): list(doc.get("requires") or []) for _, doc in current.guides()}
+    _uncovered(read_results(report)["steps"], result, requires)
+    changes = changes_from(report)
+    result.outcomes = [Outcome(c, applied=True) for c in changes if already_applied(current, c)]
     changes = [c for c in changes if not already_applied(current, c)]
     if not changes:
-        return done  # no verify run needed
+        return result  # no verify run needed
     with tempfile.TemporaryDirectory(prefix="guidegen-fix-") as scratch:
         trial = Path(scratch) / "project"
         shutil.copytree(Layout(root).steps, trial / "steps")
@@ -359,13 +569,15 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
                              "cannot rewrite)"
             continue
         outcome.kept, outcome.reason = _fixed(outcome.change, results)
+    result.outcomes += outcomes
+    _left_after(results, result)
     if write:
         files = StepFiles(root)
         for outcome in outcomes:
             if outcome.kept:
                 plan_edits(files, outcome.change)
         files.save()
-    return done + outcomes
+    return result
 
 
 def _verify(project: Path, args: list[str], report: Path) -> list[dict]:

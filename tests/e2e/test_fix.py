@@ -48,6 +48,7 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
     assert "fixed: azure-home.directory: 'Azure Active Directory' is now 'Identity'" in fixed.stderr
     assert "fixed: azure-directory.enterprise-applications: now behind link 'Applications'" \
         in fixed.stderr
+    assert fixed.stderr.endswith("\n4 fixed, 0 left\n"), fixed.stderr
 
     diff = changed_lines(before, project)
     # Only the renamed names, the bold quotes of them, and the clicks on the new link with
@@ -83,6 +84,7 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
     assert "already fixed: azure-directory.enterprise-applications: now behind link " \
         "'Applications'" in twice.stderr
     assert "left:" not in twice.stderr
+    assert twice.stderr.endswith("\n0 fixed, 0 left\n"), twice.stderr
     assert {p: p.read_text("utf-8") for p in edited} == edited
 
     # With the edits, every step gets through the 2023 portal; the new screenshots are the

@@ -1,5 +1,6 @@
-"""`guidegen fix` without a browser: which edits a report leads to, and that an edit whose
-step still fails at the change is not written."""
+"""`guidegen fix` without a browser: which edits a report leads to (renames, moves along a
+path of clicks), that an edit whose step still fails at the change is not written, and that
+every other failure of the report is told, with an exit code that says what is left."""
 
 from __future__ import annotations
 
@@ -8,28 +9,47 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from guidegen.cli import main
 from guidegen.errors import GuideError
-from guidegen.fix import changes_from, fix
+from guidegen.fix import Failure, Hop, changes_from, fix
 from guidegen.load import load_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = "zenkit-azure-scim-provisioning"
+ROTATION_FILE = "steps/zenkit-scim-token-rotation.yml"
+
+
+def results(tmp_path: Path, steps: list[dict]) -> Path:
+    folder = tmp_path / "report"
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(json.dumps({"target": "sim", "steps": steps}), "utf-8")
+    return folder
+
+
+def failed(step: str, kind: str = "structure drift", message: str = "changed", action: int = 0,
+           renamed: tuple[dict, ...] = (), guide: str = SEED) -> dict:
+    return {"guide": guide, "step": step, "plan": None, "status": "failed", "finding": {
+        "kind": kind, "message": message, "action": action, "renamed": list(renamed)}}
 
 
 def report(tmp_path: Path, renamed: list[dict], step: str = "open-user-mapping") -> Path:
-    folder = tmp_path / "report"
-    folder.mkdir()
-    finding = {"kind": "structure drift", "message": "changed", "action": 0, "renamed": renamed}
-    (folder / "results.json").write_text(json.dumps({"target": "sim", "steps": [
-        {"guide": SEED, "step": step, "plan": None, "status": "failed", "finding": finding},
-        {"guide": SEED, "step": "open-group-mapping", "plan": None, "status": "failed",
-         "finding": finding}]}), "utf-8")
-    return folder
+    """The renames seen in `step` and again in open-group-mapping, as a verify run reports a
+    step that went past them: the finding is at the first one."""
+    return results(tmp_path, [failed(s, action=renamed[0]["action"], renamed=renamed)
+                              for s in (step, "open-group-mapping")])
 
 
 USERS = {"action": 0, "control": "azure-provisioning.provision-users", "role": "link",
          "old": "Provision Azure Active Directory Users", "new": "Provision Entra Users"}
+
+
+def line(project: Path, path: str, text: str) -> int:
+    """Where `text` first is in the project's `path`: the line an edit names (the seed guide
+    changes under these tests, so they do not pin its line numbers)."""
+    lines = (project / path).read_text("utf-8").splitlines()
+    return next(n for n, ln in enumerate(lines, 1) if text in ln)
 
 
 @pytest.fixture
@@ -45,7 +65,7 @@ def test_a_control_seen_renamed_in_two_steps_is_one_change(tmp_path):
 
 def test_an_edit_whose_step_passes_is_written(tmp_path, project):
     passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
-    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: passed)
+    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: passed).outcomes
     assert outcome.kept
     page = (project / "steps/pages/azure-provisioning.yml").read_text("utf-8")
     assert 'provision-users: {role: link, name: "Provision Entra Users"}' in page
@@ -58,7 +78,7 @@ def test_an_edit_whose_step_still_fails_there_is_not_written(tmp_path, project):
     before = {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")}
     still = [{"guide": SEED, "step": "open-user-mapping", "status": "failed",
               "finding": {"kind": "structure drift", "action": 0, "message": "not found"}}]
-    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: still)
+    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: still).outcomes
     assert not outcome.kept and outcome.reason == "not found"
     assert {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")} == before
 
@@ -81,7 +101,7 @@ def test_a_report_whose_fix_is_already_in_the_files_needs_no_run(tmp_path, proje
 
     again = tmp_path / "again"
     again.mkdir()
-    [outcome] = fix(project, report(again, [USERS]), [], run=no_run)
+    [outcome] = fix(project, report(again, [USERS]), [], run=no_run).outcomes
     assert outcome.applied and not outcome.edits
     assert {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")} == before
 
@@ -93,7 +113,7 @@ MOVED = {"action": 2, "control": "azure-directory.enterprise-applications", "rol
 def test_a_control_moved_behind_a_link_gets_a_click_and_the_text_the_same_way(tmp_path, project):
     passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
     [outcome] = fix(project, report(tmp_path, [MOVED], step="open-app-provisioning"), [],
-                    run=lambda *_: passed)
+                    run=lambda *_: passed).outcomes
     assert outcome.kept
     page = (project / "steps/pages/azure-directory.yml").read_text("utf-8")
     assert "  applications: {role: link, name: Applications}\n" in page
@@ -103,3 +123,301 @@ def test_a_control_moved_behind_a_link_gets_a_click_and_the_text_the_same_way(tm
     assert "**Applications** > **Enterprise applications** >" in rotation
     # The step files still load: every bold label is one an action names.
     load_catalog(project / "steps", project)
+
+
+def test_a_link_name_as_via_reads_as_one_click_on_a_link(tmp_path):
+    """Reports written before moves were followed along a path name the link alone."""
+    old = changes_from(report(tmp_path / "old", [MOVED]))
+    new = changes_from(report(tmp_path / "new", [{**MOVED, "via": [
+        {"role": "link", "name": "Applications"}]}]))
+    assert old == new
+    assert old[0].via == (Hop("link", "Applications"),)
+    assert old[0].describe() == \
+        "azure-directory.enterprise-applications: now behind link 'Applications'"
+
+
+def test_a_via_that_is_no_path_is_bad_input(tmp_path):
+    folder = report(tmp_path, [{**MOVED, "via": [{"role": "link"}]}])
+    with pytest.raises(GuideError) as info:
+        changes_from(folder)
+    assert str(info.value) == (
+        f"{folder}: {SEED}/open-user-mapping: renamed.via: expected a link name or a list "
+        'of {role, name} clicks, not [{"role": "link"}]')
+
+
+PROVISIONING = {"action": 4, "control": "azure-enterprise-app.provisioning", "role": "link",
+                "old": "Provisioning", "new": "Provisioning",
+                "via": [{"role": "button", "name": "Manage"}, {"role": "tab", "name": "Settings"}]}
+
+
+def test_a_control_moved_along_a_path_gets_its_clicks_in_order_and_the_prose(tmp_path, project):
+    page_at = line(project, "steps/pages/azure-enterprise-app.yml", "  provisioning:")
+    step_at = line(project, f"steps/{SEED}.yml", "- id: provision-on-demand")
+    rotation_at = line(project, ROTATION_FILE, "- id: open-provisioning")
+    reusable_at = line(project, "steps/reusable/azure.yml", "- id: open-app-provisioning")
+    passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
+    result = fix(project, report(tmp_path, [PROVISIONING], step="open-app-provisioning"), [],
+                 run=lambda *_: passed)
+    [outcome] = result.outcomes
+    assert outcome.kept and not result.left
+    assert outcome.change.describe() == \
+        "azure-enterprise-app.provisioning: now behind button 'Manage' > tab 'Settings'"
+    assert outcome.edits == [
+        f"steps/pages/azure-enterprise-app.yml:{page_at}: controls: added manage: "
+        "{role: button, name: Manage}",
+        f"steps/pages/azure-enterprise-app.yml:{page_at + 1}: controls: added settings: "
+        "{role: tab, name: Settings}",
+        f"steps/{SEED}.yml:{step_at}: step 'provision-on-demand': click "
+        "azure-enterprise-app.manage, then azure-enterprise-app.settings before action 1",
+        f"{ROTATION_FILE}:{rotation_at}: step 'open-provisioning': click "
+        "azure-enterprise-app.manage, then azure-enterprise-app.settings before action 5",
+        f"{ROTATION_FILE}:{rotation_at + 2}: text: **Provisioning** -> "
+        "**Manage** > **Settings** > **Provisioning**",
+        f"steps/reusable/azure.yml:{reusable_at}: step 'open-app-provisioning': click "
+        "azure-enterprise-app.manage, then azure-enterprise-app.settings before action 5",
+        f"steps/reusable/azure.yml:{reusable_at + 4}: text: **Provisioning** -> "
+        "**Manage** > **Settings** > **Provisioning**"]
+    page = (project / "steps/pages/azure-enterprise-app.yml").read_text("utf-8")
+    assert ("  manage: {role: button, name: Manage}\n"
+            "  settings: {role: tab, name: Settings}\n"
+            "  provisioning: {role: link, name: Provisioning}\n") in page
+    reusable = (project / "steps/reusable/azure.yml").read_text("utf-8")
+    assert ("      - click: {role: link, name: \"{{ app }}\"}\n"
+            "      - click: {control: azure-enterprise-app.manage}\n"
+            "      - click: {control: azure-enterprise-app.settings}\n"
+            "      - click: {control: azure-enterprise-app.provisioning}\n") in reusable
+    assert "Go to the **Manage** > **Settings** > **Provisioning** menu item" in reusable
+    load_catalog(project / "steps", project)
+
+    # The same report again: the page has the controls and every step clicks them.
+    again = tmp_path / "again"
+    again.mkdir()
+    [outcome] = fix(project, report(again, [PROVISIONING], step="open-app-provisioning"), [],
+                    run=lambda *_: pytest.fail("nothing to verify")).outcomes
+    assert outcome.applied
+
+
+def test_a_click_on_the_way_reuses_the_control_the_page_has(tmp_path, project):
+    """The page already names the link 'Users and groups': the clicks use that control."""
+    moved = {**PROVISIONING, "via": [{"role": "link", "name": "Users and groups"}]}
+    step_at = line(project, f"steps/{SEED}.yml", "- id: provision-on-demand")
+    rotation_at = line(project, ROTATION_FILE, "- id: open-provisioning")
+    reusable_at = line(project, "steps/reusable/azure.yml", "- id: open-app-provisioning")
+    passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
+    [outcome] = fix(project, report(tmp_path, [moved], step="open-app-provisioning"), [],
+                    run=lambda *_: passed).outcomes
+    assert outcome.kept
+    assert [e for e in outcome.edits if "click" in e] == [
+        f"steps/{SEED}.yml:{step_at}: step 'provision-on-demand': click "
+        "azure-enterprise-app.users-and-groups before action 1",
+        f"{ROTATION_FILE}:{rotation_at}: step 'open-provisioning': click "
+        "azure-enterprise-app.users-and-groups before action 5",
+        f"steps/reusable/azure.yml:{reusable_at}: step 'open-app-provisioning': click "
+        "azure-enterprise-app.users-and-groups before action 5"]
+    page = (project / "steps/pages/azure-enterprise-app.yml").read_text("utf-8")
+    assert page.count("name: Users and groups}") == 1
+    reusable = (project / "steps/reusable/azure.yml").read_text("utf-8")
+    assert "Go to the **Users and groups** > **Provisioning** menu item" in reusable
+
+
+def test_a_control_renamed_and_moved_gets_both(tmp_path, project):
+    moved = {**USERS, "via": [{"role": "button", "name": "Manage"}]}
+    passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
+    [outcome] = fix(project, report(tmp_path, [moved]), [], run=lambda *_: passed).outcomes
+    assert outcome.kept
+    assert outcome.change.describe() == (
+        "azure-provisioning.provision-users: 'Provision Azure Active Directory Users' is now "
+        "'Provision Entra Users', behind button 'Manage'")
+    page = (project / "steps/pages/azure-provisioning.yml").read_text("utf-8")
+    assert "  manage: {role: button, name: Manage}\n" \
+           '  provision-users: {role: link, name: "Provision Entra Users"}\n' in page
+    guide = (project / f"steps/{SEED}.yml").read_text("utf-8")
+    assert ("text: Click **Manage** > **Provision Entra Users** to open the user attribute "
+            "mapping.\n"
+            "            actions:\n"
+            "              - click: {control: azure-provisioning.manage}\n"
+            "              - click: {control: azure-provisioning.provision-users}\n") in guide
+    load_catalog(project / "steps", project)
+
+
+def test_an_inline_control_moved_gets_inline_clicks(tmp_path, project):
+    delete = {"action": 0, "control": None, "role": "button", "old": "Delete", "new": "Delete",
+              "via": [{"role": "button", "name": "More actions"},
+                      {"role": "menuitem", "name": "Edit"}]}
+    passed = [{"guide": SEED, "step": "user-delete-mail", "status": "passed", "finding": None}]
+    step_at = line(project, f"steps/{SEED}.yml", "- id: user-delete-mail")
+    [outcome] = fix(project, results(tmp_path, [failed("user-delete-mail", renamed=[delete])]), [],
+                    run=lambda *_: passed).outcomes
+    assert outcome.kept
+    assert outcome.change.describe() == \
+        "button 'Delete': now behind button 'More actions' > menuitem 'Edit'"
+    assert outcome.edits == [f"steps/{SEED}.yml:{step_at}: step "
+                             "'user-delete-mail': click button 'More actions', then menuitem "
+                             "'Edit' before action 1"]
+    guide = (project / f"steps/{SEED}.yml").read_text("utf-8")
+    assert ("            actions:\n"
+            "              - click: {role: button, name: More actions}\n"
+            "              - click: {role: menuitem, name: Edit}\n"
+            "              - click: {role: button, name: Delete, within: {role: row, name: "
+            "'emails[type eq \"work\"].value', exact: false}}\n") in guide
+    load_catalog(project / "steps", project)
+
+
+# ── What fix tells: every failure of the report, and an exit code that is the truth ─────────
+
+
+def cli_fix(project: Path, report_folder: Path, monkeypatch, trial: list[dict] | None = None):
+    """`guidegen fix REPORT`; `trial` stands in for the re-verification's steps."""
+    def no_run(*_):
+        raise AssertionError("no change to try: no verify run")
+
+    monkeypatch.setattr("guidegen.fix._verify", no_run if trial is None else lambda *_: trial)
+    return CliRunner().invoke(main, ["fix", "--root", str(project), str(report_folder)])
+
+
+SAVE = "button 'Save' not found"
+
+
+@pytest.mark.parametrize("kind", ["structure drift", "outcome failure", "plan claim"])
+def test_drift_that_no_change_covers_is_left_and_fails(tmp_path, project, monkeypatch, kind):
+    folder = results(tmp_path, [failed("save-credentials", kind=kind, message=SAVE)])
+    result = cli_fix(project, folder, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr == (f"left: {SEED}/save-credentials: {SAVE}\n"
+                             "0 fixed, 1 left\n")
+
+
+def test_visual_drift_is_left_to_update_screenshots_and_is_no_failure(tmp_path, project,
+                                                                        monkeypatch):
+    folder = results(tmp_path, [failed("save-credentials", kind="visual drift"),
+                                failed("expand-mappings", kind="visual drift")])
+    result = cli_fix(project, folder, monkeypatch)
+    assert result.exit_code == 0
+    assert result.stderr == ("left for `verify --update-screenshots`: 2 visual drift steps\n"
+                             "0 fixed, 0 left\n")
+
+
+def test_a_report_of_errors_only_cannot_tell_and_says_re_run_verify(tmp_path, project,
+                                                                    monkeypatch):
+    folder = results(tmp_path, [failed("enter-credentials", kind="error",
+                                       message="HTTP 502 from http://127.0.0.1:8001/")])
+    result = cli_fix(project, folder, monkeypatch)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"not checked: {SEED}/enter-credentials (error: HTTP 502 from http://127.0.0.1:8001/)\n"
+        "0 fixed, 0 left, 1 not checked: fix cannot tell whether it drifted; re-run verify\n")
+
+
+def test_a_report_with_no_failed_step_is_nothing_to_fix(tmp_path, project, monkeypatch):
+    folder = results(tmp_path, [{"guide": SEED, "step": "save-credentials", "plan": None,
+                                 "status": "passed", "finding": None}])
+    result = cli_fix(project, folder, monkeypatch)
+    assert result.exit_code == 0
+    assert result.stderr == "nothing to fix: the report has no failed step\n0 fixed, 0 left\n"
+
+
+def test_every_failure_is_told_once_and_what_is_left_decides(tmp_path, project, monkeypatch):
+    """A rename fixed, visual drift, an error and drift no change covers: exit 1, and the
+    step the rename covers (twice in the report) is not told again."""
+    folder = results(tmp_path, [
+        failed("enter-credentials", kind="error", message="timed out"),
+        failed("expand-mappings", kind="visual drift"),
+        failed("open-group-mapping", message="changed", renamed=[USERS]),
+        failed("open-user-mapping", message="changed", renamed=[USERS]),
+        failed("user-delete-mail", message="button 'Delete' not found", action=0)])
+    passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None},
+              {"guide": SEED, "step": "open-group-mapping", "status": "passed", "finding": None}]
+    page_at = line(project, "steps/pages/azure-provisioning.yml", "  provision-users:")
+    text_at = line(project, f"steps/{SEED}.yml", "text: Click **Provision {{ directory }} Users**")
+    result = cli_fix(project, folder, monkeypatch, trial=passed)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "fixed: azure-provisioning.provision-users: 'Provision Azure Active Directory Users' is "
+        "now 'Provision Entra Users'",
+        f"  steps/pages/azure-provisioning.yml:{page_at}: name: 'Provision {{{{ directory }}}} "
+        "Users' -> 'Provision Entra Users'",
+        f"  steps/{SEED}.yml:{text_at}: text: **Provision Azure Active Directory "
+        "Users** -> **Provision Entra Users**",
+        f"left: {SEED}/user-delete-mail: button 'Delete' not found",
+        "left for `verify --update-screenshots`: 1 visual drift step",
+        f"not checked: {SEED}/enter-credentials (error: timed out)",
+        "1 fixed, 1 left, 1 not checked: fix cannot tell whether it drifted; re-run verify"]
+
+
+def test_fixed_changes_and_an_error_exit_3_not_0(tmp_path, project, monkeypatch):
+    """Nothing is left that fix could see, but a step it could not see may have drifted."""
+    folder = results(tmp_path, [failed("open-user-mapping", renamed=[USERS]),
+                                failed("enter-credentials", kind="error", message="timed out")])
+    passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
+    result = cli_fix(project, folder, monkeypatch, trial=passed)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-1] == \
+        "1 fixed, 0 left, 1 not checked: fix cannot tell whether it drifted; re-run verify"
+
+
+def test_a_step_that_lost_another_control_after_a_rename_is_left_too(tmp_path, project):
+    """The run went past the rename (action 0) and stopped at action 1: the rename is fixed,
+    the step is not."""
+    folder = results(tmp_path, [failed("open-user-mapping", message="heading not found",
+                                       action=1, renamed=[USERS])])
+    passed = [{"guide": SEED, "step": "open-user-mapping", "status": "failed", "finding": {
+        "kind": "structure drift", "message": "heading not found", "action": 1}}]
+    result = fix(project, folder, [], run=lambda *_: passed)
+    assert [o.kept for o in result.outcomes] == [True]
+    assert result.left == [Failure(f"{SEED}/open-user-mapping", "structure drift",
+                                   "heading not found")]
+
+
+def test_drift_the_re_verification_meets_further_on_is_left(tmp_path, project):
+    """The report stopped at the rename; with the edits the guide gets further and drifts
+    at a step the report never reached."""
+    trial = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None},
+             {"guide": SEED, "step": "user-delete-mail", "status": "failed", "finding": {
+                 "kind": "structure drift", "message": "button 'Delete' not found", "action": 0}}]
+    result = fix(project, results(tmp_path, [failed("open-user-mapping", renamed=[USERS])]), [],
+                 run=lambda *_: trial)
+    assert [o.kept for o in result.outcomes] == [True]
+    assert result.left == [Failure(f"{SEED}/user-delete-mail", "structure drift",
+                                   "button 'Delete' not found (when re-verified with the edits)")]
+
+
+def test_a_re_verification_stopped_by_an_error_before_the_change_keeps_nothing(tmp_path,
+                                                                               project):
+    trial = [{"guide": SEED, "step": "open-user-mapping", "status": "failed", "finding": {
+        "kind": "error", "message": "timed out", "action": 0}}]
+    result = fix(project, results(tmp_path, [failed("open-user-mapping", renamed=[USERS])]), [],
+                 run=lambda *_: trial)
+    [outcome] = result.outcomes
+    assert not outcome.kept
+    assert outcome.reason == "the re-verification stopped before it (error: timed out)"
+
+
+ROTATION = "zenkit-scim-token-rotation"  # requires the seed guide
+BLOCKED = ("blocked by structure drift in required guide 'zenkit-azure-scim-provisioning' at "
+           f"step 'save-credentials': {SAVE}")
+
+
+def test_a_guide_blocked_by_a_required_guide_in_the_report_was_not_checked(tmp_path, project,
+                                                                          monkeypatch):
+    """The drift is told once, at the required guide's step; the renames the blocked step
+    carries are that guide's, not changes of the blocked step."""
+    folder = results(tmp_path, [
+        failed("save-credentials", message=SAVE),
+        failed("regenerate-token", guide=ROTATION, kind="blocked", message=BLOCKED,
+               renamed=[USERS])])
+    result = cli_fix(project, folder, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr == (f"left: {SEED}/save-credentials: {SAVE}\n"
+                             f"not checked: {ROTATION}/regenerate-token ({BLOCKED})\n"
+                             "0 fixed, 1 left, 1 not checked: fix cannot tell whether it "
+                             "drifted; re-run verify\n")
+
+
+def test_a_guide_blocked_by_drift_the_report_does_not_hold_is_left(tmp_path, project,
+                                                                   monkeypatch):
+    """Verified alone, the guide is all the report knows of its required guide's drift."""
+    folder = results(tmp_path, [failed("regenerate-token", guide=ROTATION, kind="blocked",
+                                       message=BLOCKED)])
+    result = cli_fix(project, folder, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr == f"left: {ROTATION}/regenerate-token: {BLOCKED}\n0 fixed, 1 left\n"
