@@ -2,6 +2,8 @@
 
 with start_simulators(azure_ui="2023", faults=["zenkit:error:/scim/*:1"]) as sims:
     page.goto(sims.azure_url)
+with start_simulators(drift=("azure-test-connection-case",)) as sims:  # portalsim.drift
+    ...
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from portalsim import drift as corpus
 from portalsim.azure.app import AzureApp
 from portalsim.azure.ui import STYLES, VERSIONS
 from portalsim.faults import Fault, FaultSpecError
@@ -75,14 +78,20 @@ def start_simulators(
     zenkit_public_url: str | None = ZENKIT_PUBLIC_URL,
     require_sign_in: bool = False,
     azure_style: str = "classic",
+    drift: Iterable[str] = (),
 ) -> Simulators:
     """Start both simulators (port 0: a free port) and return once they accept connections.
 
-    Raises ValueError for a bad UI version, plan or fault spec, OSError for a busy port.
+    `drift` names scenarios of the drift corpus (portalsim.drift) to switch on, with the
+    faults they bundle. Raises ValueError for a bad UI version, plan, fault spec or scenario
+    name, OSError for a busy port.
     """
-    parsed = [f if isinstance(f, Fault) else Fault.parse(f) for f in faults]
-    azure = AzureApp(azure_ui, parsed, http_timeout, style=azure_style)
-    zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed)
+    scenarios = corpus.resolve(drift)
+    specs = [*faults, *(spec for scenario in scenarios for spec in scenario.faults)]
+    parsed = [f if isinstance(f, Fault) else Fault.parse(f) for f in specs]
+    names = [scenario.name for scenario in scenarios]
+    azure = AzureApp(azure_ui, parsed, http_timeout, style=azure_style, drift=names)
+    zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed, drift=names)
     azure.require_sign_in = zenkit.require_sign_in = require_sign_in
     handler = WSGIRequestHandler if log_requests else _QuietHandler
     servers, threads, urls = [], [], []
@@ -97,8 +106,11 @@ def start_simulators(
         raise
     for server in servers:
         # The socket is already listening, so requests queue until serve_forever picks them up.
+        # `stop()` waits for the next poll: at the default half second, a test suite that
+        # starts the simulators once per case spent most of its time stopping them.
         thread = threading.Thread(
-            target=server.serve_forever, name=f"portalsim:{server.server_port}", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05},
+            name=f"portalsim:{server.server_port}", daemon=True
         )
         thread.start()
         threads.append(thread)
@@ -157,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--require-sign-in", action="store_true",
         help="every page asks to sign in first, as the real portals do (for `guidegen login`)",
     )
+    parser.add_argument(
+        "--drift", action="append", default=[], metavar="SCENARIO",
+        help="switch on a scenario of the drift corpus, a realistic portal change "
+        "(repeatable; --list-drift lists them)",
+    )
+    parser.add_argument(
+        "--list-drift", action="store_true",
+        help="list the drift corpus: each scenario, its kind, what changes and the verdict "
+        "verification should give, then exit",
+    )
     parser.add_argument("--log-requests", action="store_true", help="log every request on stderr")
     parser.add_argument(
         "--zenkit-public-url", default=ZENKIT_PUBLIC_URL,
@@ -170,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run both simulators until interrupted. Returns 0, or 2 for bad options."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_drift:
+        print(corpus.listing())
+        return 0
     scim_plans = [p.strip() for p in args.scim_plans.split(",") if p.strip()]
     try:
         sims = start_simulators(
@@ -185,12 +210,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             zenkit_public_url=args.zenkit_public_url or None,
             require_sign_in=args.require_sign_in,
             azure_style=args.azure_style,
+            drift=args.drift,
         )
     except (FaultSpecError, ValueError, OSError) as error:
         print(f"portalsim: {error}", file=sys.stderr)
         return 2
     print(f"Azure portal simulator ({args.azure_ui}): {sims.azure_url}/", flush=True)
     print(f"Zenkit simulator ({args.zenkit_plan} plan):  {sims.zenkit_url}{ZENKIT_PROVISIONING}", flush=True)
+    if args.drift:
+        print(f"Drift: {', '.join(args.drift)}", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:

@@ -19,6 +19,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from portalsim.drift import Active
 from portalsim.faults import Fault
 
 log = logging.getLogger("portalsim")
@@ -61,8 +62,10 @@ class PortalApp:
     # Off by default so that the `sim` target needs no set-up; `guidegen login` is tested on it.
     require_sign_in = False
 
-    def __init__(self, faults: Iterable[Fault] = ()):
+    def __init__(self, faults: Iterable[Fault] = (), drift: Iterable[str] = ()):
         self.faults = [f for f in faults if f.app == self.name]
+        # Scenarios of the drift corpus (portalsim.drift) this portal has changed by.
+        self.drift = Active(drift)
         self.url_map = Map(
             [
                 *(rule.empty() for rule in self.rules),  # rules bind to one Map: copy them per app
@@ -79,7 +82,7 @@ class PortalApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.jinja.globals.update(self.template_globals())
+        self.jinja.globals.update(self.template_globals(), drift=self.drift)
         self.sessions = Sessions(f"portalsim_{self.name}", self.new_state)
         self.signed_in: set[str] = set()  # session ids
         self.wsgi = _not_stored(SharedDataMiddleware(self.dispatch,
@@ -145,7 +148,7 @@ class PortalApp:
 
     def inject_faults(self, request: Request) -> Response | None:
         for fault in self.faults:
-            if not fault.fires(request.path):
+            if not fault.fires(request.path, request.method):
                 continue
             if fault.kind == "latency":
                 time.sleep(fault.ms / 1000)

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
@@ -38,7 +39,7 @@ class AzureApp(PortalApp):
     name = "azure"
     rules = [
         Rule("/", endpoint="home"),
-        Rule("/<any(dashboard, 'all-services', favorites):page>", endpoint="home"),
+        Rule("/<any(dashboard, 'all-services', favorites, 'cost-management'):page>", endpoint="home"),
         Rule("/directory", endpoint="directory"),
         Rule("/applications", endpoint="applications"),
         Rule("/directory/users", endpoint="users"),
@@ -62,14 +63,14 @@ class AzureApp(PortalApp):
     ]
 
     def __init__(self, ui_version: str = "2020", faults=(), http_timeout: float = 10.0,
-                 style: str = "classic"):
+                 style: str = "classic", drift=()):
         if style not in STYLES:
             raise ValueError(f"unknown Azure style {style!r}: use one of {', '.join(STYLES)}")
         self.ui: UI = ui_for(ui_version)
         self.style = style
         self.http_timeout = http_timeout
         self.hosts: dict[str, str] = {}  # public origin -> real URL (see scimclient.HOSTS)
-        super().__init__(faults)
+        super().__init__(faults, drift)
 
 
     def dispatch(self, environ: dict, start_response):
@@ -80,7 +81,10 @@ class AzureApp(PortalApp):
         finally:
             HOSTS.reset(token)
     def new_state(self) -> AzureState:
-        return AzureState()
+        state = AzureState()
+        if self.drift("azure-mode-placeholder"):  # no mode until the admin picks one
+            state.draft.mode = state.saved.mode = ""
+        return state
 
     def template_globals(self) -> dict[str, Any]:
         return {"ui": self.ui, "app_name": APP_NAME, "APP": APP, "PROVISIONING": PROVISIONING,
@@ -114,11 +118,15 @@ class AzureApp(PortalApp):
                 applications,
                 {"label": "Monitoring & health", "href": "/directory/provisioning-logs", "children": []},
             ]
+        if self.drift("azure-portal-menu-link"):  # a service pinned after the directory
+            items.append({"label": "Cost Management + Billing", "href": "/cost-management", "children": []})
         return items
 
     # Home and directory
 
     def on_home(self, request: Request, state: AzureState, page: str = "") -> Response:
+        if page == "cost-management" and not self.drift("azure-portal-menu-link"):
+            raise NotFound()
         return self.page(request, state, "home.html")
 
     def on_directory(self, request: Request, state: AzureState) -> Response:
@@ -185,6 +193,8 @@ class AzureApp(PortalApp):
         return self.page(request, state, "app_overview.html")
 
     def on_app_placeholder(self, request: Request, state: AzureState, section: str) -> Response:
+        if section == "manage" and self.drift("azure-app-menu-manage-page"):
+            return self.page(request, state, "app_manage.html")
         return self.page(
             request, state, "app_placeholder.html", section=section.replace("-", " ").capitalize()
         )
@@ -286,6 +296,8 @@ class AzureApp(PortalApp):
                 )
             return back
         if action in ("save", "create"):
+            if action == "save" and self.drift("azure-500-on-save"):
+                return self.render("error.html", status=500)  # the portal's save API failed
             if action == "create":
                 state.draft.mode = "Automatic"
             state.errors = self.validate_draft(state)
@@ -325,6 +337,8 @@ class AzureApp(PortalApp):
 
     def validate_draft(self, state: AzureState) -> dict[str, str]:
         draft = state.draft
+        if not draft.mode:  # only with drift azure-mode-placeholder; the wording is invented
+            return {"mode": "Select a provisioning mode."}
         if draft.mode == "Manual":
             return {}
         errors = validate_credentials(draft.tenant_url, draft.secret_token)
@@ -341,6 +355,11 @@ class AzureApp(PortalApp):
     def on_mapping(self, request: Request, state: AzureState, key: str) -> Response:
         if not state.saved_once:
             return redirect(PROVISIONING, 303)
+        if self.drift("azure-mapping-whats-new") and "whats-new" not in state.dismissed:
+            if request.form.get("action") != "dismiss-whats-new":
+                return self.page(request, state, "whats_new.html")
+            state.dismissed.add("whats-new")
+            return redirect(request.path, 303)
         mapping = state.mapping_draft(key)
         here = request.path
         pane = None
@@ -371,7 +390,8 @@ class AzureApp(PortalApp):
                             "body": "At least one attribute must be used for matching objects.",
                         }
                     else:
-                        state.mappings[key] = mapping
+                        if not self.drift("azure-mapping-save-dropped"):  # says saved, keeps the old
+                            state.mappings[key] = mapping
                         state.mapping_drafts.pop(key, None)
                         state.notification = {
                             "kind": "success",

@@ -305,6 +305,7 @@ class AzureState:
     logs: list[LogEntry] = field(default_factory=list)
     scim_ids: dict[str, str] = field(default_factory=dict)  # objectId -> id in the target app
     on_demand_result: LogEntry | None = None
+    dismissed: set[str] = field(default_factory=set)  # notices the admin has closed
 
     def mapping_draft(self, key: str) -> ObjectMapping:
         if key not in self.mapping_drafts:

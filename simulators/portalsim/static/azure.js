@@ -11,7 +11,7 @@ document.addEventListener("change", (event) => {
   }
   if (el.id === "match-objects") {
     const precedence = document.getElementById("matching-precedence");
-    if (el.value === "Yes" && !precedence.value) precedence.value = precedence.dataset.next;
+    if (el.value === "Yes" && !precedence.value && precedence.dataset.next) precedence.value = precedence.dataset.next;
     if (el.value === "No") precedence.value = "";
   }
   if (el.id === "show-advanced") {

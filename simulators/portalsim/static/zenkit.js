@@ -13,3 +13,28 @@ document.addEventListener("click", async (event) => {
   try { await navigator.clipboard.writeText(value); } catch (error) { /* no clipboard in some browsers */ }
   document.querySelector(".copied").textContent = "Copied to clipboard";
 });
+// Only in scenarios of the drift corpus (portalsim.drift): tabs, confirmation dialogs, and a
+// token the page shows only on request.
+document.addEventListener("click", async (event) => {
+  const tab = event.target.closest("[role=tab]");
+  if (tab) {
+    tab.closest("[role=tablist]").querySelectorAll("[role=tab]").forEach((each) => {
+      const selected = each === tab;
+      each.setAttribute("aria-selected", String(selected));
+      each.tabIndex = selected ? 0 : -1;
+      document.getElementById(each.getAttribute("aria-controls")).hidden = !selected;
+    });
+  }
+  const opener = event.target.closest("button[data-opens]");
+  if (opener) document.getElementById(opener.dataset.opens).showModal();
+  const closer = event.target.closest("button[data-closes]");
+  if (closer) document.getElementById(closer.dataset.closes).close();
+  const show = event.target.closest("button[data-shows]");
+  if (show) {
+    const response = await fetch("/settings/provisioning/token");
+    if (response.ok) {
+      document.getElementById(show.dataset.shows).value = (await response.json()).token;
+      show.hidden = true;
+    }
+  }
+});

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
-from scim2_models import NotFoundException, UnauthorizedException
+from scim2_models import InvalidValueException, NotFoundException, UnauthorizedException
 from scim2_server.applications.wsgi import send_response
 from scim2_server.responses import ScimResponse
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
@@ -17,6 +19,8 @@ from portalsim.web import PortalApp
 from portalsim.zenkit.org import PLANS, Organization, Organizations
 
 SECTIONS = ("Overview", "Users", "Groups", "Authentication", "Provisioning", "Permissions")
+# Requests that create or replace a user through the SCIM API.
+WRITES = ("POST", "PUT")
 
 
 class ZenkitApp(PortalApp):
@@ -25,8 +29,9 @@ class ZenkitApp(PortalApp):
         Rule("/", endpoint="root"),
         Rule("/settings", endpoint="root"),
         Rule("/settings/provisioning", endpoint="provisioning", methods=["GET", "POST"]),
+        Rule("/settings/provisioning/token", endpoint="token"),
         Rule(
-            "/settings/<any(overview, users, groups, authentication, permissions):section>",
+            "/settings/<any(overview, users, groups, authentication, permissions, integrations):section>",
             endpoint="section",
         ),
         Rule("/_sim/state", endpoint="sim_state"),
@@ -34,7 +39,8 @@ class ZenkitApp(PortalApp):
     ]
 
     def __init__(
-        self, plan: str = "business", scim_plans: Iterable[str] = PLANS, faults=(), seed: str = "portalsim"
+        self, plan: str = "business", scim_plans: Iterable[str] = PLANS, faults=(),
+        seed: str = "portalsim", drift: Iterable[str] = (),
     ):
         scim_plans = tuple(scim_plans)
         for name in (plan, *scim_plans):
@@ -44,23 +50,38 @@ class ZenkitApp(PortalApp):
         # The origin shown in the Base URL; None shows the real one. A stable origin keeps
         # screenshots identical whatever free port the simulator got.
         self.public_url: str | None = None
-        super().__init__(faults)
+        super().__init__(faults, drift)
 
     def new_state(self) -> Organization:
         return self.orgs.create()
 
     def base_url(self, request: Request, org: Organization) -> str:
         origin = self.public_url or request.host_url.rstrip("/")
+        if self.drift("zenkit-base-url-wrong-path"):  # the page's path, not the API's
+            return f"{origin}/scim/v2/{org.id}"
         return f"{origin}/scim/{org.id}/v2"
 
+    def sections(self) -> list[tuple[str, str]]:
+        """The settings menu: (path segment, label) of each section."""
+        renamed = self.drift("zenkit-heading-user-provisioning")
+        labels = {"Provisioning": "User provisioning"} if renamed else {}
+        sections = [(name.lower(), labels.get(name, name)) for name in SECTIONS]
+        if self.drift("zenkit-nav-integrations"):
+            sections.append(("integrations", "Integrations"))
+        return sections
+
     def page(self, request: Request, org: Organization, template: str, section: str, **context) -> Response:
-        return self.render(template, org=org, section=section, sections=SECTIONS, **context)
+        """A settings page; `section` is its path segment, its label is the menu's."""
+        label = dict(self.sections())[section]
+        return self.render(template, org=org, section=label, sections=self.sections(), **context)
 
     def on_root(self, request: Request, org: Organization) -> Response:
         return redirect("/settings/overview", 302)
 
     def on_section(self, request: Request, org: Organization, section: str) -> Response:
-        return self.page(request, org, f"{section}.html", section.capitalize())
+        if section not in dict(self.sections()):
+            raise NotFound()  # a section of a drift scenario that is off
+        return self.page(request, org, f"{section}.html", section)
 
     def on_provisioning(self, request: Request, org: Organization) -> Response:
         if request.method == "POST":
@@ -77,8 +98,14 @@ class ZenkitApp(PortalApp):
                 return Response(status=204)  # the page already shows the new state
             return redirect("/settings/provisioning", 303)
         return self.page(
-            request, org, "provisioning.html", "Provisioning", base_url=self.base_url(request, org)
+            request, org, "provisioning.html", "provisioning", base_url=self.base_url(request, org)
         )
+
+    def on_token(self, request: Request, org: Organization) -> Response:
+        """The Bearer Token, for the page's Show button (drift zenkit-token-masked)."""
+        if not self.drift("zenkit-token-masked") or not org.scim_active:
+            raise NotFound()
+        return Response(json.dumps({"token": org.token}), mimetype="application/json")
 
     def on_sim_state(self, request: Request, org: Organization) -> Response:
         data = {
@@ -118,11 +145,32 @@ class ZenkitApp(PortalApp):
                 return _scim_error(
                     HTTPStatus.UNAUTHORIZED, UnauthorizedException(detail=detail), start_response
                 )
+            writes_user = request.method in WRITES and tail.split("/")[1:2] == ["Users"]
+            if self.drift("zenkit-scim-requires-name") and writes_user and org.token == token:
+                missing = _missing_name(environ_)
+                if missing:
+                    return _scim_error(HTTPStatus.BAD_REQUEST, InvalidValueException(
+                        detail=f"Attribute '{missing}' is required."), start_response)
             environ_["SCRIPT_NAME"] = environ_.get("SCRIPT_NAME", "") + f"/scim/{org_id}"
             environ_["PATH_INFO"] = "/" + tail
             return org.scim(environ_, start_response)
 
         return app
+
+
+def _missing_name(environ: dict) -> str | None:
+    """The first of name.givenName and name.familyName a user resource lacks, if any. The body
+    is read here and put back for scim2-server. The rule is invented (drift
+    zenkit-scim-requires-name): Zenkit's real API has never been seen to require names."""
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(size) if size else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        name = json.loads(body or b"{}").get("name")
+    except (ValueError, AttributeError):
+        return None  # scim2-server answers a malformed body itself
+    name = name if isinstance(name, dict) else {}
+    return next((f"name.{key}" for key in ("givenName", "familyName") if not name.get(key)), None)
 
 
 def _scim_error(status: HTTPStatus, error: Exception, start_response: Callable) -> Iterable[bytes]:

@@ -118,7 +118,13 @@ def _missing(page: Page, loc: Locator, index: int, action, portal: str = "",
         # The step meets something the guide does not mention: that is the drift, not the
         # control it then looks for (whose page-object line needs no edit).
         after = f" after action {index} ({previous})" if previous and index else ""
-        buttons = [name for role, name in nodes if role == "button"]
+        try:
+            buttons = page.get_by_role(DIALOG_ROLES[0] if (DIALOG_ROLES[0], dialogs[0]) in nodes
+                                       else DIALOG_ROLES[1], name=dialogs[0], exact=True) \
+                .get_by_role("button").all_inner_texts()
+        except PlaywrightError:
+            buttons = []
+        buttons = [" ".join(b.split()) for b in buttons if b.strip()]
         return Finding(STRUCTURE, f"an unexpected dialog '{dialogs[0]}' is open{after}; the "
                        f"step expected {loc.describe()}", index, describe(action),
                        expected=loc.describe(), found=buttons[:5])
@@ -314,6 +320,7 @@ class Performer:
     def run(self, index: int, action) -> None:
         """Perform one action. A request of its own that fails (HTTP 5xx, a dropped
         connection) makes it an error, and it is tried again, ATTEMPTS times in all."""
+        first = self.watch.mark()
         for attempt in range(1, ATTEMPTS + 1):
             mark = self.watch.mark()
             page = self.pages.get(self.state.portal)
@@ -325,17 +332,30 @@ class Performer:
                     raise Finding(ERROR, f"{failed[-1].describe()}: the portal failed, not the "
                                   "guide", index, describe(action))
                 self.previous = self.state.resolve(describe(action))
+                if attempt > 1:
+                    self.watch.recover(first)
                 return
             except Finding as finding:
                 if finding.action_text:  # as the writer reads it on the page, variables filled in
                     finding.action_text = self.state.resolve(finding.action_text)
                 finding = self._fault(finding) or finding
+                # A page that failed is asked for again; a fetch is not repeated by acting
+                # again (a switch already on stays on), so it is not retried.
                 retry = finding.kind == ERROR and attempt < ATTEMPTS and (
-                    isinstance(action, GoTo) or self.watch.since(mark))
+                    isinstance(action, GoTo) or any(f.navigation for f in self.watch.since(mark)))
                 if not retry:
                     raise finding from None
                 if before is not None and self.page.url != before:
                     self._back(before)
+
+    def end_step(self) -> None:
+        """A step whose checks passed still errs when a request it caused failed: a fetch
+        that saved a setting answered 500, and the page went on as if it had worked."""
+        failed = self.watch.since(self.step_mark)
+        if failed:
+            raise Finding(ERROR, f"{failed[-1].describe()} while this step ran: the portal "
+                          "failed, not the guide (the step's checks passed, but what it changed "
+                          "may not have been saved)")
 
     def _back(self, before: str) -> None:
         """Back to where the failed action started, its form fields as they were (the
@@ -363,8 +383,9 @@ class Performer:
             reason = self._outage()
         if reason is None:
             return None
-        return Finding(ERROR, f"{reason}: the portal failed, not the guide (then: "
-                       f"{finding.message})", finding.action, finding.action_text)
+        then = f" (then: {finding.message})" if finding.message else ""
+        return Finding(ERROR, f"{reason}: the portal failed, not the guide{then}",
+                       finding.action, finding.action_text)
 
     def _outage(self) -> str | None:
         patterns = self.state.outage.get(self.state.portal) or []

@@ -19,15 +19,22 @@ from playwright.sync_api import BrowserContext, Request, Response
 ABORTED = "net::ERR_ABORTED"
 
 
+# What a page loads that a step depends on. Images, fonts, beacons and the like can fail on a
+# live portal (telemetry, a CDN) without the step being any the worse for it.
+COUNTED = {"document", "xhr", "fetch", "script", "stylesheet"}
+
+
 @dataclass(frozen=True)
 class Failure:
     url: str
     what: str          # "HTTP 500" or Chromium's error text
     navigation: bool   # the request of a page (a link, a form post, a goto)
+    kind: str = "document"  # Playwright's resource type
 
     def describe(self) -> str:
         parts = urlsplit(self.url)
-        return f"{self.what} from {parts.path or '/'}" + (" (a page)" if self.navigation else "")
+        what = " (a page)" if self.navigation else f" (a {self.kind} of the page)"
+        return f"{self.what} from {parts.path or '/'}{what}"
 
 
 class NetworkWatch:
@@ -35,6 +42,7 @@ class NetworkWatch:
 
     def __init__(self, context: BrowserContext) -> None:
         self.failures: list[Failure] = []
+        self.recovered: set[int] = set()  # failures a retry got past
         self.loading: dict[Request, str] = {}  # page requests sent and not yet answered
         context.on("request", self._request)
         context.on("response", self._response)
@@ -45,7 +53,12 @@ class NetworkWatch:
         return len(self.failures)
 
     def since(self, mark: int) -> list[Failure]:
-        return self.failures[mark:]
+        """The failures after `mark` that no retry got past."""
+        return [f for i, f in enumerate(self.failures[mark:], mark) if i not in self.recovered]
+
+    def recover(self, mark: int) -> None:
+        """A retry succeeded: the failures after `mark` say nothing about the step."""
+        self.recovered.update(range(mark, len(self.failures)))
 
     def still_loading(self) -> list[str]:
         return list(self.loading.values())
@@ -57,14 +70,16 @@ class NetworkWatch:
     def _response(self, response: Response) -> None:
         request = response.request
         self.loading.pop(request, None)
-        if response.status >= 500:
-            self.failures.append(Failure(response.url, f"HTTP {response.status}", _is_page(request)))
+        if response.status >= 500 and request.resource_type in COUNTED:
+            self.failures.append(Failure(response.url, f"HTTP {response.status}",
+                                         _is_page(request), request.resource_type))
 
     def _failed(self, request: Request) -> None:
         self.loading.pop(request, None)
         error = request.failure or "failed"
-        if ABORTED not in error:
-            self.failures.append(Failure(request.url, error, _is_page(request)))
+        if ABORTED not in error and request.resource_type in COUNTED:
+            self.failures.append(Failure(request.url, error, _is_page(request),
+                                         request.resource_type))
 
     def _finished(self, request: Request) -> None:
         self.loading.pop(request, None)

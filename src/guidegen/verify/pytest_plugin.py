@@ -195,6 +195,7 @@ class GuideRun:
                 self.performer.run(index, action)
             if shot and at >= len(step.actions):
                 visual = self.shoot(step)
+            self.performer.end_step()
         except Finding as finding:
             finding.renamed = list(self.performer.renames)
             raise
