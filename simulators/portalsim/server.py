@@ -22,7 +22,7 @@ from portalsim.azure.app import AzureApp
 from portalsim.azure.ui import STYLES, VERSIONS
 from portalsim.faults import Fault, FaultSpecError
 from portalsim.zenkit.app import ZenkitApp
-from portalsim.zenkit.org import PLANS
+from portalsim.zenkit.org import PLANS, SCIM_PLANS
 
 ZENKIT_PROVISIONING = "/settings/provisioning"
 ZENKIT_USERS = "/settings/users"
@@ -69,7 +69,7 @@ def start_simulators(
     azure_ui: str = "2020",
     faults: Iterable[str | Fault] = (),
     zenkit_plan: str = "business",
-    scim_plans: Iterable[str] = PLANS,
+    scim_plans: Iterable[str] = SCIM_PLANS,
     host: str = "127.0.0.1",
     azure_port: int = 0,
     zenkit_port: int = 0,
@@ -141,9 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--zenkit-plan", choices=PLANS, default="business", help="the organization's plan")
     parser.add_argument(
         "--scim-plans",
-        default=",".join(PLANS),
+        default=",".join(SCIM_PLANS),
         metavar="PLAN,...",
-        help="plans that include SCIM provisioning (default: all four)",
+        help="plans that include SCIM provisioning (default: business,enterprise, as Zenkit's "
+        "organization help says)",
     )
     parser.add_argument(
         "--fault",

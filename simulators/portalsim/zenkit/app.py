@@ -16,7 +16,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from portalsim.web import PortalApp
-from portalsim.zenkit.org import PLANS, Organization, Organizations
+from portalsim.zenkit.org import PLANS, SCIM_PLANS, Organization, Organizations
 
 SECTIONS = ("Overview", "Users", "Groups", "Authentication", "Provisioning", "Permissions")
 # Requests that create or replace a user through the SCIM API.
@@ -39,7 +39,7 @@ class ZenkitApp(PortalApp):
     ]
 
     def __init__(
-        self, plan: str = "business", scim_plans: Iterable[str] = PLANS, faults=(),
+        self, plan: str = "business", scim_plans: Iterable[str] = SCIM_PLANS, faults=(),
         seed: str = "portalsim", drift: Iterable[str] = (),
     ):
         scim_plans = tuple(scim_plans)

@@ -23,6 +23,10 @@ from scim2_server.utils import (
 )
 
 PLANS = ("free", "plus", "business", "enterprise")
+# Zenkit's organization help: organizations, and with them SCIM provisioning, are available
+# on Business and Enterprise. An organization on another plan sees the upgrade notice, and
+# its SCIM API answers 401.
+SCIM_PLANS = ("business", "enterprise")
 
 
 def _provider() -> ScimProvider:
