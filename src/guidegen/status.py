@@ -1,5 +1,6 @@
 """The small status file the verify run leaves for the site: when each guide was last
-verified, against what, and which steps drifted. It is committed with the screenshots."""
+verified, against what, which steps drifted, and what verification established about each
+plan the guide claims. It is committed with the screenshots."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+
+from .verify.findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, VISUAL
 
 STATUS_FILE = "status.json"  # under screenshots/
 
@@ -24,19 +27,54 @@ def read_status(screenshots: Path) -> dict:
 
 def update_status(screenshots: Path, target: str, steps: list[dict],
                   today: str | None = None) -> None:
-    """Merge this run's results in (guides not run keep their last status); atomic write."""
+    """Merge this run's results in (guides not run keep their last status); atomic write.
+
+    A guide's `problems` come from its plain run. Its `plans` hold, for each plan a run
+    checked its claim to, the last verdict: {result: passed | failed, date, target, and for
+    a failed claim the step}. A plan a run could not tell about keeps the verdict before.
+    Plans are checked against the simulators only, so a simulator run updates them without
+    replacing a guide's last verification against the live portals.
+    """
     guides = read_status(screenshots)
     date = today or datetime.now(UTC).date().isoformat()
     for guide in dict.fromkeys(s["guide"] for s in steps):
         mine = [s for s in steps if s["guide"] == guide]
+        plain = [s for s in mine if not s.get("plan")]
         problems = {s["step"]: (s.get("finding") or {}).get("kind", "failed")
-                    for s in mine if s["status"] == "failed"}
-        if problems and set(problems.values()) == {"error"}:
-            continue  # the browser, network or sign-in failed: nothing learnt about the guide
-        guides[guide] = {"target": target, "date": date,
-                         "result": "failed" if problems else "passed", "problems": problems}
+                    for s in plain if s["status"] == "failed"}
+        entry = guides.get(guide)
+        # A browser, network, sign-in or required guide that failed says nothing of this one;
+        # the simulators say nothing of the live portals (the nightly run merges both).
+        learnt = plain and not (problems and set(problems.values()) <= {ERROR, BLOCKED})
+        if learnt and not (target == "sim" and (entry or {}).get("target") == "live"):
+            entry = {"target": target, "date": date, "result": "failed" if problems else
+                     "passed", "problems": problems, "plans": (entry or {}).get("plans", {})}
+        if entry is None:
+            continue
+        for plan in dict.fromkeys(s["claim"] for s in mine if s.get("claim")):
+            verdict = claim_verdict([s for s in mine if s.get("claim") == plan])
+            if verdict is not None:
+                entry.setdefault("plans", {})[plan] = {"target": target, "date": date, **verdict}
+        guides[guide] = entry
     screenshots.mkdir(parents=True, exist_ok=True)
     tmp = screenshots / (STATUS_FILE + ".tmp")
     tmp.write_text(json.dumps({"guides": dict(sorted(guides.items()))}, indent=2,
                               sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, screenshots / STATUS_FILE)
+
+
+def claim_verdict(steps: list[dict]) -> dict | None:
+    """What one run established about a guide's claim to a plan, from the steps that ran
+    with the organization on it: passed when every step of the guide passed (visual drift
+    is the same UI; an outcome check is about the guide's result, not the plan), failed at a
+    plan-claim finding; None when the run could not tell (drift, an error, steps not run)."""
+    for step in steps:
+        kind = (step.get("finding") or {}).get("kind")
+        if step["status"] == "passed" or kind == VISUAL:
+            continue
+        if kind == OUTCOME:
+            break  # the outcome checks run after the guide's last step
+        if kind == PLAN_CLAIM:
+            return {"result": "failed", "step": step["step"]}
+        return None
+    return {"result": "passed"}

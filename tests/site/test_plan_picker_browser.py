@@ -23,7 +23,7 @@ def test_picking_a_plan_hides_what_is_not_in_it_and_survives_reload(page: Page, 
     expect(audit).to_be_hidden()
     expect(variant).to_be_hidden()
     expect(page.locator("#paste-token .gg-step-number")).to_have_text("Step 3")
-    expect(page.locator(".gg-plan-current")).to_have_text("✓ Business (included)")
+    expect(page.locator(".gg-plan-current")).to_have_text("✓ Business (included, verified)")
 
     page.reload()
     expect(page.get_by_label("Your plan")).to_have_value("business")
@@ -41,11 +41,16 @@ def test_guides_outside_the_plan_are_marked_in_nav_and_overview(page: Page, site
     card = page.locator(".gg-guide-card[data-gg-guide='zenkit-scim-token-rotation']")
     expect(card).to_have_class("gg-guide-card gg-unavailable")
     expect(card).to_have_attribute("data-gg-unavailable", "Not in Free")
+    # Zenkit has SCIM on Business and Enterprise only: neither guide is for Free.
     seed_card = page.locator(".gg-guide-card[data-gg-guide='zenkit-azure-scim-provisioning']")
-    expect(seed_card).not_to_have_class("gg-guide-card gg-unavailable")
+    expect(seed_card).to_have_class("gg-guide-card gg-unavailable")
     nav = page.locator(".md-nav--primary a.gg-unavailable")
-    expect(nav).to_have_count(1)
-    expect(nav).to_contain_text("Rotating the SCIM bearer token")
+    expect(nav).to_have_count(2)
+    expect(nav.nth(1)).to_contain_text("Rotating the SCIM bearer token")
+    page.get_by_label("Your plan").select_option("business")
+    expect(seed_card).not_to_have_class("gg-guide-card gg-unavailable")
+    expect(nav).to_have_count(0)
+    page.get_by_label("Your plan").select_option("free")
 
     # The choice follows the reader to the guide itself, which says it does not apply.
     page.goto(f"{site_url}/{ROTATION}")

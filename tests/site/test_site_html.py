@@ -24,7 +24,8 @@ def page(layout: Layout, path: str) -> BeautifulSoup:
     return BeautifulSoup((layout.site / path / "index.html").read_text("utf-8"), "html.parser")
 
 
-def test_plans_box_lists_every_plan_with_tick_or_cross(built_site):
+def test_plans_box_lists_every_plan_with_what_verification_established(built_site):
+    """The shipped status file: both guides verified on the two plans they claim."""
     box = page(built_site, f"guides/{ROTATION}").select_one(".gg-plans-box")
     assert box.select_one(".admonition-title").get_text(strip=True) == "Applicable plans"
     rows = {li["data-gg-plan"]: li for li in box.select("li.gg-plan")}
@@ -33,11 +34,44 @@ def test_plans_box_lists_every_plan_with_tick_or_cross(built_site):
     assert rows["free"].select_one(".gg-mark").get_text() == "✗"
     assert rows["business"].select_one(".gg-mark").get_text() == "✓"
     assert rows["free"].get_text(" ", strip=True) == "✗ Free (not included)"
+    assert rows["business"].get_text(" ", strip=True) == "✓ Business (included, verified)"
+    note = box.select_one(".gg-plan-note-verified")
+    assert re.fullmatch(r"Business and Enterprise: verified step by step against the portal "
+                        r"simulators on \d{1,2} \w+ \d{4}, with an organization on each of "
+                        r"these plans\.", note.get_text(" ", strip=True).replace(" ,", ","))
+    assert note.select_one("time")["datetime"]
 
 
-def test_seed_guide_applies_to_all_four_plans_and_keeps_its_order(built_site):
+def test_a_claim_verification_contradicted_is_marked_not_ticked(tmp_path):
+    """A status file whose Enterprise check failed at step 2, and no verdict on Business."""
+    layout = copy_project(tmp_path)
+    (layout.screenshots / "status.json").write_text(json.dumps({"guides": {SEED: {
+        "target": "sim", "date": "2026-12-02", "result": "passed", "problems": {},
+        "plans": {"enterprise": {"result": "failed", "step": "zenkit-scim-credentials",
+                                 "target": "sim", "date": "2026-12-02"}}}}}), "utf-8")
+    build(layout)
+    soup = page(layout, f"guides/{SEED}")
+    rows = {li["data-gg-plan"]: li.get_text(" ", strip=True) for li in soup.select("li.gg-plan")}
+    assert rows["business"] == "○ Business (included, not verified yet)"
+    assert rows["enterprise"] == "⚠ Enterprise (included, but its verification failed)"
+    failed = soup.select_one(".gg-plan-note-failed")
+    assert "its verification against the portal simulators on 2 December 2026" in \
+        failed.get_text(" ", strip=True)
+    link = failed.select_one("a")
+    assert link.get_text() == "step 2" and soup.select_one(link["href"])["class"] == ["gg-step"]
+    matrix = [[c.get_text(" ", strip=True) for c in tr.select("td")]
+              for tr in page(layout, "guides/plans").select("tr")][1]
+    assert matrix == ["SCIM provisioning with Azure AD", "—", "—", "○ not verified",
+                      "⚠ failed verification"]
+
+
+def test_seed_guide_claims_business_and_enterprise_and_keeps_its_order(built_site):
+    """Zenkit gives organizations, and SCIM with them, to Business and Enterprise only."""
     soup = page(built_site, f"guides/{SEED}")
-    assert len(soup.select(".gg-plans-box li.gg-plan-yes")) == 4
+    assert [li["data-gg-plan"] for li in soup.select(".gg-plans-box li.gg-plan-verified")] == [
+        "business", "enterprise"]
+    assert [li["data-gg-plan"] for li in soup.select(".gg-plans-box li.gg-plan-excluded")] == [
+        "free", "plus"]
     headings = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in soup.select("h2, h3")]
     assert headings[:5] == [
         "Entering the admin credentials", "Mapping Users and Groups for provisioning",
@@ -107,14 +141,14 @@ def test_guides_by_plan_matrix(built_site):
     soup = page(built_site, "guides/plans")
     rows = [[c.get_text(" ", strip=True) for c in tr.select("td, th")] for tr in soup.select("tr")]
     assert rows[0] == ["Guide", "Free", "Plus", "Business", "Enterprise"]
-    assert rows[1] == ["SCIM provisioning with Azure AD", "✓", "✓", "✓", "✓"]
+    assert rows[1] == ["SCIM provisioning with Azure AD", "—", "—", "✓", "✓"]
     assert rows[2] == ["Rotating the SCIM bearer token", "—", "—", "✓ (3 of 4 steps)", "✓"]
 
 
 def test_overview_marks_each_guide_with_its_plans(built_site):
     cards = page(built_site, "guides").select(".gg-guide-card")
     assert {c["data-gg-guide"]: c["data-gg-plans"] for c in cards} == {
-        SEED: "free plus business enterprise", ROTATION: "business enterprise",
+        SEED: "business enterprise", ROTATION: "business enterprise",
     }
 
 

@@ -771,10 +771,10 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_failed_load_leaves_docs_and_site_unchanged(tmp_path):
     root, before = good_build(tmp_path)
-    edit(root / SEED, "plans: all", "plans: [free, busines]")
+    edit(root / SEED, "plans: [business, enterprise]", "plans: [enterprise, busines]")
     result = run_cli("build", "--root", str(root))
     assert result.exit_code == 2
-    assert "steps/zenkit-azure-scim-provisioning.yml:8: plans[1]: unknown plan 'busines'" in (
+    assert "steps/zenkit-azure-scim-provisioning.yml:10: plans[1]: unknown plan 'busines'" in (
         result.stderr)
     assert "Traceback" not in result.output
     assert snapshot(root) == before

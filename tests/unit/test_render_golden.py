@@ -1,5 +1,6 @@
 """Golden render tests: the YAML under golden/<case>/steps/ in, the Markdown under
-golden/<case>/expected/ out, through the repo's real templates/.
+golden/<case>/expected/ out, through the repo's real templates/ (with golden/<case>/status.json
+as the status file the last verify run left, where a case has one).
 
 When a change to the templates or the renderer is intended, regenerate the goldens with
 
@@ -46,6 +47,12 @@ def render_case(case: str, screenshots: Path) -> dict:
     for rel in CAPTURED.get(case, []):
         (screenshots / rel).parent.mkdir(parents=True, exist_ok=True)
         (screenshots / rel).write_bytes(tiny_png())
+    # What the last verify run left for the site, for a case that has one: without it, every
+    # claimed plan is "not verified yet".
+    status = GOLDEN / case / "status.json"
+    if status.is_file():
+        screenshots.mkdir(parents=True, exist_ok=True)
+        (screenshots / "status.json").write_bytes(status.read_bytes())
     root = GOLDEN / case
     catalog = load_catalog(root / "steps", root)
     return render_catalog(catalog, REPO / "templates", screenshots)
