@@ -149,16 +149,20 @@ def serve(root: Path, dev_addr: str) -> None:
               help="Seconds an action waits for its control before reporting drift.")
 @click.option("--update-screenshots", is_flag=True,
               help="Write each new capture to screenshots/ as the baseline, when its step passed.")
-@click.option("--plan-claims", is_flag=True,
-              help="Verify each guide once per plan it claims, the Zenkit organization on that "
-              "plan; a step that fails there is a plan-claim finding.")
+@click.option("--plan-claims/--no-plan-claims", default=None,
+              help="Check the plans each guide claims: after the plain run (its Zenkit "
+              "organization on Business), the guide again for each other plan it claims, the "
+              "organization on that plan; a step that fails there is a plan-claim finding. "
+              "[default: on with --target sim; live portals cannot switch plans]")
 @click.option("--no-trace", is_flag=True,
               help="Keep no Playwright trace of failed guides (by default one is kept, secrets "
               "scrubbed, under REPORT_DIR/traces/).")
 @click.option("--skip-outcome", is_flag=True,
               help="Skip the guides' outcome checks (on live they create a real user).")
 @click.option("--sim-scim-plans", metavar="PLAN,...",
-              help="Plans whose organizations have SCIM in the Zenkit simulator (default: all).")
+              help="Plans whose organizations have SCIM in the Zenkit simulator [default: "
+              "business,enterprise, as Zenkit's help says]; another list is a what-if, which "
+              "the site's status file does not record.")
 @click.option("--portal-url", "portal_urls", multiple=True, metavar="PORTAL=URL",
               help="live: a portal's base URL instead of steps/project.yml's (repeatable).")
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -180,7 +184,7 @@ def serve(root: Path, dev_addr: str) -> None:
 @handle_errors
 def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
            workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
-           plan_claims: bool, sim_scim_plans: str | None, skip_outcome: bool,
+           plan_claims: bool | None, sim_scim_plans: str | None, skip_outcome: bool,
            no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
            secrets_file: Path | None, shard: str | None, browser_endpoint: str | None,
            follow_renames: bool, azure_style: str, drift: tuple[str, ...]) -> None:

@@ -39,6 +39,9 @@ _files_key = pytest.StashKey[dict[str, RGuide]]()
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
 SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
+# The plan of the simulated Zenkit organization in the plain run, which the baselines show.
+# That run checks a guide's claim to this plan; the other plans it claims get runs of their own.
+SIM_PLAN = "business"
 # Step results as the controller receives them (xdist forwards every worker's reports).
 _results: list[dict] = []
 _progress: Progress | None = None
@@ -85,11 +88,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="A progress line per guide and step on stderr.")
     group.addoption("--skip-outcome", action="store_true",
                     help="Do not run the guides' outcome checks (they change the target's data).")
-    group.addoption("--plan-claims", action="store_true",
-                    help="Run each guide once per plan it claims, with the Zenkit simulator's "
-                    "organization on that plan.")
-    group.addoption("--sim-scim-plans", default="free,plus,business,enterprise",
-                    help="Plans whose organizations the Zenkit simulator gives SCIM.")
+    group.addoption("--plan-claims", dest="plan_claims", action="store_true", default=None,
+                    help="Check the plans each guide claims (the default on the simulators): "
+                    "after the plain run, the guide again for each other plan it claims, with "
+                    "the Zenkit simulator's organization on that plan.")
+    group.addoption("--no-plan-claims", dest="plan_claims", action="store_false",
+                    help="Only the plain run: the guides' plan claims are not checked.")
+    group.addoption("--sim-scim-plans", default=None, metavar="PLAN,...",
+                    help="Plans whose organizations the Zenkit simulator gives SCIM (default: "
+                    "the simulator's, Zenkit's rule: business,enterprise).")
     group.addoption("--update-screenshots", action="store_true",
                     help="Replace each baseline with its new capture when its step passed.")
     group.addoption("--no-follow-renames", dest="follow_renames", action="store_false",
@@ -132,9 +139,14 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     guide = files.get(os.path.realpath(file_path))
     if guide is None:
         return None  # project.yml, a page, a reusable step, a guide not chosen
-    if parent.config.getoption("plan_claims"):
-        return PlanClaims.from_parent(parent, path=file_path, guide=guide)
     return GuideFile.from_parent(parent, path=file_path, guide=guide)
+
+
+def checks_plan_claims(config: pytest.Config) -> bool:
+    """Plan claims are checked on the simulators unless --no-plan-claims: a live portal has
+    one organization, on one plan, that no run can switch (`guidegen verify` refuses
+    --plan-claims with --target live)."""
+    return config.getoption("target") == "sim" and config.getoption("plan_claims") is not False
 
 
 @pytest.fixture(scope="session")
@@ -146,9 +158,10 @@ def guidegen_target(request: pytest.FixtureRequest):
         return
     from portalsim import start_simulators
 
-    scim_plans = [p for p in config.getoption("sim_scim_plans").split(",") if p]
     extra = {"drift": tuple(config.getoption("sim_drift"))} if config.getoption("sim_drift") else {}
-    with start_simulators(azure_ui=config.getoption("azure_ui"), scim_plans=scim_plans,
+    if config.getoption("sim_scim_plans") is not None:
+        extra["scim_plans"] = [p for p in config.getoption("sim_scim_plans").split(",") if p]
+    with start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
                           azure_style=config.getoption("azure_style"),
                           faults=tuple(config.getoption("sim_fault")), **extra) as sims:
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
@@ -282,10 +295,17 @@ class GuideFile(pytest.File):
                 continue  # a step for other plans is not part of this plan's claim
             name = f"{step.id}[{self.plan}]" if self.plan else step.id
             yield self._item(name, step, _step_test(self, step))
-        if self.plan or self.config.getoption("skip_outcome"):
+        if self.plan:
             return
-        for step in self.guide.outcome:
-            yield self._item(f"outcome:{step.id}", step, _step_test(self, step, outcome=True))
+        if not self.config.getoption("skip_outcome"):
+            for step in self.guide.outcome:
+                yield self._item(f"outcome:{step.id}", step, _step_test(self, step, outcome=True))
+        # After the plain run (children run after their parent's items): the claims it does
+        # not check itself.
+        others = [p for p in self.guide.plans if p != SIM_PLAN]
+        if others and checks_plan_claims(self.config):
+            yield PlanClaims.from_parent(self, name="plan-claims", path=self.path,
+                                         guide=self.guide, plans=others)
 
     def _item(self, name: str, step: RStep, test) -> pytest.Function:
         item = StepItem.from_parent(self, name=name, callobj=test)
@@ -364,17 +384,34 @@ class GuideFile(pytest.File):
 
 
 class PlanClaims(pytest.File):
-    """--plan-claims: the guide once per plan it claims, each a run of its own."""
+    """The guide's claims to plans other than the plain run's: the guide once per plan, each
+    a run of its own with the organization on that plan (no screenshots, no outcome checks).
+    A step that fails there, and passed in the plain run, is a plan-claim finding."""
 
-    def __init__(self, *, guide: RGuide, **kwargs) -> None:
+    def __init__(self, *, guide: RGuide, plans: list[str], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.guide = guide
+        self.guide, self.plans = guide, plans
 
     def collect(self):
-        for plan in self.guide.plans:
+        for plan in self.plans:
             node = GuideFile.from_parent(self, name=f"plan={plan}", path=self.path, guide=self.guide)
             node.plan = plan
             yield node
+
+    def setup(self) -> None:
+        """Claims are checked only after a plain run that passed (visual drift and outcome
+        checks aside): a step that fails there fails on every plan, and is told once, there.
+        Skipping here skips every claim run below, which the results then leave out."""
+        plain = self.parent
+        if plain.run is None:
+            pytest.skip("plan claims not checked: the guide's run did not start")
+        for item in self.session.items:
+            if item.parent is plain and not item.name.startswith("outcome:"):
+                kinds = {json.loads(value)["kind"] for key, value in item.user_properties
+                         if key == "finding"}
+                if kinds - {VISUAL}:
+                    pytest.skip(f"plan claims not checked: step '{item.name}' failed")
+
 
 def _env_secrets(guide: RGuide) -> dict[str, str]:
     """Declared secrets come from GUIDEGEN_SECRET_<NAME> and never from the step files."""
@@ -482,6 +519,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(session.config, "workerinput"):
         return  # xdist workers: the controller has every report and writes the file
     config = session.config
+    # Which plan's claim each step's result speaks for: a claim run's plan, and in the plain
+    # run the simulated organization's plan, when the guide claims it and claims are checked.
+    claimed = {g.id: g.plans for g in config.stash[_catalog_key].guides}
+    for entry in _results:
+        plain = SIM_PLAN if checks_plan_claims(config) and SIM_PLAN in claimed[entry["guide"]] \
+            else None
+        entry["claim"] = entry["plan"] or plain
     summary = summarize(config.getoption("target"), _results, _speaks_for_the_site(config))
     if summary["steps"] and summary["speaks_for_site"]:
         root = Path(config.getoption("guidegen_root"))
@@ -492,22 +536,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _speaks_for_the_site(config: pytest.Config) -> bool:
     """Only a run against the portals as they are updates what readers see: the live portals,
     or the simulators as shipped. A what-if (another UI version, injected faults, plans
-    without SCIM, one run per plan) must not land in screenshots/status.json."""
-    if config.getoption("plan_claims"):
-        return False
+    other plans with SCIM than Zenkit's rule) must not land in screenshots/status.json."""
     if config.getoption("target") == "live":
         return True
     return (config.getoption("azure_ui") == "2020" and not config.getoption("sim_fault")
             and not config.getoption("sim_drift")
             and config.getoption("azure_style") == "classic"
-            and config.getoption("sim_scim_plans") == "free,plus,business,enterprise")
+            and config.getoption("sim_scim_plans") is None)
 
 
 def summarize(target: str, steps: list[dict], speaks_for_site: bool) -> dict:
     """results.json's content; steps in guide order (a stable sort keeps each guide's order).
     `speaks_for_site` records whether the run's results belong in screenshots/status.json,
-    which a merge of shards needs to know."""
-    steps = sorted(steps, key=lambda e: e["guide"])
+    which a merge of shards needs to know. Each step says the plan of its claim run (`plan`,
+    null in the plain run) and the plan whose claim its result speaks for (`claim`). A claim
+    run that never started (its guide had failed in the plain run) is left out: that
+    failure is the news, and the claim was not checked."""
+    checked = {(e["guide"], e["plan"]) for e in steps if e["status"] != "not run"}
+    steps = sorted((e for e in steps if not e["plan"] or (e["guide"], e["plan"]) in checked),
+                   key=lambda e: e["guide"])
     return {"target": target, "speaks_for_site": speaks_for_site, "steps": steps,
             "passed": sum(e["status"] == "passed" for e in steps),
             "failed": sum(e["status"] == "failed" for e in steps),

@@ -28,7 +28,7 @@ def collection_args(root: Path, guides: list) -> list[str]:
 def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui: str,
                faults: tuple[str, ...], workers: str, report_dir: Path,
                step_timeout: float, update_screenshots: bool = False,
-               plan_claims: bool = False, sim_scim_plans: str | None = None,
+               plan_claims: bool | None = None, sim_scim_plans: str | None = None,
                skip_outcome: bool = False, trace: bool = True,
                portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
                secrets_file: Path | None = None, shard: str | None = None,
@@ -43,6 +43,10 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     chosen = [known[g] for g in (guide_ids or known)]
     if shard:
         chosen = select(chosen, shard, known)
+    if target == "live" and plan_claims:
+        raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
+                                  "against the simulators, whose organization can be on any "
+                                  "plan; a live portal has one organization on one plan")])
     if target == "live":
         state_dir = state_dir or default_state_dir()
         _check_live(root, catalog, chosen, portal_urls, state_dir, secrets_file)
@@ -66,8 +70,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
         args.append("--update-screenshots")
     if not follow_renames:
         args.append("--no-follow-renames")
-    if plan_claims:
-        args.append("--plan-claims")
+    if plan_claims is not None:  # None: the default, checked on the simulators
+        args.append("--plan-claims" if plan_claims else "--no-plan-claims")
     if skip_outcome:
         args.append("--skip-outcome")
     if not trace:
