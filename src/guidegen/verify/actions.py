@@ -263,7 +263,7 @@ class Performer:
         found = page.evaluate(WAYS_JS)
         ways = [w for w in found if (w["role"], w["name"]) not in tried]
         names = [w["name"] for w in ways]
-        close = difflib.get_close_matches(name, names, n=len(names), cutoff=0)
+        close = difflib.get_close_matches(name, names, n=max(1, len(names)), cutoff=0)
         return sorted(ways, key=lambda w: (not w["nav"], close.index(w["name"])))
 
     def _follow(self, page: Page, start: str, path: list[dict]) -> bool:

@@ -358,6 +358,14 @@ class GuideFile(pytest.File):
                     if finding.kind == ERROR:
                         finding.message = f"setup: required guide '{required}' failed at " \
                                           f"step '{step.id}': {finding.message}"
+                    elif self.plan:
+                        # On this plan the guide it builds on cannot be done: so neither can
+                        # this one, whatever it claims.
+                        name = config.stash[_catalog_key].plan_name(self.plan)
+                        finding.message = f"the guide claims the {name} plan, but required " \
+                                          f"guide '{required}' fails at step '{step.id}' for " \
+                                          f"an organization on it: {finding.message}"
+                        finding.kind = PLAN_CLAIM
                     else:
                         # The drift is that guide's, reported on its step when it runs; here
                         # the steps that build on it cannot be checked, and that is all.
