@@ -498,7 +498,7 @@ def diagnose(root: Path, report: Path, guide: str) -> None:
     imported = time.perf_counter()
     code = run_pytest(root, (guide,), target="sim", azure_ui="2020", faults=(), workers="0",
                       report_dir=report, step_timeout=10.0, update_screenshots=True,
-                      skip_outcome=True)
+                      skip_outcome=True, plan_claims=False)
     done = time.perf_counter()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
@@ -546,7 +546,8 @@ def measure_floor(work: Path, runs: int, no_trace: bool) -> dict:
             # A fresh report folder each run, as in CI: nothing is carried over between runs.
             report = work / f"report{'-'.join(options)}-{round_}"
             child = run_child([str(BIN / "guidegen"), "verify", "--root", str(project),
-                               "--skip-outcome", "--update-screenshots", "--report-dir",
+                               "--skip-outcome", "--no-plan-claims", "--update-screenshots",
+                               "--report-dir",
                                str(report), *options, SEED], project, OUT / "verify-guidegen.log")
             if not options:
                 junits.append(step_times(report / "junit.xml"))
@@ -601,7 +602,7 @@ def measure_scaling(work: Path, source: Path, guides: int, runs: int) -> dict:
     def verify(workers: str):
         def run(round_: int) -> ChildRun:
             return run_child([str(BIN / "guidegen"), "verify", "--root", str(project),
-                              "--skip-outcome", "-n", workers,
+                              "--skip-outcome", "--no-plan-claims", "-n", workers,
                               "--report-dir", str(work / f"many-{workers}-{round_}")],
                              project, OUT / f"verify-many-{workers}.log")
         return run
