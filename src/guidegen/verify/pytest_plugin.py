@@ -36,15 +36,13 @@ REFRESHED = "refreshed"  # under the report folder: the baselines this run rewro
 _catalog_key = pytest.StashKey[Catalog]()
 _started_key = pytest.StashKey[datetime.datetime]()
 _files_key = pytest.StashKey[dict[str, RGuide]]()
+_run_key = pytest.StashKey["VerifyRun"]()
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
 SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
 # The plan of the simulated Zenkit organization in the plain run, which the baselines show.
 # That run checks a guide's claim to this plan; the other plans it claims get runs of their own.
 SIM_PLAN = "business"
-# Step results as the controller receives them (xdist forwards every worker's reports).
-_results: list[dict] = []
-_progress: Progress | None = None
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
@@ -127,9 +125,9 @@ def pytest_configure(config: pytest.Config) -> None:
                                 if wanted is None or g.id in wanted}
     config.pluginmanager.import_plugin("guidegen.verify.browser_fixtures")
     config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    global _progress
-    if not hasattr(config, "workerinput") and config.getoption("guidegen_progress"):
-        _progress = Progress(lambda label: _step_count(config, label))
+    if not hasattr(config, "workerinput"):  # xdist workers: the controller gets their reports
+        config.stash[_run_key] = run = VerifyRun(config)
+        config.pluginmanager.register(run, "guidegen-verify-run")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -502,43 +500,52 @@ def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun
     pytest.fail(_scrub(str(finding), secrets), pytrace=False)
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    props = dict(report.user_properties)
-    if "guide" not in props or not (report.when == "call" or
-                                    (report.when == "setup" and not report.passed)):
-        return
-    status = "passed" if report.passed else "not run" if report.skipped else "failed"
-    finding = json.loads(props["finding"]) if "finding" in props else None
-    if finding is None and report.when == "setup" and report.failed:
-        # A fixture failed before any step ran: the browser or the target did not start.
-        lines = str(report.longrepr).strip().splitlines()
-        cause = next((ln.removeprefix("E").strip() for ln in lines if ln.startswith("E ")),
-                     lines[-1] if lines else "setup failed")
-        finding = Finding(ERROR, f"could not start: {cause}").to_dict()
-    if _progress is not None:
-        label = f"{props['guide']}[{props['plan']}]" if props.get("plan") else props["guide"]
-        _progress.step(label, props["step"], status, (finding or {}).get("kind"))
-    entry = {"guide": props["guide"], "step": props["step"], "plan": props.get("plan"),
-             "status": status, "finding": finding}
-    _results.append(entry)
+class VerifyRun:
+    """The controller's side of one verify run: each step's result as its report comes in
+    (xdist forwards every worker's), the progress lines, and the results at the end.
+    Registered per config, and kept in its stash: a second run in the same process starts
+    from nothing."""
 
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: list[dict] = []
+        self.progress = Progress(lambda label: _step_count(config, label)) \
+            if config.getoption("guidegen_progress") else None
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if hasattr(session.config, "workerinput"):
-        return  # xdist workers: the controller has every report and writes the file
-    config = session.config
-    # Which plan's claim each step's result speaks for: a claim run's plan, and in the plain
-    # run the simulated organization's plan, when the guide claims it and claims are checked.
-    claimed = {g.id: g.plans for g in config.stash[_catalog_key].guides}
-    for entry in _results:
-        plain = SIM_PLAN if checks_plan_claims(config) and SIM_PLAN in claimed[entry["guide"]] \
-            else None
-        entry["claim"] = entry["plan"] or plain
-    summary = summarize(config.getoption("target"), _results, _speaks_for_the_site(config))
-    if summary["steps"] and summary["speaks_for_site"]:
-        root = Path(config.getoption("guidegen_root"))
-        update_status(Layout(root).screenshots, summary["target"], summary["steps"])
-    write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key])
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "guide" not in props or not (report.when == "call" or
+                                        (report.when == "setup" and not report.passed)):
+            return
+        status = "passed" if report.passed else "not run" if report.skipped else "failed"
+        finding = json.loads(props["finding"]) if "finding" in props else None
+        if finding is None and report.when == "setup" and report.failed:
+            # A fixture failed before any step ran: the browser or the target did not start.
+            lines = str(report.longrepr).strip().splitlines()
+            cause = next((ln.removeprefix("E").strip() for ln in lines if ln.startswith("E ")),
+                         lines[-1] if lines else "setup failed")
+            finding = Finding(ERROR, f"could not start: {cause}").to_dict()
+        if self.progress is not None:
+            label = f"{props['guide']}[{props['plan']}]" if props.get("plan") else props["guide"]
+            self.progress.step(label, props["step"], status, (finding or {}).get("kind"))
+        self.results.append({"guide": props["guide"], "step": props["step"],
+                             "plan": props.get("plan"), "status": status, "finding": finding})
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        config = self.config
+        # Which plan's claim each step's result speaks for: a claim run's plan, and in the
+        # plain run the simulated organization's plan, when the guide claims it and claims
+        # are checked.
+        claimed = {g.id: g.plans for g in config.stash[_catalog_key].guides}
+        for entry in self.results:
+            plain = SIM_PLAN if checks_plan_claims(config) and SIM_PLAN in claimed[entry["guide"]] \
+                else None
+            entry["claim"] = entry["plan"] or plain
+        summary = summarize(config.getoption("target"), self.results, _speaks_for_the_site(config))
+        if summary["steps"] and summary["speaks_for_site"]:
+            root = Path(config.getoption("guidegen_root"))
+            update_status(Layout(root).screenshots, summary["target"], summary["steps"])
+        write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key])
 
 
 def _speaks_for_the_site(config: pytest.Config) -> bool:
