@@ -105,34 +105,38 @@ def _expects_dialog(loc: Locator | None) -> bool:
     return False
 
 
-def _missing(page: Page, loc: Locator, index: int, action, portal: str = "",
-             previous: str | None = None) -> Finding:
+def _missing(page: Page, loc: Locator, index: int, action, portal: str = "") -> Finding:
     if _signed_out(page):
         # Not drift: the portal signed us out, and the page we expected is behind sign-in.
         return Finding(ERROR, "the portal asked to sign in again (the session expired); "
                        f"refresh the saved sign-in with `guidegen login {portal or '<portal>'}`",
                        index, describe(action))
-    nodes = accessible_names(page)
-    dialogs = [name for role, name in nodes if role in DIALOG_ROLES]
-    if dialogs and not _expects_dialog(loc):
-        # The step meets something the guide does not mention: that is the drift, not the
-        # control it then looks for (whose page-object line needs no edit).
-        after = f" after action {index} ({previous})" if previous and index else ""
-        try:
-            buttons = page.get_by_role(DIALOG_ROLES[0] if (DIALOG_ROLES[0], dialogs[0]) in nodes
-                                       else DIALOG_ROLES[1], name=dialogs[0], exact=True) \
-                .get_by_role("button").all_inner_texts()
-        except PlaywrightError:
-            buttons = []
-        buttons = [" ".join(b.split()) for b in buttons if b.strip()]
-        return Finding(STRUCTURE, f"an unexpected dialog '{dialogs[0]}' is open{after}; the "
-                       f"step expected {loc.describe()}", index, describe(action),
-                       expected=loc.describe(), found=buttons[:5])
     role, name = _expected_name(loc)
-    where = _where(page)
-    return Finding(STRUCTURE, f"{loc.describe()} not found{where}", index, describe(action),
-                   expected=loc.describe(), found=closest_names(page, role, name),
-                   control=loc.control)
+    return Finding(STRUCTURE, f"{loc.describe()} not found{_where(page)}", index,
+                   describe(action), expected=loc.describe(),
+                   found=closest_names(page, role, name), control=loc.control)
+
+
+def _unexpected_dialog(page: Page, loc: Locator, index: int, action,
+                       previous: str | None) -> Finding | None:
+    """The step meets a dialog the guide does not mention: that is the drift, not the
+    control it then looks for (whose page-object line needs no edit)."""
+    if _expects_dialog(loc):
+        return None
+    nodes = accessible_names(page)
+    dialogs = [(role, name) for role, name in nodes if role in DIALOG_ROLES]
+    if not dialogs:
+        return None
+    role, name = dialogs[0]
+    try:
+        buttons = page.get_by_role(role, name=name, exact=True).get_by_role("button") \
+            .all_inner_texts()
+    except PlaywrightError:
+        buttons = []
+    after = f" after action {index} ({previous})" if previous and index else ""
+    return Finding(STRUCTURE, f"an unexpected dialog '{name}' is open{after}; the step "
+                   f"expected {loc.describe()}", index, describe(action),
+                   expected=loc.describe(), found=[" ".join(b.split()) for b in buttons if b.strip()])
 
 
 def _where(page: Page) -> str:
@@ -421,10 +425,8 @@ class Performer:
                               f"{self.state.timeout_ms / 1000:g} s", index,
                               describe(action)) from None
             if isinstance(loc, Locator) and self.control(loc).count() == 0:
-                loc = self.resolved(loc)
-                finding = self._fault(Finding(STRUCTURE, "", index, describe(action))) or \
-                    _missing(self.page, loc, index, action, self.state.portal, self.previous)
-                if finding.kind == ERROR or not self._renamed(index, action, loc):
+                finding = self._not_found(index, action, self.resolved(loc))
+                if finding is not None:
                     raise finding from None
                 return
             raise Finding(ERROR, f"timed out: {_first_line(err)}", index, describe(action)) from None
@@ -448,13 +450,7 @@ class Performer:
         if loc is not None:
             loc = self.resolved(loc)
         if loc is not None and to_locator(self.page, loc).count() == 0:
-            fault = self._fault(Finding(STRUCTURE, "", index, describe(action)))
-            if fault is not None:
-                return fault
-            finding = _missing(self.page, loc, index, action, self.state.portal, self.previous)
-            if finding.kind != ERROR and self._renamed(index, action, loc):
-                return None
-            return finding
+            return self._not_found(index, action, loc)
         if loc is not None:
             shown = self._shown(self.override or to_locator(self.page, loc))
         elif isinstance(target, Expectation) and target.text:
@@ -463,6 +459,20 @@ class Performer:
                        expected=describe(action), found=found,
                        control=getattr(target, "control", None), shown=shown,
                        notices=_notices(self.page))
+
+    def _not_found(self, index: int, action, loc: Locator) -> Finding | None:
+        """What a control not on the page means: the portal failing, a dialog in the way, or
+        the control renamed or moved (None when it was found so and the action done)."""
+        fault = self._fault(Finding(STRUCTURE, "", index, describe(action)))
+        if fault is not None:
+            return fault
+        dialog = _unexpected_dialog(self.page, loc, index, action, self.previous)
+        if dialog is not None:
+            return dialog  # nothing to look for: the control may be right behind it
+        finding = _missing(self.page, loc, index, action, self.state.portal)
+        if finding.kind != ERROR and self._renamed(index, action, loc):
+            return None
+        return finding
 
     def _shown(self, control: PwLocator) -> str | None:
         """What the element shows a person: a field's value, else its text."""
