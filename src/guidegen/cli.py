@@ -289,15 +289,15 @@ def merge(root: Path, shards: tuple[Path, ...], out: Path, update_screenshots: b
     from .verify.run import classify
 
     summary = merge_reports(list(shards), out, load_catalog(Layout(root).steps, root))
-    click.echo(f"merged {len(shards)} shard reports into {out}: {summary['passed']} passed, "
-               f"{summary['failed']} failed, {summary['not_run']} not run", err=True)
+    click.echo(f"merged {len(shards)} shard reports into {out}: {summary.passed} passed, "
+               f"{summary.failed} failed, {summary.not_run} not run", err=True)
     if update_screenshots:
         screenshots = Layout(root).screenshots
         written = refresh(out, screenshots, summary)
         click.echo(f"refreshed {len(written)} baseline files in {screenshots}" +
-                   ("" if summary["speaks_for_site"] else
+                   ("" if summary.speaks_for_site else
                     " (a what-if run: the status file is left as it was)"), err=True)
-    sys.exit(0 if summary["failed"] == 0 and summary["not_run"] == 0 else
+    sys.exit(0 if summary.failed == 0 and summary.not_run == 0 else
              classify(out / "results.json"))
 
 
@@ -433,7 +433,7 @@ def issues(root: Path, report_path: Path, repo: str, api_url: str, label: str,
     Exit codes: 0 done; 2 bad input or no token; 3 GitHub unreachable."""
     from .github_issues import GitHub, sync_issues
     from .load import load_catalog
-    from .report import read_results
+    from .results import read_results
 
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if not token:

@@ -22,7 +22,6 @@ environment error stopped, or a required guide's drift blocked, was not checked 
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -31,7 +30,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -39,18 +37,10 @@ from ruamel.yaml.comments import CommentedMap
 from .errors import GuideError, Problem
 from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, substitute
 from .project import Layout
-from .report import read_results
-from .verify.findings import BLOCKED, ERROR, STRUCTURE, VISUAL
+from .results import FindingRecord, Hop, Kind, StepResult, read_results
 
 NAME_KEYS = ("name", "label", "text", "region")
 ACTION_KEYS = ("click", "fill", "select", "check", "expect", "wait", "remember")
-
-
-class Hop(NamedTuple):
-    """One click on the way from where a control was expected to where it is now."""
-
-    role: str  # link, tab, button (an expander or a menu button) or menuitem
-    name: str
 
 
 @dataclass(frozen=True)
@@ -90,12 +80,12 @@ class Failure:
     """A failed step of a report that no change accounts for."""
 
     where: str  # '<guide>/<step>', '<guide>[<plan>]/<step>' in a plan-claim run
-    kind: str
+    kind: Kind | None  # None: the step failed without a finding
     message: str
 
     @property
     def reason(self) -> str:
-        return f"error: {self.message}" if self.kind == ERROR else self.message
+        return f"error: {self.message}" if self.kind == Kind.ERROR else self.message
 
 
 @dataclass
@@ -116,39 +106,23 @@ class Result:
         return len(self.left) + sum(not (o.kept or o.applied) for o in self.outcomes)
 
 
-def _path(via, where: str) -> tuple[Hop, ...]:
-    """A rename's `via`: a list of {role, name} clicks, or (an older report) one link name."""
-    if not via:
-        return ()
-    if isinstance(via, str):
-        return (Hop("link", via),)
-    if isinstance(via, list) and all(
-            isinstance(h, dict) and isinstance(h.get("role"), str) and h["role"]
-            and isinstance(h.get("name"), str) and h["name"] for h in via):
-        return tuple(Hop(h["role"], h["name"]) for h in via)
-    raise GuideError([Problem(where, 0, "renamed.via", "expected a link name or a list of "
-                              "{role, name} clicks, not " + json.dumps(via))])
+def _failures(steps: list[StepResult]) -> list[tuple[StepResult, FindingRecord | None]]:
+    return [(s, s.finding) for s in steps if s.status == "failed"]
 
 
-def _where(step: dict) -> str:
-    guide = f"{step['guide']}[{step['plan']}]" if step.get("plan") else step["guide"]
-    return f"{guide}/{step['step']}"
-
-
-def _failures(steps: list[dict]) -> list[tuple[dict, dict]]:
-    return [(s, s.get("finding") or {}) for s in steps if s.get("status") == "failed"]
+def _message(finding: FindingRecord | None) -> str:
+    return (finding.message if finding else "") or "the step failed"
 
 
 def changes_from(report: Path) -> list[Change]:
-    steps = read_results(report)["steps"]
+    steps = read_results(report).steps
     seen: dict[tuple, Change] = {}
     for step, finding in _failures(steps):
-        if finding.get("kind") == BLOCKED:
-            continue  # its renames are a required guide's, seen at that guide's steps
-        for r in finding.get("renamed", []):
-            via = _path(r.get("via"), f"{report}: {_where(step)}")
-            change = Change(step["guide"], step["step"], r["action"], r.get("control"),
-                            r["role"], r["old"], r["new"], via)
+        if finding is None or finding.kind == Kind.BLOCKED:
+            continue  # a blocked step's renames are a required guide's, seen at its steps
+        for r in finding.renamed:
+            change = Change(step.guide, step.step, r.action, r.control, r.role, r.old, r.new,
+                            tuple(r.via or ()))
             # A page's control renamed once is one change, however many steps met it.
             ident = (change.control, change.old, change.new, change.via) if change.control \
                 else (change.guide, change.step, change.action, change.old, change.new, change.via)
@@ -156,35 +130,34 @@ def changes_from(report: Path) -> list[Change]:
     return list(seen.values())
 
 
-def _covered(finding: dict) -> bool:
+def _covered(finding: FindingRecord | None) -> bool:
     """The step failed only for the controls it found renamed or moved: it went on past
     each of them, and the finding's action is one of them. A step that found one control
     renamed and then lost another is drift the renames do not cover."""
-    renamed = finding.get("renamed") or []
-    return finding.get("kind") != BLOCKED and bool(renamed) and \
-        finding.get("action") in {r.get("action") for r in renamed}
+    return finding is not None and finding.kind != Kind.BLOCKED and bool(finding.renamed) \
+        and finding.action in {r.action for r in finding.renamed}
 
 
-def _uncovered(steps: list[dict], result: Result, requires: dict[str, list[str]]) -> None:
+def _uncovered(steps: list[StepResult], result: Result, requires: dict[str, list[str]]) -> None:
     """The report's failed steps that no change covers, sorted into `result`. A step that
     a required guide's drift blocked was not checked, when the report has that guide's
     failure (fixed or left there); otherwise the drift is one this report cannot fix."""
-    failing = {s["guide"] for s, f in _failures(steps) if f.get("kind") not in (ERROR, VISUAL)}
+    failing = {s.guide for s, _ in _failures(steps) if s.kind not in (Kind.ERROR, Kind.VISUAL)}
     for step, finding in _failures(steps):
         if _covered(finding):
             continue
-        kind = finding.get("kind")
-        failure = Failure(_where(step), kind, finding.get("message") or "the step failed")
-        if kind == VISUAL:
+        kind = step.kind
+        failure = Failure(step.where, kind, _message(finding))
+        if kind == Kind.VISUAL:
             result.visual += 1
-        elif kind == ERROR or (kind == BLOCKED and
-                               failing & set(requires.get(step["guide"], ()))):
+        elif kind == Kind.ERROR or (kind == Kind.BLOCKED and
+                                    failing & set(requires.get(step.guide, ()))):
             result.unchecked.append(failure)
         else:  # structure drift, an outcome failure, a plan claim: a writer's to fix
             result.left.append(failure)
 
 
-def _left_after(trial: list[dict], result: Result) -> None:
+def _left_after(trial: list[StepResult], result: Result) -> None:
     """Drift the re-verification met that nothing told yet: a step the report never got
     to (it stopped at the change), one that still fails further on, or one an error had
     kept from being checked."""
@@ -192,17 +165,16 @@ def _left_after(trial: list[dict], result: Result) -> None:
     told = {(c.guide, c.step) for c in not_kept}
     left = {f.where for f in result.left}
     for step, finding in _failures(trial):
-        where = _where(step)
-        if finding.get("kind") in (VISUAL, ERROR, BLOCKED) or where in left \
-                or (step["guide"], step["step"]) in told:
+        where = step.where
+        if step.kind in (Kind.VISUAL, Kind.ERROR, Kind.BLOCKED) or where in left \
+                or (step.guide, step.step) in told:
             continue
-        if _covered(finding) and all(any((r.get("control"), r["old"]) == (c.control, c.old)
-                                         for c in not_kept) for r in finding["renamed"]):
+        if _covered(finding) and all(any((r.control, r.old) == (c.control, c.old)
+                                         for c in not_kept) for r in finding.renamed):
             continue  # another step of a change already left
         result.unchecked = [f for f in result.unchecked if f.where != where]
-        result.left.append(Failure(where, finding.get("kind"),
-                                   (finding.get("message") or "the step failed") +
-                                   " (when re-verified with the edits)"))
+        result.left.append(Failure(where, step.kind,
+                                   _message(finding) + " (when re-verified with the edits)"))
 
 
 # ── Files ───────────────────────────────────────────────────────────────────────────────────
@@ -515,38 +487,39 @@ def _names(locator, scope: dict[str, str], name: str) -> bool:
 # ── Trying them ─────────────────────────────────────────────────────────────────────────────
 
 
-def _fixed(change: Change, results: list[dict]) -> tuple[bool, str]:
+def _fixed(change: Change, results: list[StepResult]) -> tuple[bool, str]:
     """Whether the step the change was seen in is past it now."""
     at = change.action + len(change.via)  # the clicks on the way went in before it
     for step in results:
-        if step["guide"] != change.guide or step["step"] != change.step:
+        if step.guide != change.guide or step.step != change.step:
             continue
-        finding = step.get("finding") or {}
-        action = finding.get("action")
-        if finding.get("kind") == BLOCKED or (finding.get("kind") == ERROR and
-                                              (action is None or action <= at)):
-            why = Failure("", finding["kind"], finding.get("message") or "").reason
+        finding = step.finding
+        if finding is None or step.status == "passed":
+            return True, ""
+        if finding.kind == Kind.BLOCKED or (finding.kind == Kind.ERROR and
+                                            (finding.action is None or finding.action <= at)):
+            why = Failure("", finding.kind, finding.message).reason
             return False, f"the re-verification stopped before it ({why})"
-        if step["status"] == "passed" or finding.get("kind") != STRUCTURE:
+        if finding.kind != Kind.STRUCTURE:
             return True, ""
-        still = [r for r in finding.get("renamed", []) if r["old"] == change.old]
+        still = [r for r in finding.renamed if r.old == change.old]
         if still:
-            return False, ("the portal still shows it elsewhere" if still[0].get("via") else
+            return False, ("the portal still shows it elsewhere" if still[0].via else
                            "the portal still shows it under another name")
-        if (action or 0) > at:
+        if (finding.action or 0) > at:
             return True, ""
-        return False, finding.get("message", "the step still fails there")
+        return False, finding.message or "the step still fails there"
     return False, "the step was not run again"
 
 
 def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
-        run: Callable[[Path, list[str], Path], list[dict]] | None = None) -> Result:
+        run: Callable[[Path, list[str], Path], list[StepResult]] | None = None) -> Result:
     """The report's failures, each fixed (written unless not `write`), already fixed, or
     left with the reason; `run` stands in for the verify run (tests)."""
     result = Result()
     current = StepFiles(root)
     requires = {doc.get("id"): list(doc.get("requires") or []) for _, doc in current.guides()}
-    _uncovered(read_results(report)["steps"], result, requires)
+    _uncovered(read_results(report).steps, result, requires)
     changes = changes_from(report)
     result.outcomes = [Outcome(c, applied=True) for c in changes if already_applied(current, c)]
     changes = [c for c in changes if not already_applied(current, c)]
@@ -580,8 +553,9 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
     return result
 
 
-def _verify(project: Path, args: list[str], report: Path) -> list[dict]:
-    """A verify run of its own (pytest's plugin state is per process)."""
+def _verify(project: Path, args: list[str], report: Path) -> list[StepResult]:
+    """A verify run in a process of its own: its pytest output stays out of fix's, and
+    `args` are verify's own command-line options, parsed as verify parses them."""
     result = subprocess.run(
         [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project),
          "--report-dir", str(report), *args],
@@ -591,6 +565,6 @@ def _verify(project: Path, args: list[str], report: Path) -> list[dict]:
         raise GuideError([Problem("guidegen fix", 0, "verify", "the re-verification did not "
                                   "run: " + " / ".join(tail))])
     try:
-        return json.loads((report / "results.json").read_text("utf-8"))["steps"]
-    except (OSError, ValueError, KeyError):
+        return read_results(report).steps
+    except GuideError:
         return []

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from .verify.findings import BLOCKED, ERROR, renamed_message
+from .results import Kind, Results, StepResult, renamed_message
 
 LABEL = "guidegen-drift"
 MARKER = "<!-- guidegen:guide={} -->"
@@ -55,19 +55,18 @@ class GitHub:
             page += 1
 
 
-def _body(guide: str, title: str, steps: list[dict], target: str, run_url: str | None) -> str:
+def _body(guide: str, title: str, steps: list[StepResult], target: str, run_url: str | None) -> str:
     lines = [MARKER.format(guide),
              f"The nightly verification of **{title}** (`{guide}`) against {target} found drift.",
              "", "| Step | Finding | What happened |", "|---|---|---|"]
     for step in steps:
-        finding = step.get("finding") or {}
-        what = finding.get("message", "")
-        if finding.get("renamed") and not what.startswith("changed: "):
-            what += "; also " + renamed_message(finding["renamed"])
-        if finding.get("defined_at"):
-            what += f" (edit `{finding['defined_at']}`)"
-        lines.append(f"| `{step['step']}` | {finding.get('kind', 'failed')} | "
-                     f"{what.replace('|', '/')} |")
+        finding = step.finding
+        what = finding.message if finding else ""
+        if finding and finding.renamed and not what.startswith("changed: "):
+            what += "; also " + renamed_message(finding.renamed)
+        if finding and finding.defined_at:
+            what += f" (edit `{finding.defined_at}`)"
+        lines.append(f"| `{step.step}` | {step.kind or 'failed'} | {what.replace('|', '/')} |")
     lines += ["", "`guidegen fix` proposes the edits for renamed controls; the nightly pull "
               "request carries them with the refreshed screenshots."]
     if run_url:
@@ -75,12 +74,12 @@ def _body(guide: str, title: str, steps: list[dict], target: str, run_url: str |
     return "\n".join(lines) + "\n"
 
 
-def sync_issues(results: dict, titles: dict[str, str], github: GitHub, label: str = LABEL,
+def sync_issues(results: Results, titles: dict[str, str], github: GitHub, label: str = LABEL,
                 run_url: str | None = None) -> list[Action]:
     """Open, update or close the issues; ConnectionError when GitHub cannot be reached."""
-    by_guide: dict[str, list[dict]] = {}
-    for step in results["steps"]:
-        by_guide.setdefault(step["guide"], []).append(step)
+    by_guide: dict[str, list[StepResult]] = {}
+    for step in results.steps:
+        by_guide.setdefault(step.guide, []).append(step)
     existing = {}
     for issue in github.open_issues(label):
         for guide in by_guide:
@@ -88,13 +87,12 @@ def sync_issues(results: dict, titles: dict[str, str], github: GitHub, label: st
                 existing[guide] = issue
     actions = []
     for guide, steps in by_guide.items():
-        failed = [s for s in steps if s["status"] == "failed"]
-        if failed and all((s.get("finding") or {}).get("kind") in (ERROR, BLOCKED)
-                          for s in failed):
+        failed = [s for s in steps if s.status == "failed"]
+        if failed and all(s.kind in (Kind.ERROR, Kind.BLOCKED) for s in failed):
             continue  # the environment failed, or a required guide's own issue says it all
         issue = existing.get(guide)
         if failed:
-            body = _body(guide, titles.get(guide, guide), failed, results["target"], run_url)
+            body = _body(guide, titles.get(guide, guide), failed, results.target, run_url)
             if issue is None:
                 new = github.call("POST", "/issues", {
                     "title": f"Drift: {titles.get(guide, guide)}", "body": body,
@@ -105,7 +103,7 @@ def sync_issues(results: dict, titles: dict[str, str], github: GitHub, label: st
                 actions.append(Action(guide, "updated", issue["number"]))
         elif issue is not None:
             github.call("POST", f"/issues/{issue['number']}/comments", {
-                "body": f"The nightly verification against {results['target']} passes "
+                "body": f"The nightly verification against {results.target} passes "
                         "again: every step of the guide checks out."})
             github.call("PATCH", f"/issues/{issue['number']}", {"state": "closed",
                                                                  "state_reason": "completed"})

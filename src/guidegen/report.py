@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import os
 from pathlib import Path
 
@@ -13,9 +12,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
-from .errors import GuideError, Problem
 from .load import BOLD
-from .verify.findings import renamed_message, via_text
+from .results import Kind, Results, renamed_message, via_text
 
 TEMPLATE = Path(__file__).parent / "assets" / "report.html.j2"
 
@@ -31,42 +29,29 @@ def _bold(text: str) -> Markup:
     return Markup(BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
 
 
-def _rows(results: dict, catalog: Catalog) -> list[dict]:
+def _rows(results: Results, catalog: Catalog) -> list[dict]:
     steps = {(g.id, s.id): s for g in catalog.guides for s in g.all_steps()}
     # Outcome steps run after the last step and readers never see them: no number.
     outcome = {(g.id, s.id): s for g in catalog.guides for s in g.outcome}
     titles = {g.id: g.title for g in catalog.guides}
     rows = []
-    for entry in results["steps"]:
-        key = (entry["guide"], entry["step"])
+    for entry in results.steps:
+        key = (entry.guide, entry.step)
         step = steps.get(key) or outcome.get(key)
         label = f"Step {step.number}" if key in steps else "Outcome check" if step else "Step"
-        finding = entry.get("finding") or {}
+        finding = entry.finding
         images = {}
-        if finding.get("kind") == "visual drift" and len(finding.get("found", [])) == 2:
-            new, diff = finding["found"]
-            images = {"baseline": _data_uri(finding.get("expected")), "new": _data_uri(new),
+        if finding and finding.kind == Kind.VISUAL and len(finding.found) == 2:
+            new, diff = finding.found
+            images = {"baseline": _data_uri(finding.expected), "new": _data_uri(new),
                       "diff": _data_uri(diff)}
-        rows.append({**entry, "title": titles.get(entry["guide"], entry["guide"]),
-                     "label": label, "text": step.text if step else "",
-                     "finding": finding, "images": images})
+        rows.append({"guide": entry.guide, "step": entry.step, "status": entry.status,
+                     "title": titles.get(entry.guide, entry.guide), "label": label,
+                     "text": step.text if step else "", "finding": finding, "images": images})
     return rows
 
 
-def read_results(path: Path) -> dict:
-    """A verify run's results.json, given it or the report folder that holds it."""
-    path = path / "results.json" if path.is_dir() else path
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        if not isinstance(data.get("steps"), list) or "target" not in data:
-            raise ValueError
-        return data
-    except (OSError, ValueError, AttributeError):
-        raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen "
-                                  "verify run")]) from None
-
-
-def write_reports(results: dict, catalog: Catalog, folder: Path) -> None:
+def write_reports(results: Results, catalog: Catalog, folder: Path) -> None:
     rows = _rows(results, catalog)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["bold"] = _bold
@@ -80,31 +65,31 @@ def write_reports(results: dict, catalog: Catalog, folder: Path) -> None:
     _write(folder / "summary.md", markdown_summary(results, rows))
 
 
-def markdown_summary(results: dict, rows: list[dict]) -> str:
+def markdown_summary(results: Results, rows: list[dict]) -> str:
     icon = {"passed": "✅", "failed": "❌", "not run": "⏭️"}
-    lines = [f"## guidegen verify against {results['target']}", "",
-             f"{results['passed']} passed, {results['failed']} failed, "
-             f"{results['not_run']} not run", "",
+    lines = [f"## guidegen verify against {results.target}", "",
+             f"{results.passed} passed, {results.failed} failed, {results.not_run} not run", "",
              "| Guide | Step | Result | What happened |", "|---|---|---|---|"]
     for row in rows:
         if row["status"] == "passed":
             continue
         finding = row["finding"]
-        what = finding.get("message", "") if finding else "an earlier step failed"
-        if finding.get("found") and finding.get("kind") == "structure drift":
-            what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding["found"])
-        if finding.get("shown") is not None:
-            what += f"; it shows: '{finding['shown']}'"
-        if finding.get("notices"):
-            what += "; the page says: " + ", ".join(f"'{n}'" for n in finding["notices"])
-        if finding.get("renamed") and not what.startswith("changed: "):
-            what += "; also " + renamed_message(finding["renamed"])
-        if finding.get("defined_at"):
-            what += f" (control `{finding['control']}` is defined at `{finding['defined_at']}`)"
+        what = finding.message if finding else "an earlier step failed"
+        if finding and finding.found and finding.kind == Kind.STRUCTURE:
+            what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding.found)
+        if finding and finding.shown is not None:
+            what += f"; it shows: '{finding.shown}'"
+        if finding and finding.notices:
+            what += "; the page says: " + ", ".join(f"'{n}'" for n in finding.notices)
+        if finding and finding.renamed and not what.startswith("changed: "):
+            what += "; also " + renamed_message(finding.renamed)
+        if finding and finding.defined_at:
+            what += f" (control `{finding.control}` is defined at `{finding.defined_at}`)"
         what = html.escape(what, quote=False).replace("|", "\\|")
         lines.append(f"| {row['guide']} | {row['label']}: {row['step']} | "
-                     f"{icon[row['status']]} {finding.get('kind', row['status'])} | {what} |")
-    if results["failed"] == 0 and results["not_run"] == 0:
+                     f"{icon[row['status']]} {finding.kind if finding else row['status']} | "
+                     f"{what} |")
+    if results.failed == 0 and results.not_run == 0:
         lines.append("| all | all | ✅ passed | |")
     return "\n".join(lines) + "\n"
 

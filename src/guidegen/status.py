@@ -9,7 +9,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .verify.findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, VISUAL
+from .results import Kind, StepResult
 
 STATUS_FILE = "status.json"  # under screenshots/
 
@@ -25,7 +25,7 @@ def read_status(screenshots: Path) -> dict:
     return data.get("guides", {}) if isinstance(data, dict) else {}
 
 
-def update_status(screenshots: Path, target: str, steps: list[dict],
+def update_status(screenshots: Path, target: str, steps: list[StepResult],
                   today: str | None = None) -> None:
     """Merge this run's results in (guides not run keep their last status); atomic write.
 
@@ -37,22 +37,21 @@ def update_status(screenshots: Path, target: str, steps: list[dict],
     """
     guides = read_status(screenshots)
     date = today or datetime.now(UTC).date().isoformat()
-    for guide in dict.fromkeys(s["guide"] for s in steps):
-        mine = [s for s in steps if s["guide"] == guide]
-        plain = [s for s in mine if not s.get("plan")]
-        problems = {s["step"]: (s.get("finding") or {}).get("kind", "failed")
-                    for s in plain if s["status"] == "failed"}
+    for guide in dict.fromkeys(s.guide for s in steps):
+        mine = [s for s in steps if s.guide == guide]
+        plain = [s for s in mine if not s.plan]
+        problems = {s.step: str(s.kind or "failed") for s in plain if s.status == "failed"}
         entry = guides.get(guide)
         # A browser, network, sign-in or required guide that failed says nothing of this one;
         # the simulators say nothing of the live portals (the nightly run merges both).
-        learnt = plain and not (problems and set(problems.values()) <= {ERROR, BLOCKED})
+        learnt = plain and not (problems and set(problems.values()) <= {Kind.ERROR, Kind.BLOCKED})
         if learnt and not (target == "sim" and (entry or {}).get("target") == "live"):
             entry = {"target": target, "date": date, "result": "failed" if problems else
                      "passed", "problems": problems, "plans": (entry or {}).get("plans", {})}
         if entry is None:
             continue
-        for plan in dict.fromkeys(s["claim"] for s in mine if s.get("claim")):
-            verdict = claim_verdict([s for s in mine if s.get("claim") == plan])
+        for plan in dict.fromkeys(s.claim for s in mine if s.claim):
+            verdict = claim_verdict([s for s in mine if s.claim == plan])
             if verdict is not None:
                 entry.setdefault("plans", {})[plan] = {"target": target, "date": date, **verdict}
         guides[guide] = entry
@@ -63,18 +62,17 @@ def update_status(screenshots: Path, target: str, steps: list[dict],
     os.replace(tmp, screenshots / STATUS_FILE)
 
 
-def claim_verdict(steps: list[dict]) -> dict | None:
+def claim_verdict(steps: list[StepResult]) -> dict | None:
     """What one run established about a guide's claim to a plan, from the steps that ran
     with the organization on it: passed when every step of the guide passed (visual drift
     is the same UI; an outcome check is about the guide's result, not the plan), failed at a
     plan-claim finding; None when the run could not tell (drift, an error, steps not run)."""
     for step in steps:
-        kind = (step.get("finding") or {}).get("kind")
-        if step["status"] == "passed" or kind == VISUAL:
+        if step.status == "passed" or step.kind == Kind.VISUAL:
             continue
-        if kind == OUTCOME:
+        if step.kind == Kind.OUTCOME:
             break  # the outcome checks run after the guide's last step
-        if kind == PLAN_CLAIM:
-            return {"result": "failed", "step": step["step"]}
+        if step.kind == Kind.PLAN_CLAIM:
+            return {"result": "failed", "step": step.step}
         return None
     return {"result": "passed"}

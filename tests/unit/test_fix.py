@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from guidegen.cli import main
 from guidegen.errors import GuideError
-from guidegen.fix import Failure, Hop, changes_from, fix
+from guidegen.fix import Failure, changes_from, fix
 from guidegen.load import load_catalog
+from guidegen.results import Hop, StepResult
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = "zenkit-azure-scim-provisioning"
@@ -32,6 +33,11 @@ def failed(step: str, kind: str = "structure drift", message: str = "changed", a
            renamed: tuple[dict, ...] = (), guide: str = SEED) -> dict:
     return {"guide": guide, "step": step, "plan": None, "status": "failed", "finding": {
         "kind": kind, "message": message, "action": action, "renamed": list(renamed)}}
+
+
+def ran(steps: list[dict]):
+    """A stand-in for the re-verification, whose results.json holds `steps`."""
+    return lambda *_: [StepResult.model_validate(s) for s in steps]
 
 
 def report(tmp_path: Path, renamed: list[dict], step: str = "open-user-mapping") -> Path:
@@ -65,7 +71,7 @@ def test_a_control_seen_renamed_in_two_steps_is_one_change(tmp_path):
 
 def test_an_edit_whose_step_passes_is_written(tmp_path, project):
     passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
-    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: passed).outcomes
+    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=ran(passed)).outcomes
     assert outcome.kept
     page = (project / "steps/pages/azure-provisioning.yml").read_text("utf-8")
     assert 'provision-users: {role: link, name: "Provision Entra Users"}' in page
@@ -78,7 +84,7 @@ def test_an_edit_whose_step_still_fails_there_is_not_written(tmp_path, project):
     before = {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")}
     still = [{"guide": SEED, "step": "open-user-mapping", "status": "failed",
               "finding": {"kind": "structure drift", "action": 0, "message": "not found"}}]
-    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=lambda *_: still).outcomes
+    [outcome] = fix(project, report(tmp_path, [USERS]), [], run=ran(still)).outcomes
     assert not outcome.kept and outcome.reason == "not found"
     assert {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")} == before
 
@@ -93,7 +99,7 @@ def test_a_report_whose_fix_is_already_in_the_files_needs_no_run(tmp_path, proje
     """Last night's pull request was merged, or a writer renamed the control by hand: the
     same report again is nothing left to do, not a change guidegen cannot make."""
     passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
-    fix(project, report(tmp_path, [USERS]), [], run=lambda *_: passed)
+    fix(project, report(tmp_path, [USERS]), [], run=ran(passed))
     before = {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")}
 
     def no_run(*_):
@@ -113,7 +119,7 @@ MOVED = {"action": 2, "control": "azure-directory.enterprise-applications", "rol
 def test_a_control_moved_behind_a_link_gets_a_click_and_the_text_the_same_way(tmp_path, project):
     passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
     [outcome] = fix(project, report(tmp_path, [MOVED], step="open-app-provisioning"), [],
-                    run=lambda *_: passed).outcomes
+                    run=ran(passed)).outcomes
     assert outcome.kept
     page = (project / "steps/pages/azure-directory.yml").read_text("utf-8")
     assert "  applications: {role: link, name: Applications}\n" in page
@@ -131,7 +137,7 @@ def test_a_link_name_as_via_reads_as_one_click_on_a_link(tmp_path):
     new = changes_from(report(tmp_path / "new", [{**MOVED, "via": [
         {"role": "link", "name": "Applications"}]}]))
     assert old == new
-    assert old[0].via == (Hop("link", "Applications"),)
+    assert old[0].via == (Hop(role="link", name="Applications"),)
     assert old[0].describe() == \
         "azure-directory.enterprise-applications: now behind link 'Applications'"
 
@@ -140,9 +146,9 @@ def test_a_via_that_is_no_path_is_bad_input(tmp_path):
     folder = report(tmp_path, [{**MOVED, "via": [{"role": "link"}]}])
     with pytest.raises(GuideError) as info:
         changes_from(folder)
-    assert str(info.value) == (
-        f"{folder}: {SEED}/open-user-mapping: renamed.via: expected a link name or a list "
-        'of {role, name} clicks, not [{"role": "link"}]')
+    assert str(info.value) == "\n".join(
+        f"{folder}/results.json: steps[{n}].finding.renamed[0].via[0].name: Field required"
+        for n in (0, 1))  # each step that reports the move
 
 
 PROVISIONING = {"action": 4, "control": "azure-enterprise-app.provisioning", "role": "link",
@@ -157,7 +163,7 @@ def test_a_control_moved_along_a_path_gets_its_clicks_in_order_and_the_prose(tmp
     reusable_at = line(project, "steps/reusable/azure.yml", "- id: open-app-provisioning")
     passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
     result = fix(project, report(tmp_path, [PROVISIONING], step="open-app-provisioning"), [],
-                 run=lambda *_: passed)
+                 run=ran(passed))
     [outcome] = result.outcomes
     assert outcome.kept and not result.left
     assert outcome.change.describe() == \
@@ -205,7 +211,7 @@ def test_a_click_on_the_way_reuses_the_control_the_page_has(tmp_path, project):
     reusable_at = line(project, "steps/reusable/azure.yml", "- id: open-app-provisioning")
     passed = [{"guide": SEED, "step": "open-app-provisioning", "status": "passed", "finding": None}]
     [outcome] = fix(project, report(tmp_path, [moved], step="open-app-provisioning"), [],
-                    run=lambda *_: passed).outcomes
+                    run=ran(passed)).outcomes
     assert outcome.kept
     assert [e for e in outcome.edits if "click" in e] == [
         f"steps/{SEED}.yml:{step_at}: step 'provision-on-demand': click "
@@ -223,7 +229,7 @@ def test_a_click_on_the_way_reuses_the_control_the_page_has(tmp_path, project):
 def test_a_control_renamed_and_moved_gets_both(tmp_path, project):
     moved = {**USERS, "via": [{"role": "button", "name": "Manage"}]}
     passed = [{"guide": SEED, "step": "open-user-mapping", "status": "passed", "finding": None}]
-    [outcome] = fix(project, report(tmp_path, [moved]), [], run=lambda *_: passed).outcomes
+    [outcome] = fix(project, report(tmp_path, [moved]), [], run=ran(passed)).outcomes
     assert outcome.kept
     assert outcome.change.describe() == (
         "azure-provisioning.provision-users: 'Provision Azure Active Directory Users' is now "
@@ -247,7 +253,7 @@ def test_an_inline_control_moved_gets_inline_clicks(tmp_path, project):
     passed = [{"guide": SEED, "step": "user-delete-mail", "status": "passed", "finding": None}]
     step_at = line(project, f"steps/{SEED}.yml", "- id: user-delete-mail")
     [outcome] = fix(project, results(tmp_path, [failed("user-delete-mail", renamed=[delete])]), [],
-                    run=lambda *_: passed).outcomes
+                    run=ran(passed)).outcomes
     assert outcome.kept
     assert outcome.change.describe() == \
         "button 'Delete': now behind button 'More actions' > menuitem 'Edit'"
@@ -271,7 +277,7 @@ def cli_fix(project: Path, report_folder: Path, monkeypatch, trial: list[dict] |
     def no_run(*_):
         raise AssertionError("no change to try: no verify run")
 
-    monkeypatch.setattr("guidegen.fix._verify", no_run if trial is None else lambda *_: trial)
+    monkeypatch.setattr("guidegen.fix._verify", no_run if trial is None else ran(trial))
     return CliRunner().invoke(main, ["fix", "--root", str(project), str(report_folder)])
 
 
@@ -362,7 +368,7 @@ def test_a_step_that_lost_another_control_after_a_rename_is_left_too(tmp_path, p
                                        action=1, renamed=[USERS])])
     passed = [{"guide": SEED, "step": "open-user-mapping", "status": "failed", "finding": {
         "kind": "structure drift", "message": "heading not found", "action": 1}}]
-    result = fix(project, folder, [], run=lambda *_: passed)
+    result = fix(project, folder, [], run=ran(passed))
     assert [o.kept for o in result.outcomes] == [True]
     assert result.left == [Failure(f"{SEED}/open-user-mapping", "structure drift",
                                    "heading not found")]
@@ -375,7 +381,7 @@ def test_drift_the_re_verification_meets_further_on_is_left(tmp_path, project):
              {"guide": SEED, "step": "user-delete-mail", "status": "failed", "finding": {
                  "kind": "structure drift", "message": "button 'Delete' not found", "action": 0}}]
     result = fix(project, results(tmp_path, [failed("open-user-mapping", renamed=[USERS])]), [],
-                 run=lambda *_: trial)
+                 run=ran(trial))
     assert [o.kept for o in result.outcomes] == [True]
     assert result.left == [Failure(f"{SEED}/user-delete-mail", "structure drift",
                                    "button 'Delete' not found (when re-verified with the edits)")]
@@ -386,7 +392,7 @@ def test_a_re_verification_stopped_by_an_error_before_the_change_keeps_nothing(t
     trial = [{"guide": SEED, "step": "open-user-mapping", "status": "failed", "finding": {
         "kind": "error", "message": "timed out", "action": 0}}]
     result = fix(project, results(tmp_path, [failed("open-user-mapping", renamed=[USERS])]), [],
-                 run=lambda *_: trial)
+                 run=ran(trial))
     [outcome] = result.outcomes
     assert not outcome.kept
     assert outcome.reason == "the re-verification stopped before it (error: timed out)"

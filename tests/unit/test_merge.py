@@ -9,6 +9,7 @@ import json
 import pytest
 
 from guidegen.errors import GuideError
+from guidegen.results import Results
 from guidegen.verify.merge import merge_reports, update_screenshots
 
 STEP = {"guide": "g", "step": "s1", "plan": None, "status": "passed", "finding": None}
@@ -20,7 +21,7 @@ def report_with(tmp_path, speaks: bool):
     (refreshed / "shot.png").write_bytes(b"new pixels")
     (refreshed / "controls.json").write_text("{}\n", encoding="utf-8")
     (refreshed / "notes.txt").write_text("not a baseline", encoding="utf-8")
-    return tmp_path / "report", {"target": "sim", "speaks_for_site": speaks, "steps": [STEP]}
+    return tmp_path / "report", Results(target="sim", speaks_for_site=speaks, steps=[STEP])
 
 
 def test_refreshed_baselines_and_fingerprints_are_written_and_the_status_updated(tmp_path):

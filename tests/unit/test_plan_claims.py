@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from guidegen.cli import main
+from guidegen.results import StepResult
 from guidegen.verify.pytest_plugin import SIM_PLAN, summarize
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,22 +80,23 @@ def test_plan_claims_on_a_live_portal_is_bad_input(project):
         in result.output
 
 
-def entry(status: str, plan: str | None = None, step: str = "open") -> dict:
-    return {"guide": "claims", "step": step, "plan": plan, "claim": plan, "status": status,
-            "finding": None}
+def entry(status: str, plan: str | None = None, step: str = "open",
+          kind: str | None = None) -> StepResult:
+    return StepResult(guide="claims", step=step, plan=plan, claim=plan, status=status,
+                      finding={"kind": kind} if kind else None)
 
 
 def test_claim_runs_that_never_started_are_left_out_of_the_results():
     """The plain run failed, so the claim runs were skipped: the failure is told once."""
-    steps = [{**entry("failed"), "finding": {"kind": "structure drift"}},
-             entry("not run", "free"), entry("not run", "enterprise")]
+    steps = [entry("failed", kind="structure drift"), entry("not run", "free"),
+             entry("not run", "enterprise")]
     summary = summarize("sim", steps, True)
-    assert summary["steps"] == steps[:1]
-    assert (summary["failed"], summary["not_run"]) == (1, 0)
+    assert summary.steps == steps[:1]
+    assert (summary.failed, summary.not_run) == (1, 0)
     # A claim run that ran keeps every step, those after its failure included.
-    ran = [entry("passed"), {**entry("failed", "free"), "finding": {"kind": "plan claim"}},
+    ran = [entry("passed"), entry("failed", "free", kind="plan claim"),
            entry("not run", "free", "next")]
-    assert summarize("sim", ran, True)["steps"] == ran
+    assert summarize("sim", ran, True).steps == ran
 
 
 def test_the_nightly_publishes_the_plans_the_simulators_verified():

@@ -9,19 +9,18 @@ from bs4 import BeautifulSoup
 
 from guidegen.load import load_catalog
 from guidegen.report import write_reports
+from guidegen.results import Results
 from guidegen.verify.findings import OUTCOME, Finding
 
 REPO = Path(__file__).resolve().parents[2]
 GUIDE = "zenkit-azure-scim-provisioning"
 
 
-def results(*steps: tuple[str, str]) -> dict:
+def results(*steps: tuple[str, str]) -> Results:
     rows = [{"guide": GUIDE, "step": step, "plan": None, "status": status,
-             "finding": Finding(OUTCOME, "user not in Zenkit").to_dict()
+             "finding": Finding(OUTCOME, "user not in Zenkit").record()
              if status == "failed" else None} for step, status in steps]
-    failed = sum(s == "failed" for _, s in steps)
-    return {"target": "sim", "speaks_for_site": True, "steps": rows,
-            "passed": len(rows) - failed, "failed": failed, "not_run": 0}
+    return Results(target="sim", speaks_for_site=True, steps=rows)
 
 
 def test_steps_are_numbered_as_readers_see_them_and_outcome_checks_are_named(tmp_path):

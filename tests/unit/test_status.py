@@ -9,15 +9,16 @@ import pytest
 
 from guidegen.load import load_catalog
 from guidegen.render import render_catalog
+from guidegen.results import StepResult
 from guidegen.status import claim_verdict, read_status, update_status
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = "zenkit-azure-scim-provisioning"
 
 
-def steps(status_of: dict[str, str], guide: str = SEED) -> list[dict]:
-    return [{"guide": guide, "step": step, "status": status,
-             "finding": {"kind": "structure drift"} if status == "failed" else None}
+def steps(status_of: dict[str, str], guide: str = SEED) -> list[StepResult]:
+    return [StepResult(guide=guide, step=step, status=status,
+                       finding={"kind": "structure drift"} if status == "failed" else None)
             for step, status in status_of.items()]
 
 
@@ -35,8 +36,8 @@ def test_update_merges_and_keeps_guides_not_run(tmp_path):
 def test_a_run_that_only_met_environment_errors_keeps_the_last_status(tmp_path):
     """A browser that did not start says nothing about the guide: readers see no failure."""
     update_status(tmp_path, "sim", steps({"a": "passed"}), today="2026-11-01")
-    update_status(tmp_path, "sim", [{"guide": SEED, "step": "a", "status": "failed",
-                                     "finding": {"kind": "error"}}], today="2026-11-29")
+    update_status(tmp_path, "sim", [StepResult(guide=SEED, step="a", status="failed",
+                                               finding={"kind": "error"})], today="2026-11-29")
     assert read_status(tmp_path)[SEED]["date"] == "2026-11-01"
     assert read_status(tmp_path)[SEED]["result"] == "passed"
 
@@ -70,14 +71,15 @@ def test_drifted_step_is_marked_for_readers(tmp_path):
     assert json.loads((tmp_path / "status.json").read_text())["guides"][SEED]["result"] == "failed"
 
 
-def run(plan: str | None, claim: str | None, status_of: dict[str, str | tuple[str, str]]) -> list[dict]:
+def run(plan: str | None, claim: str | None,
+        status_of: dict[str, str | tuple[str, str]]) -> list[StepResult]:
     """Steps of one run of the seed guide: `plan` of the claim run (None: the plain run) and
     the plan whose claim it speaks for; a status or (status, finding kind) per step."""
     out = []
     for step, result in status_of.items():
         status, kind = result if isinstance(result, tuple) else (result, None)
-        out.append({"guide": SEED, "step": step, "plan": plan, "claim": claim,
-                    "status": status, "finding": {"kind": kind} if kind else None})
+        out.append(StepResult(guide=SEED, step=step, plan=plan, claim=claim, status=status,
+                              finding={"kind": kind} if kind else None))
     return out
 
 

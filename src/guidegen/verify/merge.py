@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 from ..capture import write_atomic
 from ..catalog import Catalog
 from ..errors import GuideError, Problem
-from ..report import read_results
+from ..results import Results, read_results
 from ..status import update_status
 from .fingerprints import FILE as FINGERPRINTS
 from .pytest_plugin import REFRESHED, summarize, write_results
@@ -31,9 +31,9 @@ def _moved(path: str, shard: Path, out: Path) -> str:
     return path
 
 
-def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
+def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> Results:
     results = [read_results(folder) for folder in shards]
-    targets = {r["target"] for r in results}
+    targets = {r.target for r in results}
     if len(targets) > 1:
         raise GuideError([Problem("command line", 0, "shards", "the shards ran against "
                                   f"different targets ({', '.join(sorted(targets))})")])
@@ -45,27 +45,27 @@ def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> dict:
         for sub in ARTIFACT_DIRS:
             if (folder / sub).is_dir() and (folder / sub).resolve() != (out / sub).resolve():
                 shutil.copytree(folder / sub, out / sub, dirs_exist_ok=True)
-        for step in data["steps"]:
-            finding = step.get("finding")
-            if finding:
-                finding = {**finding, "found": [_moved(f, folder, out) for f in finding["found"]]}
-            steps.append({**step, "finding": finding})
+        for step in data.steps:
+            if step.finding:
+                step = step.model_copy(update={"finding": step.finding.model_copy(update={
+                    "found": [_moved(f, folder, out) for f in step.finding.found]})})
+            steps.append(step)
     # An empty shard ran nothing, so it has no say in whether the status changes.
-    speaks = all(r.get("speaks_for_site", False) for r in results if r["steps"])
-    summary = summarize(results[0]["target"] if results else "sim", steps, speaks)
+    speaks = all(r.speaks_for_site for r in results if r.steps)
+    summary = summarize(results[0].target if results else "sim", steps, speaks)
     junit = merge_junit([folder / "junit.xml" for folder in shards])
     write_results(out, summary, catalog)
     junit.write(out / "junit.xml", encoding="utf-8", xml_declaration=True)
     return summary
 
 
-def _check_disjoint(shards: list[Path], results: list[dict]) -> None:
+def _check_disjoint(shards: list[Path], results: list[Results]) -> None:
     """Each guide runs in one shard: a guide in two reports is the same folder given twice,
     or shards of two different runs, and merging would count its steps twice."""
     seen: dict[tuple[str, str | None], Path] = {}
     twice: dict[tuple[str, str | None], Path] = {}  # guide -> the second report holding it
     for folder, data in zip(shards, results, strict=True):
-        for key in dict.fromkeys((s["guide"], s.get("plan")) for s in data["steps"]):
+        for key in dict.fromkeys((s.guide, s.plan) for s in data.steps):
             if key in seen:
                 twice.setdefault(key, folder)
             seen.setdefault(key, folder)
@@ -77,7 +77,7 @@ def _check_disjoint(shards: list[Path], results: list[dict]) -> None:
                           for (guide, plan), second in twice.items()])
 
 
-def update_screenshots(report: Path, screenshots: Path, summary: dict) -> list[Path]:
+def update_screenshots(report: Path, screenshots: Path, summary: Results) -> list[Path]:
     """Copy the baselines and fingerprints the shards refreshed into `screenshots`, and
     record the guides they ran in its status file (unless the shards ran a what-if, which an
     unsharded run would not have recorded either). Each shard's checkout holds every guide's
@@ -89,8 +89,8 @@ def update_screenshots(report: Path, screenshots: Path, summary: dict) -> list[P
             dest = screenshots / path.relative_to(refreshed)
             write_atomic(dest, path.read_bytes())
             written.append(dest)
-    if summary["steps"] and summary["speaks_for_site"]:
-        update_status(screenshots, summary["target"], summary["steps"])
+    if summary.steps and summary.speaks_for_site:
+        update_status(screenshots, summary.target, summary.steps)
     return written
 
 

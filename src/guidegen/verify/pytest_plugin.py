@@ -24,6 +24,8 @@ from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_v
 from ..load import load_catalog
 from ..project import Layout
 from ..report import write_reports
+from ..results import FILE as RESULTS_FILE
+from ..results import FindingRecord, Results, StepResult, Target
 from ..status import update_status
 from . import fingerprints, traces
 from .actions import Performer, RunState
@@ -413,8 +415,8 @@ class PlanClaims(pytest.File):
             pytest.skip("plan claims not checked: the guide's run did not start")
         for item in self.session.items:
             if item.parent is plain and not item.name.startswith("outcome:"):
-                kinds = {json.loads(value)["kind"] for key, value in item.user_properties
-                         if key == "finding"}
+                kinds = {FindingRecord.model_validate_json(value).kind
+                         for key, value in item.user_properties if key == "finding"}
                 if kinds - {VISUAL}:
                     pytest.skip(f"plan claims not checked: step '{item.name}' failed")
 
@@ -481,6 +483,17 @@ def _scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
+def _scrubbed(value, secrets: list[str]):
+    """Every text of a finding as results.json records it, secrets blanked out."""
+    if isinstance(value, str):
+        return _scrub(value, secrets)
+    if isinstance(value, list):
+        return [_scrubbed(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, secrets) for k, v in value.items()}
+    return value
+
+
 def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun | None = None) -> None:
     if run is not None:
         run.any_failure = True
@@ -492,10 +505,8 @@ def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun
         if rename.get("control") in controls:
             origin = controls[rename["control"]].origin
             rename["defined_at"] = f"{origin.file}:{origin.line}"
-    data = {k: (_scrub(v, secrets) if isinstance(v, str) else v) for k, v in finding.to_dict().items()}
-    data["found"] = [_scrub(f, secrets) for f in finding.found]
-    data["renamed"] = [{k: _scrub(v, secrets) if isinstance(v, str) else v for k, v in r.items()}
-                       for r in finding.renamed]
+    # As JSON: user properties travel from xdist workers to the controller, and into junit.xml.
+    data = _scrubbed(finding.record().model_dump(mode="json"), secrets)
     item.user_properties.append(("finding", json.dumps(data)))
     pytest.fail(_scrub(str(finding), secrets), pytrace=False)
 
@@ -508,7 +519,7 @@ class VerifyRun:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.results: list[dict] = []
+        self.results: list[StepResult] = []
         self.progress = Progress(lambda label: _step_count(config, label)) \
             if config.getoption("guidegen_progress") else None
 
@@ -518,18 +529,20 @@ class VerifyRun:
                                         (report.when == "setup" and not report.passed)):
             return
         status = "passed" if report.passed else "not run" if report.skipped else "failed"
-        finding = json.loads(props["finding"]) if "finding" in props else None
+        finding = FindingRecord.model_validate_json(props["finding"]) if "finding" in props \
+            else None
         if finding is None and report.when == "setup" and report.failed:
             # A fixture failed before any step ran: the browser or the target did not start.
             lines = str(report.longrepr).strip().splitlines()
             cause = next((ln.removeprefix("E").strip() for ln in lines if ln.startswith("E ")),
                          lines[-1] if lines else "setup failed")
-            finding = Finding(ERROR, f"could not start: {cause}").to_dict()
+            finding = Finding(ERROR, f"could not start: {cause}").record()
+        result = StepResult(guide=props["guide"], step=props["step"], plan=props.get("plan"),
+                            status=status, finding=finding)
         if self.progress is not None:
-            label = f"{props['guide']}[{props['plan']}]" if props.get("plan") else props["guide"]
-            self.progress.step(label, props["step"], status, (finding or {}).get("kind"))
-        self.results.append({"guide": props["guide"], "step": props["step"],
-                             "plan": props.get("plan"), "status": status, "finding": finding})
+            label = f"{result.guide}[{result.plan}]" if result.plan else result.guide
+            self.progress.step(label, result.step, status, result.kind)
+        self.results.append(result)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = self.config
@@ -538,13 +551,13 @@ class VerifyRun:
         # are checked.
         claimed = {g.id: g.plans for g in config.stash[_catalog_key].guides}
         for entry in self.results:
-            plain = SIM_PLAN if checks_plan_claims(config) and SIM_PLAN in claimed[entry["guide"]] \
+            plain = SIM_PLAN if checks_plan_claims(config) and SIM_PLAN in claimed[entry.guide] \
                 else None
-            entry["claim"] = entry["plan"] or plain
+            entry.claim = entry.plan or plain
         summary = summarize(config.getoption("target"), self.results, _speaks_for_the_site(config))
-        if summary["steps"] and summary["speaks_for_site"]:
+        if summary.steps and summary.speaks_for_site:
             root = Path(config.getoption("guidegen_root"))
-            update_status(Layout(root).screenshots, summary["target"], summary["steps"])
+            update_status(Layout(root).screenshots, summary.target, summary.steps)
         write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key])
 
 
@@ -560,28 +573,21 @@ def _speaks_for_the_site(config: pytest.Config) -> bool:
             and config.getoption("sim_scim_plans") is None)
 
 
-def summarize(target: str, steps: list[dict], speaks_for_site: bool) -> dict:
+def summarize(target: Target, steps: list[StepResult], speaks_for_site: bool) -> Results:
     """results.json's content; steps in guide order (a stable sort keeps each guide's order).
     `speaks_for_site` records whether the run's results belong in screenshots/status.json,
-    which a merge of shards needs to know. Each step says the plan of its claim run (`plan`,
-    null in the plain run) and the plan whose claim its result speaks for (`claim`). A claim
-    run that never started (its guide had failed in the plain run) is left out: that
-    failure is the news, and the claim was not checked."""
-    checked = {(e["guide"], e["plan"]) for e in steps if e["status"] != "not run"}
-    steps = sorted((e for e in steps if not e["plan"] or (e["guide"], e["plan"]) in checked),
-                   key=lambda e: e["guide"])
-    return {"target": target, "speaks_for_site": speaks_for_site, "steps": steps,
-            "passed": sum(e["status"] == "passed" for e in steps),
-            "failed": sum(e["status"] == "failed" for e in steps),
-            "not_run": sum(e["status"] == "not run" for e in steps)}
+    which a merge of shards needs to know. A claim run that never started (its guide had
+    failed in the plain run) is left out: that failure is the news, and the claim was not
+    checked."""
+    checked = {(e.guide, e.plan) for e in steps if e.status != "not run"}
+    steps = sorted((e for e in steps if not e.plan or (e.guide, e.plan) in checked),
+                   key=lambda e: e.guide)
+    return Results(target=target, speaks_for_site=speaks_for_site, steps=steps)
 
 
-def write_results(folder: Path, summary: dict, catalog: Catalog) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / "results.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, folder / "results.json")
-    write_reports(summary, catalog, folder)
+def write_results(folder: Path, results: Results, catalog: Catalog) -> None:
+    write_atomic(folder / RESULTS_FILE, results.to_json().encode("utf-8"))
+    write_reports(results, catalog, folder)
 
 
 def write_empty_results(folder: Path, target: str, catalog: Catalog) -> None:

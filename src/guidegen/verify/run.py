@@ -3,7 +3,6 @@ status mapped onto guidegen's exit codes."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from ..errors import GuideError, Problem
 from ..live import default_state_dir, load_sign_ins, outside_project, read_secrets_file
 from ..load import load_catalog
 from ..project import Layout
-from .findings import ERROR
+from ..results import Kind, read_results
 from .pytest_plugin import REFRESHED, live_urls, write_empty_results
 from .shards import select
 
@@ -136,10 +135,10 @@ def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
 def classify(results: Path) -> int:
     """1 for drift or failure; 3 when every failure was an environment error."""
     try:
-        steps = json.loads(results.read_text("utf-8"))["steps"]
-    except (OSError, ValueError, KeyError):
+        steps = read_results(results).steps
+    except GuideError:
         return 3
-    failed = [s for s in steps if s["status"] == "failed"]
-    if failed and all((s.get("finding") or {}).get("kind") == ERROR for s in failed):
+    failed = [s for s in steps if s.status == "failed"]
+    if failed and all(s.kind == Kind.ERROR for s in failed):
         return 3
     return 1
