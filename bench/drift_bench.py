@@ -93,6 +93,7 @@ class Run:
     seconds: float
     steps: list[dict] = field(default_factory=list)
     crashed: str | None = None  # why the run does not count
+    log: str = ""  # the end of pytest's output when a step failed: its short summary
 
     @property
     def failed(self) -> list[dict]:
@@ -128,7 +129,8 @@ def verify(project: Path, report: Path, options: list[str], guides: list[str]) -
         done = run_guidegen(*argv, cwd=project)
     except subprocess.TimeoutExpired:
         return Run(argv, None, time.perf_counter() - start, crashed=f"no exit after {RUN_TIMEOUT} s")
-    run = Run(argv, done.returncode, time.perf_counter() - start)
+    run = Run(argv, done.returncode, time.perf_counter() - start,
+              log=_tail(done.stdout, 12) if done.returncode else "")
     results = report / "results.json"
     if done.returncode not in VERIFY_OK:
         run.crashed = f"exit {done.returncode}: {_tail(done.stderr)}"
@@ -206,7 +208,7 @@ def run_scenario(scenario: corpus.Scenario, tmp: Path, outcome_steps: set, order
     expected = scenario.expected
     result = {"name": scenario.name, "kind": scenario.kind, "expected": expected._asdict(),
               "options": options, "guides": guides, "exit": run.exit,
-              "seconds": round(run.seconds, 1), "crashed": run.crashed}
+              "seconds": round(run.seconds, 1), "crashed": run.crashed, "log": run.log}
     if run.crashed:
         progress(f"  CRASH {scenario.name}: {run.crashed}")
         return result
