@@ -17,6 +17,7 @@ from . import __version__
 from .build import BuildError
 from .errors import GuideError, Problem, did_you_mean
 from .project import Layout
+from .verify.options import click_options as verify_options
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
@@ -129,65 +130,9 @@ def serve(root: Path, dev_addr: str) -> None:
 @main.command()
 @root_option
 @click.argument("guides", nargs=-1)
-@click.option("--target", type=click.Choice(["sim", "live"]), default="sim", show_default=True,
-              help="sim: the embedded simulators, started on free ports; live: the real portals.")
-@click.option("--azure-ui", type=click.Choice(["2020", "2023", "new-config"]), default="2020",
-              show_default=True, help="Which Azure portal UI the simulator presents.")
-@click.option("--azure-style", type=click.Choice(["classic", "fluent2"]), default="classic",
-              show_default=True, help="How the Azure simulator looks: fluent2 is a visual-only "
-              "change (colours, rounder buttons), to see visual drift without structure drift.")
-@click.option("--fault", "faults", multiple=True, metavar="SPEC",
-              help="Simulator fault, e.g. azure:latency:/enterprise-apps*:500 (repeatable).")
-@click.option("--drift", multiple=True, metavar="SCENARIO",
-              help="Apply a scenario of the simulators' drift corpus (a realistic portal "
-              "change, see `guidegen sim --list-drift`) to see how verify reports it (repeatable).")
-@click.option("-n", "--workers", default="0", show_default=True,
-              help="Parallel workers (pytest-xdist); whole guides run on one worker.")
-@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="report",
-              show_default=True, help="Where results.json and junit.xml are written.")
-@click.option("--step-timeout", type=float, default=10.0, show_default=True,
-              help="Seconds an action waits for its control before reporting drift.")
-@click.option("--update-screenshots", is_flag=True,
-              help="Write each new capture to screenshots/ as the baseline, when its step passed.")
-@click.option("--plan-claims/--no-plan-claims", default=None,
-              help="Check the plans each guide claims: after the plain run (its Zenkit "
-              "organization on Business), the guide again for each other plan it claims, the "
-              "organization on that plan; a step that fails there is a plan-claim finding. "
-              "[default: on with --target sim; live portals cannot switch plans]")
-@click.option("--no-trace", is_flag=True,
-              help="Keep no Playwright trace of failed guides (by default one is kept, secrets "
-              "scrubbed, under REPORT_DIR/traces/).")
-@click.option("--skip-outcome", is_flag=True,
-              help="Skip the guides' outcome checks (on live they create a real user).")
-@click.option("--sim-scim-plans", metavar="PLAN,...",
-              help="Plans whose organizations have SCIM in the Zenkit simulator [default: "
-              "business,enterprise, as Zenkit's help says]; another list is a what-if, which "
-              "the site's status file does not record.")
-@click.option("--portal-url", "portal_urls", multiple=True, metavar="PORTAL=URL",
-              help="live: a portal's base URL instead of steps/project.yml's (repeatable).")
-@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="live: where `guidegen login` saved the sign-ins [default: $GUIDEGEN_STATE_DIR "
-              "or ~/.config/guidegen/state].")
-@click.option("--secrets-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="live: name=value lines for the guides' secrets, outside the project "
-              "(GUIDEGEN_SECRET_<NAME> variables win).")
-@click.option("--browser-endpoint", metavar="WS_URL",
-              help="Use a Playwright browser server (`playwright run-server`) at this ws:// URL "
-              "instead of launching Chromium here.")
-@click.option("--follow-renames/--no-follow-renames", default=True, show_default=True,
-              help="Recognise a control the portal renamed by its fingerprint (from the last "
-              "--update-screenshots run), report it and go on, so one run finds every "
-              "affected step; or stop the guide at the first control not found.")
-@click.option("--shard", metavar="I/N",
-              help="Verify only the I-th of N even, deterministic shares of the guides (one "
-              "per CI machine); `guidegen report merge` joins the reports.")
+@verify_options
 @handle_errors
-def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faults: tuple[str, ...],
-           workers: str, report_dir: Path, step_timeout: float, update_screenshots: bool,
-           plan_claims: bool | None, sim_scim_plans: str | None, skip_outcome: bool,
-           no_trace: bool, portal_urls: tuple[str, ...], state_dir: Path | None,
-           secrets_file: Path | None, shard: str | None, browser_endpoint: str | None,
-           follow_renames: bool, azure_style: str, drift: tuple[str, ...]) -> None:
+def verify(root: Path, guides: tuple[str, ...], **options) -> None:
     """Perform every step of the guides in Chromium and report drift (pytest underneath).
 
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
@@ -195,14 +140,7 @@ def verify(root: Path, guides: tuple[str, ...], target: str, azure_ui: str, faul
     """
     from .verify.run import run_pytest
 
-    sys.exit(run_pytest(root, guides, target=target, azure_ui=azure_ui, faults=faults,
-                        workers=workers, report_dir=report_dir, step_timeout=step_timeout,
-                        update_screenshots=update_screenshots, plan_claims=plan_claims,
-                        sim_scim_plans=sim_scim_plans, skip_outcome=skip_outcome,
-                        trace=not no_trace, portal_urls=portal_urls, state_dir=state_dir,
-                        secrets_file=secrets_file, shard=shard,
-                        browser_endpoint=browser_endpoint, follow_renames=follow_renames,
-                        azure_style=azure_style, drift=drift))
+    sys.exit(run_pytest(root, guides, **options))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

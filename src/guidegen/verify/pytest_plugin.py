@@ -31,6 +31,7 @@ from . import fingerprints, traces
 from .actions import Performer, RunState
 from .browser_fixtures import Unavailable
 from .findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
+from .options import add_pytest_options
 from .progress import Progress
 
 REFRESHED = "refreshed"  # under the report folder: the baselines this run rewrote
@@ -68,48 +69,13 @@ def _step_count(config: pytest.Config, label: str) -> int:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("guidegen", "guidegen verification")
+    # How `guidegen verify` tells the plugin what to collect and where; then verify's options.
     group.addoption("--guidegen-root", default=".", help="Project folder.")
     group.addoption("--guidegen-guides", default=None, metavar="ID,...",
                     help="Collect only these guides (default: every guide found).")
-    group.addoption("--target", choices=["sim", "live"], default="sim",
-                    help="sim: the embedded simulators (default); live: the real portals.")
-    group.addoption("--azure-ui", default="2020", help="Azure simulator UI version.")
-    group.addoption("--azure-style", default="classic",
-                    help="Azure simulator look: classic, or fluent2 (a visual-only change).")
-    group.addoption("--sim-fault", action="append", default=[], help="Simulator fault spec.")
-    group.addoption("--sim-drift", action="append", default=[],
-                    help="A scenario of the simulators' drift corpus (portalsim.drift).")
-    group.addoption("--step-timeout", type=float, default=10.0,
-                    help="Seconds an action waits for its control.")
-    group.addoption("--report-dir", default="report", help="Where results.json is written.")
-    group.addoption("--guidegen-trace", choices=["on-failure", "off"], default="on-failure",
-                    help="Keep a Playwright trace (secrets scrubbed) of each guide that failed.")
     group.addoption("--guidegen-progress", action="store_true",
                     help="A progress line per guide and step on stderr.")
-    group.addoption("--skip-outcome", action="store_true",
-                    help="Do not run the guides' outcome checks (they change the target's data).")
-    group.addoption("--plan-claims", dest="plan_claims", action="store_true", default=None,
-                    help="Check the plans each guide claims (the default on the simulators): "
-                    "after the plain run, the guide again for each other plan it claims, with "
-                    "the Zenkit simulator's organization on that plan.")
-    group.addoption("--no-plan-claims", dest="plan_claims", action="store_false",
-                    help="Only the plain run: the guides' plan claims are not checked.")
-    group.addoption("--sim-scim-plans", default=None, metavar="PLAN,...",
-                    help="Plans whose organizations the Zenkit simulator gives SCIM (default: "
-                    "the simulator's, Zenkit's rule: business,enterprise).")
-    group.addoption("--update-screenshots", action="store_true",
-                    help="Replace each baseline with its new capture when its step passed.")
-    group.addoption("--no-follow-renames", dest="follow_renames", action="store_false",
-                    help="Stop a guide at a control that is no longer found, instead of "
-                    "recognising it under a new name by its fingerprint and going on.")
-    group.addoption("--browser-endpoint", default=None, metavar="WS_URL",
-                    help="Connect to a Playwright browser server instead of launching Chromium.")
-    group.addoption("--portal-url", action="append", default=[], metavar="PORTAL=URL",
-                    help="live: a portal's base URL instead of the one in steps/project.yml.")
-    group.addoption("--guidegen-state-dir", default=None,
-                    help="live: where `guidegen login` saved the sign-ins.")
-    group.addoption("--secrets-file", default=None,
-                    help="live: name=value lines, read when GUIDEGEN_SECRET_<NAME> is not set.")
+    add_pytest_options(group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -154,16 +120,16 @@ def guidegen_target(request: pytest.FixtureRequest):
     """Portal id -> base URL. `sim` starts the simulators on free loopback ports."""
     config = request.config
     if config.getoption("target") == "live":
-        yield live_urls(config.stash[_catalog_key], config.getoption("portal_url"))
+        yield live_urls(config.stash[_catalog_key], config.getoption("portal_urls"))
         return
     from portalsim import start_simulators
 
-    extra = {"drift": tuple(config.getoption("sim_drift"))} if config.getoption("sim_drift") else {}
+    extra = {"drift": tuple(config.getoption("drift"))} if config.getoption("drift") else {}
     if config.getoption("sim_scim_plans") is not None:
         extra["scim_plans"] = [p for p in config.getoption("sim_scim_plans").split(",") if p]
     with start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
                           azure_style=config.getoption("azure_style"),
-                          faults=tuple(config.getoption("sim_fault")), **extra) as sims:
+                          faults=tuple(config.getoption("faults")), **extra) as sims:
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
 
 
@@ -326,7 +292,7 @@ class GuideFile(pytest.File):
                                                                    self.guide.requires))
                                          for p in g.portals))
             context_args = {**context_args, "storage_state": load_sign_ins(
-                Path(config.getoption("guidegen_state_dir") or default_state_dir()), portals)}
+                Path(config.getoption("state_dir") or default_state_dir()), portals)}
             file = config.getoption("secrets_file")
             secrets = secret_values(list(self.guide.secrets),
                                     read_secrets_file(Path(file)) if file else {})
@@ -336,7 +302,7 @@ class GuideFile(pytest.File):
         context.clock.set_fixed_time(SIM_CLOCK if config.getoption("target") == "sim"
                                      else config.stash[_started_key])
         context.set_default_timeout(config.getoption("step_timeout") * 1000)
-        if config.getoption("guidegen_trace") == "on-failure":
+        if not config.getoption("no_trace"):
             traces.start(context)
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
                          secrets=secrets, timeout_ms=config.getoption("step_timeout") * 1000,
@@ -383,7 +349,7 @@ class GuideFile(pytest.File):
                 written = fingerprints.write(run.baselines, run.prints)
                 if written:
                     write_atomic(run.refreshed / written.name, written.read_bytes())
-            if self.config.getoption("guidegen_trace") == "on-failure":
+            if not self.config.getoption("no_trace"):
                 name = f"{self.guide.id}-{self.plan}" if self.plan else self.guide.id
                 dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
                         if run.any_failure else None)
@@ -567,8 +533,8 @@ def _speaks_for_the_site(config: pytest.Config) -> bool:
     other plans with SCIM than Zenkit's rule) must not land in screenshots/status.json."""
     if config.getoption("target") == "live":
         return True
-    return (config.getoption("azure_ui") == "2020" and not config.getoption("sim_fault")
-            and not config.getoption("sim_drift")
+    return (config.getoption("azure_ui") == "2020" and not config.getoption("faults")
+            and not config.getoption("drift")
             and config.getoption("azure_style") == "classic"
             and config.getoption("sim_scim_plans") is None)
 

@@ -13,6 +13,7 @@ from ..live import default_state_dir, load_sign_ins, outside_project, read_secre
 from ..load import load_catalog
 from ..project import Layout
 from ..results import Kind, read_results
+from .options import pytest_args, with_defaults
 from .pytest_plugin import REFRESHED, live_urls, write_empty_results
 from .shards import select
 
@@ -24,15 +25,12 @@ def collection_args(root: Path, guides: list) -> list[str]:
     return [str(Layout(root).steps), "--guidegen-guides", ",".join(g.id for g in guides)]
 
 
-def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui: str,
-               faults: tuple[str, ...], workers: str, report_dir: Path,
-               step_timeout: float, update_screenshots: bool = False,
-               plan_claims: bool | None = None, sim_scim_plans: str | None = None,
-               skip_outcome: bool = False, trace: bool = True,
-               portal_urls: tuple[str, ...] = (), state_dir: Path | None = None,
-               secrets_file: Path | None = None, shard: str | None = None,
-               browser_endpoint: str | None = None, follow_renames: bool = True,
-               azure_style: str = "classic", drift: tuple[str, ...] = ()) -> int:
+def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
+    """`guidegen verify`: `options` are its options by name (verify.options), each left out
+    taking its default."""
+    values = with_defaults(options)
+    target, plan_claims, shard = values["target"], values["plan_claims"], values["shard"]
+    report_dir = Path(values["report_dir"])
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
     unknown = [g for g in guide_ids if g not in known]
@@ -47,8 +45,9 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
                                   "against the simulators, whose organization can be on any "
                                   "plan; a live portal has one organization on one plan")])
     if target == "live":
-        state_dir = state_dir or default_state_dir()
-        _check_live(root, catalog, chosen, portal_urls, state_dir, secrets_file)
+        values["state_dir"] = values["state_dir"] or default_state_dir()
+        _check_live(root, catalog, chosen, values["portal_urls"], values["state_dir"],
+                    values["secrets_file"])
     files = sorted({str(root / g.origin.file) for g in chosen})
     report_dir.mkdir(parents=True, exist_ok=True)
     # An earlier run's refreshed baselines are not this run's: a merge would copy them back.
@@ -56,44 +55,18 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], *, target: str, azure_ui:
     if not files:  # more shards than guides: this one has nothing to do, and that is fine
         write_empty_results(report_dir, target, catalog)
         return 0
+    endpoint = values["browser_endpoint"]
+    if endpoint and not endpoint.startswith(("ws://", "wss://")):
+        raise GuideError([Problem("command line", 0, "--browser-endpoint",
+                                  f"'{endpoint}' is not a ws:// or wss:// URL")])
     args = [
         *collection_args(root, chosen), "-p", "guidegen.verify.pytest_plugin", "-p", "no:cacheprovider",
         "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfE",
-        "--guidegen-progress", "-p", "no:warnings",
-        "--guidegen-root", str(root), "--target", target, "--azure-ui", azure_ui,
-        "--azure-style", azure_style,
-        "--step-timeout", str(step_timeout), "--report-dir", str(report_dir),
-        "--junitxml", str(report_dir / "junit.xml"),
+        "--guidegen-progress", "-p", "no:warnings", "--guidegen-root", str(root),
+        "--junitxml", str(report_dir / "junit.xml"), *pytest_args(values),
     ]
-    if update_screenshots:
-        args.append("--update-screenshots")
-    if not follow_renames:
-        args.append("--no-follow-renames")
-    if plan_claims is not None:  # None: the default, checked on the simulators
-        args.append("--plan-claims" if plan_claims else "--no-plan-claims")
-    if skip_outcome:
-        args.append("--skip-outcome")
-    if not trace:
-        args += ["--guidegen-trace", "off"]
-    if sim_scim_plans:
-        args += ["--sim-scim-plans", sim_scim_plans]
-    for fault in faults:
-        args += ["--sim-fault", fault]
-    for scenario in drift:
-        args += ["--sim-drift", scenario]
-    for url in portal_urls:
-        args += ["--portal-url", url]
-    if browser_endpoint:
-        if not browser_endpoint.startswith(("ws://", "wss://")):
-            raise GuideError([Problem("command line", 0, "--browser-endpoint",
-                                      f"'{browser_endpoint}' is not a ws:// or wss:// URL")])
-        args += ["--browser-endpoint", browser_endpoint]
-    if state_dir:
-        args += ["--guidegen-state-dir", str(state_dir)]
-    if secrets_file:
-        args += ["--secrets-file", str(secrets_file)]
-    if workers not in ("0", ""):
-        args += ["-n", workers, "--dist", "loadfile"]
+    if values["workers"] not in ("0", ""):
+        args += ["-n", values["workers"], "--dist", "loadfile"]
     status = pytest.main(args)
     if status == pytest.ExitCode.OK:
         return 0

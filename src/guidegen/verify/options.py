@@ -1,0 +1,165 @@
+"""The options of `guidegen verify`, each declared once. The table makes the command's click
+options, the verify plugin's pytest options (the same flag, its value under the same name)
+and the arguments `run_pytest` passes to pytest; `run_pytest` takes them as keywords."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+import click
+
+from ..results import Target
+
+
+@dataclass(frozen=True)
+class Option:
+    flag: str                # '--azure-ui': the command's flag, and the plugin's
+    name: str                # the keyword and the pytest dest: 'azure_ui'
+    help: str
+    default: object = None
+    # value: one value; flag: present or not; multiple: repeatable, a tuple of values;
+    # switch: --x/--no-x, or neither (the default).
+    kind: Literal["value", "flag", "multiple", "switch"] = "value"
+    type: type = str         # str, float or Path
+    choices: tuple[str, ...] = ()
+    path: Literal["dir", "file"] | None = None  # what a Path names
+    metavar: str | None = None
+    short: str | None = None
+    show_default: bool = False
+    pytest: bool = True      # the plugin's to read; otherwise run_pytest's own (workers, shard)
+
+    @property
+    def negation(self) -> str:
+        return "--no-" + self.flag.removeprefix("--")
+
+    def click_decorator(self) -> Callable:
+        flags = f"{self.flag}/{self.negation}" if self.kind == "switch" else self.flag
+        kwargs: dict = {"help": self.help, "show_default": self.show_default,
+                        "metavar": self.metavar}
+        if self.kind == "flag":
+            kwargs["is_flag"] = True
+        else:
+            kwargs["default"] = () if self.kind == "multiple" else self.default
+            kwargs["multiple"] = self.kind == "multiple"
+        if self.choices:
+            kwargs["type"] = click.Choice(self.choices)
+        elif self.type is Path:
+            kwargs["type"] = click.Path(file_okay=self.path != "dir", dir_okay=self.path != "file",
+                                        path_type=Path)
+        elif self.type is not str:
+            kwargs["type"] = self.type
+        return click.option(*filter(None, (self.short, flags, self.name)), **kwargs)
+
+    def add_to(self, group) -> None:
+        """The option in the plugin's group of pytest options (argparse underneath)."""
+        common = {"dest": self.name, "help": self.help.replace("%", "%%")}
+        if self.kind == "flag":
+            group.addoption(self.flag, action="store_true", **common)
+        elif self.kind == "multiple":
+            group.addoption(self.flag, action="append", default=[], metavar=self.metavar,
+                            **common)
+        elif self.kind == "switch":
+            group.addoption(self.flag, action="store_true", default=self.default, **common)
+            group.addoption(self.negation, action="store_false", dest=self.name,
+                            help=f"The opposite of {self.flag}.")
+        else:
+            group.addoption(self.flag, default=self.default, metavar=self.metavar,
+                            type=float if self.type is float else str,
+                            choices=self.choices or None, **common)
+
+    def args(self, value) -> list[str]:
+        """The option as pytest's arguments; none for its default or an empty value."""
+        if self.kind == "multiple":
+            return [arg for item in value for arg in (self.flag, str(item))]
+        if self.kind == "flag":
+            return [self.flag] if value else []
+        if self.kind == "switch":
+            return [] if value is None or value == self.default else \
+                [self.flag if value else self.negation]
+        return [] if value is None or value == "" else [self.flag, str(value)]
+
+
+OPTIONS = (
+    Option("--target", "target", "sim: the embedded simulators, started on free ports; live: "
+           "the real portals.", default="sim", choices=get_args(Target), show_default=True),
+    Option("--azure-ui", "azure_ui", "Which Azure portal UI the simulator presents.",
+           default="2020", choices=("2020", "2023", "new-config"), show_default=True),
+    Option("--azure-style", "azure_style", "How the Azure simulator looks: fluent2 is a "
+           "visual-only change (colours, rounder buttons), to see visual drift without "
+           "structure drift.", default="classic", choices=("classic", "fluent2"),
+           show_default=True),
+    Option("--fault", "faults", "Simulator fault, e.g. azure:latency:/enterprise-apps*:500 "
+           "(repeatable).", kind="multiple", metavar="SPEC"),
+    Option("--drift", "drift", "Apply a scenario of the simulators' drift corpus (a realistic "
+           "portal change, see `guidegen sim --list-drift`) to see how verify reports it "
+           "(repeatable).", kind="multiple", metavar="SCENARIO"),
+    Option("--workers", "workers", "Parallel workers (pytest-xdist); whole guides run on one "
+           "worker.", default="0", short="-n", show_default=True, pytest=False),
+    Option("--report-dir", "report_dir", "Where results.json and junit.xml are written.",
+           default=Path("report"), type=Path, path="dir", show_default=True),
+    Option("--step-timeout", "step_timeout", "Seconds an action waits for its control before "
+           "reporting drift.", default=10.0, type=float, show_default=True),
+    Option("--update-screenshots", "update_screenshots", "Write each new capture to "
+           "screenshots/ as the baseline, when its step passed.", kind="flag"),
+    Option("--plan-claims", "plan_claims", "Check the plans each guide claims: after the plain "
+           "run (its Zenkit organization on Business), the guide again for each other plan it "
+           "claims, the organization on that plan; a step that fails there is a plan-claim "
+           "finding. [default: on with --target sim; live portals cannot switch plans]",
+           kind="switch"),
+    Option("--no-trace", "no_trace", "Keep no Playwright trace of failed guides (by default "
+           "one is kept, secrets scrubbed, under REPORT_DIR/traces/).", kind="flag"),
+    Option("--skip-outcome", "skip_outcome", "Skip the guides' outcome checks (on live they "
+           "create a real user).", kind="flag"),
+    Option("--sim-scim-plans", "sim_scim_plans", "Plans whose organizations have SCIM in the "
+           "Zenkit simulator [default: business,enterprise, as Zenkit's help says]; another "
+           "list is a what-if, which the site's status file does not record.",
+           metavar="PLAN,..."),
+    Option("--portal-url", "portal_urls", "live: a portal's base URL instead of "
+           "steps/project.yml's (repeatable).", kind="multiple", metavar="PORTAL=URL"),
+    Option("--state-dir", "state_dir", "live: where `guidegen login` saved the sign-ins "
+           "[default: $GUIDEGEN_STATE_DIR or ~/.config/guidegen/state].", type=Path, path="dir"),
+    Option("--secrets-file", "secrets_file", "live: name=value lines for the guides' secrets, "
+           "outside the project (GUIDEGEN_SECRET_<NAME> variables win).", type=Path,
+           path="file"),
+    Option("--browser-endpoint", "browser_endpoint", "Use a Playwright browser server "
+           "(`playwright run-server`) at this ws:// URL instead of launching Chromium here.",
+           metavar="WS_URL"),
+    Option("--follow-renames", "follow_renames", "Recognise a control the portal renamed by "
+           "its fingerprint (from the last --update-screenshots run), report it and go on, so "
+           "one run finds every affected step; or stop the guide at the first control not "
+           "found.", default=True, kind="switch", show_default=True),
+    Option("--shard", "shard", "Verify only the I-th of N even, deterministic shares of the "
+           "guides (one per CI machine); `guidegen report merge` joins the reports.",
+           metavar="I/N", pytest=False),
+)
+BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def click_options(command: Callable) -> Callable:
+    """Every verify option on a click command, in the table's order."""
+    for option in reversed(OPTIONS):
+        command = option.click_decorator()(command)
+    return command
+
+
+def add_pytest_options(group) -> None:
+    for option in OPTIONS:
+        if option.pytest:
+            option.add_to(group)
+
+
+def with_defaults(given: dict) -> dict:
+    """Every option's value: those given, the defaults for the rest."""
+    unknown = set(given) - set(BY_NAME)
+    if unknown:
+        raise TypeError(f"not a verify option: {', '.join(sorted(unknown))}")
+    return {name: given.get(name, option.default if option.kind != "multiple" else ())
+            for name, option in BY_NAME.items()}
+
+
+def pytest_args(values: dict) -> list[str]:
+    """The plugin's options as pytest's arguments."""
+    return [arg for option in OPTIONS if option.pytest for arg in option.args(values[option.name])]
