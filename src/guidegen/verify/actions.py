@@ -219,7 +219,7 @@ class Performer:
             return  # expected to be gone: nothing to fingerprint, and no wait for it
         loc = target.target() if isinstance(target, Expectation) else target
         if isinstance(loc, Locator) and not isinstance(action, GoTo):
-            key = fingerprints.key(self.resolved(loc))
+            key = fingerprints.key(self.resolved(loc), self.state.portal)
             if key in self.baseline_prints or key in self.known:
                 return  # taken once, when the control is new: a rename gives a new key
             info = fingerprints.take(self.control(loc), self.state.secret_values())
@@ -237,7 +237,7 @@ class Performer:
         change = {"action": index, "action_text": self.state.resolve(describe(action)),
                   "control": loc.control, "role": role or "field", "old": old_name,
                   "new": old_name}
-        old = self.baseline_prints.get(fingerprints.key(loc))
+        old = self.baseline_prints.get(fingerprints.key(loc, self.state.portal))
         found = fingerprints.find_renamed(self.page, loc, old) if old else None
         if found is not None:
             self.override, change["new"] = found

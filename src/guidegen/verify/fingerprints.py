@@ -56,17 +56,23 @@ ENOUGH = 4.0   # at least one identifying attribute, or a near-identical name an
 MARGIN = 1.0   # the winner must beat the runner-up clearly
 
 
-def key(loc: Locator) -> str:
-    """A control's key in the file: its description with variables filled in."""
-    return loc.describe()
+def key(loc: Locator, portal: str) -> str:
+    """A control's key: its portal and its description with variables filled in. Two portals
+    can have a control of the same name ("Provisioning"), and they are not the same."""
+    return f"{portal}: {loc.describe()}"
 
 
 def read(folder: Path) -> dict[str, dict]:
+    """The fingerprints, by key. On disk they are grouped by portal."""
     try:
         data = json.loads((folder / FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {f"{portal}: {name}": info for portal, controls in data.items()
+            if isinstance(controls, dict)
+            for name, info in controls.items() if isinstance(info, dict) and "tag" in info}
 
 
 def write(folder: Path, found: dict[str, dict]) -> Path | None:
@@ -75,8 +81,11 @@ def write(folder: Path, found: dict[str, dict]) -> Path | None:
     if not found:
         return None
     path = folder / FILE
-    text = json.dumps(dict(sorted({**read(folder), **found}.items())), indent=2, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    grouped: dict[str, dict[str, dict]] = {}
+    for full, info in sorted({**read(folder), **found}.items()):
+        portal, _, name = full.partition(": ")
+        grouped.setdefault(portal, {})[name] = info
+    text = json.dumps(grouped, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     try:
         if path.read_text("utf-8") == text:
             return None
