@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -145,8 +145,7 @@ def _where(page: Page) -> str:
         title = page.title()
     except PlaywrightError:
         return ""
-    path = page.url.split("?", 1)[0].split("#", 1)[0]
-    path = "/" + path.split("://", 1)[-1].split("/", 1)[-1] if "://" in path else path
+    path = urlsplit(page.url).path or "/"
     return f" on page '{title}' ({path})" if title else f" on {path}"
 
 
