@@ -197,3 +197,17 @@ def test_a_failing_fetch_the_page_waits_on_is_an_error(tmp_path):
     assert step["finding"]["kind"] == "error"
     assert step["finding"]["message"].startswith(
         "HTTP 500 from /settings/provisioning (a fetch of the page) while this step ran")
+
+
+def test_a_dialog_left_open_by_a_step_whose_checks_pass_is_drift(tmp_path):
+    """'Regenerate token' now asks for confirmation: the old token stays, so the step's own
+    checks pass and only the screenshot differs. The dialog the guide never mentions is the
+    drift, reported at the step that left it open."""
+    code, data, output = verify(tmp_path, ROTATION, *QUICK, "--drift", "zenkit-regenerate-confirm")
+    assert code == 1, output
+    step = _first_failure(data)
+    assert step["step"] == "regenerate-token"
+    assert step["finding"]["kind"] == "structure drift"
+    assert step["finding"]["message"] == ("an unexpected dialog 'Regenerate the token?' is still "
+                                          "open when the step ends; the step does not mention it")
+    assert step["finding"]["found"] == ["Regenerate", "Cancel"]

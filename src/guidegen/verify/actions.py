@@ -88,6 +88,7 @@ MOVE_CLICKS = 12  # clicks spent looking for a control that moved, per missing c
 MOVE_DEPTH = 2    # at most this many clicks from where the control was expected
 NOTICE_ROLES = ("alert", "status", "alertdialog")
 DIALOG_ROLES = ("dialog", "alertdialog")
+DIALOGS = "dialog[open], [role=dialog], [role=alertdialog]"
 MASKED = re.compile(r"^[\s•●*·∙⋅]*$")  # nothing but mask characters (or nothing at all)
 SHOWN_CHARS = 200
 
@@ -117,11 +118,12 @@ def _missing(page: Page, loc: Locator, index: int, action, portal: str = "") -> 
                    found=closest_names(page, role, name), control=loc.control)
 
 
-def _unexpected_dialog(page: Page, loc: Locator, index: int, action,
+def _unexpected_dialog(page: Page, loc: Locator | None, index: int, action,
                        previous: str | None) -> Finding | None:
     """The step meets a dialog the guide does not mention: that is the drift, not the
-    control it then looks for (whose page-object line needs no edit)."""
-    if _expects_dialog(loc):
+    control it then looks for (whose page-object line needs no edit). `loc` None: the step
+    ended with it open."""
+    if loc is not None and _expects_dialog(loc):
         return None
     nodes = accessible_names(page)
     dialogs = [(role, name) for role, name in nodes if role in DIALOG_ROLES]
@@ -133,10 +135,15 @@ def _unexpected_dialog(page: Page, loc: Locator, index: int, action,
             .all_inner_texts()
     except PlaywrightError:
         buttons = []
+    buttons = [" ".join(b.split()) for b in buttons if b.strip()]
+    if loc is None:
+        return Finding(STRUCTURE, f"an unexpected dialog '{name}' is still open when the "
+                       "step ends; the step does not mention it", index, describe(action),
+                       expected="no dialog", found=buttons)
     after = f" after action {index} ({previous})" if previous and index else ""
     return Finding(STRUCTURE, f"an unexpected dialog '{name}' is open{after}; the step "
                    f"expected {loc.describe()}", index, describe(action),
-                   expected=loc.describe(), found=[" ".join(b.split()) for b in buttons if b.strip()])
+                   expected=loc.describe(), found=buttons)
 
 
 def _where(page: Page) -> str:
@@ -180,6 +187,8 @@ class Performer:
         self.watch = NetworkWatch(context)
         self.step_mark = 0                  # the watch's failures before this step
         self.previous: str | None = None    # the step's last action done, as described
+        self.last: tuple[int, object] | None = None  # its index and the action
+        self.dialog_named = False           # an action of this step names a dialog
 
     @property
     def page(self) -> Page:
@@ -210,7 +219,8 @@ class Performer:
 
     def begin_step(self) -> None:
         self.prints, self.renames = {}, []
-        self.step_mark, self.previous = self.watch.mark(), None
+        self.step_mark, self.previous, self.last = self.watch.mark(), None, None
+        self.dialog_named = False
 
     def _fingerprint(self, action) -> None:
         target = action_target(action)
@@ -335,6 +345,10 @@ class Performer:
                     raise Finding(ERROR, f"{failed[-1].describe()}: the portal failed, not the "
                                   "guide", index, describe(action))
                 self.previous = self.state.resolve(describe(action))
+                self.last = (index, action)
+                target = action_target(action)
+                loc = target.target() if isinstance(target, Expectation) else target
+                self.dialog_named |= isinstance(loc, Locator) and _expects_dialog(loc)
                 if attempt > 1:
                     self.watch.recover(first)
                 return
@@ -359,6 +373,18 @@ class Performer:
             raise Finding(ERROR, f"{failed[-1].describe()} while this step ran: the portal "
                           "failed, not the guide (the step's checks passed, but what it changed "
                           "may not have been saved)")
+        # A step that leaves a dialog open it never mentions has not done what it says (a
+        # confirmation now guards "Regenerate token"), even when its checks pass. A guide
+        # that goes on in the dialog in the next step names it in this one (an expect).
+        page = self.pages.get(self.state.portal)
+        if self.last is None or self.dialog_named or page is None or \
+                not page.locator(DIALOGS).filter(visible=True).count():
+            return
+        index, action = self.last
+        finding = _unexpected_dialog(page, None, index, action, self.previous)
+        if finding is not None:
+            finding.action_text = self.previous
+            raise finding
 
     def _back(self, before: str) -> None:
         """Back to where the failed action started, its form fields as they were (the
