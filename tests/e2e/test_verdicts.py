@@ -182,7 +182,8 @@ def test_a_failed_expectation_says_what_the_page_shows(tmp_path):
     assert finding["kind"] == "structure drift"
     assert finding["shown"].startswith("Testing connection to Zenkit You appear to have entered "
                                        "invalid credentials.")
-    assert finding["notices"] and "invalid credentials" in finding["notices"][0]
+    assert "Error code: SystemForCrossDomainIdentityManagement" in finding["shown"]
+    assert finding["shown"] not in finding["notices"]  # the alert is the element: said once
     summary = (tmp_path / "report" / "summary.md").read_text("utf-8")
     assert "it shows: 'Testing connection to Zenkit You appear" in summary
 

@@ -90,7 +90,7 @@ NOTICE_ROLES = ("alert", "status", "alertdialog")
 DIALOG_ROLES = ("dialog", "alertdialog")
 DIALOGS = "dialog[open], [role=dialog], [role=alertdialog]"
 MASKED = re.compile(r"^[\s•●*·∙⋅]*$")  # nothing but mask characters (or nothing at all)
-SHOWN_CHARS = 200
+SHOWN_CHARS = 400  # enough for a notification's error code and details
 
 
 def _signed_out(page: Page) -> bool:
@@ -480,10 +480,10 @@ class Performer:
             shown = self._shown(self.override or to_locator(self.page, loc))
         elif isinstance(target, Expectation) and target.text:
             found = closest_names(self.page, None, self.state.resolve(target.text))
+        notices = [n for n in _notices(self.page) if n != shown]  # the element may be one
         return Finding(STRUCTURE, _first_line(err), index, describe(action),
                        expected=describe(action), found=found,
-                       control=getattr(target, "control", None), shown=shown,
-                       notices=_notices(self.page))
+                       control=getattr(target, "control", None), shown=shown, notices=notices)
 
     def _not_found(self, index: int, action, loc: Locator) -> Finding | None:
         """What a control not on the page means: the portal failing, a dialog in the way, or
