@@ -44,6 +44,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
                                   "against the simulators, whose organization can be on any "
                                   "plan; a live portal has one organization on one plan")])
+    if target == "sim":
+        _check_sim(values)
     if target == "live":
         values["state_dir"] = values["state_dir"] or default_state_dir()
         _check_live(root, catalog, chosen, values["portal_urls"], values["state_dir"],
@@ -75,6 +77,26 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     if status == pytest.ExitCode.USAGE_ERROR:
         return 2
     return 3
+
+
+def _check_sim(values: dict) -> None:
+    """Drift scenarios and fault specs are the simulators' own: checked before a browser
+    starts, so a typo is one line and exit 2, not an error on every step."""
+    from portalsim.drift import resolve
+    from portalsim.faults import Fault
+
+    problems = []
+    try:
+        resolve(values["drift"])
+    except ValueError as err:
+        problems.append(Problem("command line", 0, "--drift", str(err)))
+    for spec in values["faults"]:
+        try:
+            Fault.parse(spec)
+        except ValueError as err:
+            problems.append(Problem("command line", 0, "--fault", str(err)))
+    if problems:
+        raise GuideError(problems)
 
 
 def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
