@@ -108,9 +108,14 @@ def optimise(png: bytes) -> bytes:
     return oxipng.optimize_from_memory(png, level=2, strip=oxipng.StripChunks.safe())
 
 
-def write_atomic(dest: Path, data: bytes) -> None:
+def write_atomic(dest: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace `dest` with `data` so that a crash at any moment leaves the old file or the
-    new one, never a mix: a temporary file in the same folder, fsync, then rename."""
+    new one, never a mix: a temporary file in the same folder, fsync, then rename.
+
+    The temporary file has a fresh random name and is created, owner-only, with O_EXCL and
+    O_NOFOLLOW (mkstemp), so nothing planted at a predictable name is written through or
+    left readable; the rename replaces a symlink at `dest` instead of following it. `mode`
+    is set before the rename: 0o600 for a file that holds credentials."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
@@ -119,7 +124,7 @@ def write_atomic(dest: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a screenshot is meant to be read
+        os.chmod(tmp, mode)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

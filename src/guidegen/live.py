@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .capture import write_atomic
 from .errors import GuideError, Problem
 
 STATE_DIR_ENV = "GUIDEGEN_STATE_DIR"
@@ -44,13 +45,11 @@ def outside_project(path: Path, root: Path, what: str, option: str) -> None:
 
 
 def write_private(path: Path, data: dict) -> None:
-    """Owner-only, atomic: a crash leaves the previous sign-in, never half a file."""
+    """Owner-only, atomic: a crash leaves the previous sign-in, never half a file. The folder
+    guidegen makes is owner-only too; the temporary file is never one someone else could
+    have planted (a stale file or a symlink at a name known in advance)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data).encode("utf-8"), mode=0o600)
 
 
 def save_sign_in(browser, url: str, dest: Path, wait: Callable) -> int:
