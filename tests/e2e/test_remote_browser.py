@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from guidegen.browser import chromium_path
+from tests.processes import stop_group
 from tests.site.conftest import copy_project
 
 SEED = "zenkit-azure-scim-provisioning"
@@ -40,17 +41,18 @@ def wrapper(tmp_path) -> Path:
 @pytest.fixture
 def browser_server() -> Iterator[str]:
     port = free_port()
+    # A session of its own: the Python wrapper runs node, which must end with it.
     server = subprocess.Popen(
         [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port",
          str(port), "--unsafe"],  # --unsafe: the client may name the Chromium binary
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         line = server.stdout.readline()  # "Listening on ws://127.0.0.1:<port>/"
         assert line.startswith("Listening on"), line
         yield f"ws://127.0.0.1:{port}/"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_group(server)
+        server.stdout.close()
 
 
 def verify(tmp_path: Path, *args: str, env: dict) -> tuple[int, dict, str]:
