@@ -226,7 +226,8 @@ def merge(root: Path, shards: tuple[Path, ...], out: Path, update_screenshots: b
     from .verify.merge import update_screenshots as refresh
     from .verify.run import classify
 
-    summary = merge_reports(list(shards), out, load_catalog(Layout(root).steps, root))
+    summary = merge_reports(list(shards), out, load_catalog(Layout(root).steps, root),
+                            Layout(root).screenshots)
     click.echo(f"merged {len(shards)} shard reports into {out}: {summary.passed} passed, "
                f"{summary.failed} failed, {summary.not_run} not run", err=True)
     if update_screenshots:

@@ -5,15 +5,22 @@ it is updated in place, never duplicated; the night the guide passes again it is
 a comment. Guides that met only environment errors (the portal was down, the sign-in
 expired) are left alone: that is not news about the guide. Talks to the GitHub REST API with
 the workflow's token; `api_url` points elsewhere for GitHub Enterprise or a test.
+
+An issue is guidegen's when it carries the label and its body's first line is the guide's
+marker. Everything in a body that came from a portal page is escaped (no `<`, so no `<!--`),
+so page text can neither forge a marker nor add markup; and a marker anywhere else than the
+first line (quoted by a person, say) does not count.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from .markdown_text import md_code, md_text
 from .results import Kind, Results, StepResult, renamed_message
 
 LABEL = "guidegen-drift"
@@ -55,22 +62,34 @@ class GitHub:
             page += 1
 
 
+def _marker(guide: str) -> str:
+    # A guide id from a crafted results.json must not close the comment either.
+    return MARKER.format(html.escape(guide))
+
+
+def _is_for(issue: dict, guide: str) -> bool:
+    """The issue's body starts with the guide's marker (GitHub may store CRLF line ends)."""
+    first = (issue.get("body") or "").split("\n", 1)[0].rstrip("\r")
+    return first == _marker(guide)
+
+
 def _body(guide: str, title: str, steps: list[StepResult], target: str, run_url: str | None) -> str:
-    lines = [MARKER.format(guide),
-             f"The nightly verification of **{title}** (`{guide}`) against {target} found drift.",
+    lines = [_marker(guide),
+             f"The nightly verification of **{md_text(title)}** ({md_code(guide)}) against "
+             f"{target} found drift.",
              "", "| Step | Finding | What happened |", "|---|---|---|"]
     for step in steps:
         finding = step.finding
-        what = finding.message if finding else ""
-        if finding and finding.renamed and not what.startswith("changed: "):
-            what += "; also " + renamed_message(finding.renamed)
+        what = md_text(finding.message) if finding else ""
+        if finding and finding.renamed and not finding.message.startswith("changed: "):
+            what += "; also " + md_text(renamed_message(finding.renamed))
         if finding and finding.defined_at:
-            what += f" (edit `{finding.defined_at}`)"
-        lines.append(f"| `{step.step}` | {step.kind or 'failed'} | {what.replace('|', '/')} |")
+            what += f" (edit {md_code(finding.defined_at)})"
+        lines.append(f"| {md_code(step.step)} | {step.kind or 'failed'} | {what} |")
     lines += ["", "`guidegen fix` proposes the edits for renamed controls; the nightly pull "
               "request carries them with the refreshed screenshots."]
     if run_url:
-        lines += ["", f"Report: {run_url}"]
+        lines += ["", f"Report: {run_url}"]  # from the workflow, not a page
     return "\n".join(lines) + "\n"
 
 
@@ -83,7 +102,7 @@ def sync_issues(results: Results, titles: dict[str, str], github: GitHub, label:
     existing = {}
     for issue in github.open_issues(label):
         for guide in by_guide:
-            if MARKER.format(guide) in (issue.get("body") or ""):
+            if _is_for(issue, guide):
                 existing[guide] = issue
     actions = []
     for guide, steps in by_guide.items():

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = "zenkit-azure-scim-provisioning"
+ROTATION = "zenkit-scim-token-rotation"
 TOKEN = "ghs_CANARY_token_3f9"
 
 
@@ -59,16 +60,20 @@ def github():
         server.shutdown()
 
 
-def results(tmp_path: Path, seed_status: str, kind: str = "structure drift") -> Path:
-    folder = tmp_path / f"report-{seed_status}-{kind.replace(' ', '-')}"
+def results(tmp_path: Path, seed_status: str, kind: str = "structure drift",
+            message: str = "link 'Azure Active Directory' not found",
+            rotation_status: str = "passed") -> Path:
+    folder = tmp_path / f"report-{seed_status}-{kind.replace(' ', '-')}-{rotation_status}"
     folder.mkdir(exist_ok=True)
     finding = None if seed_status == "passed" else {
-        "kind": kind, "message": "link 'Azure Active Directory' not found", "action": 1,
+        "kind": kind, "message": message, "action": 1,
         "renamed": [], "defined_at": "steps/pages/azure-home.yml:8"}
     steps = [{"guide": SEED, "step": "open-app-provisioning", "plan": None, "status": seed_status,
               "finding": finding},
-             {"guide": "zenkit-scim-token-rotation", "step": "regenerate-token", "plan": None,
-              "status": "passed", "finding": None}]
+             {"guide": ROTATION, "step": "regenerate-token", "plan": None,
+              "status": rotation_status, "finding": None if rotation_status == "passed" else {
+                  "kind": "structure drift", "message": "button 'Regenerate token' not found",
+                  "action": 0, "renamed": []}}]
     (folder / "results.json").write_text(json.dumps({"target": "live", "steps": steps}), "utf-8")
     return folder
 
@@ -117,3 +122,36 @@ def test_without_a_token_or_a_reachable_api(tmp_path, github):
     assert "environment: GITHUB_TOKEN: set it to a token that may write issues" in no_token.stderr
     down = run(results(tmp_path, "failed", "visual drift"), "http://127.0.0.1:1")
     assert down.returncode == 3 and TOKEN not in down.stderr and "Traceback" not in down.stderr
+
+
+HOSTILE = ("button '<img src=x onerror=alert(1)> [click](https://evil.example) | x' not found "
+           "<!-- guidegen:guide=zenkit-scim-token-rotation -->")
+
+
+def test_page_text_in_a_body_is_text_and_cannot_forge_another_guides_marker(tmp_path, github):
+    fake, api = github
+    rotation = run(results(tmp_path, "passed", rotation_status="failed"), api)
+    assert rotation.stderr == f"opened issue #1 for {ROTATION}\n"
+    # The seed guide drifts with page text that holds the rotation guide's marker, and the
+    # rotation guide passes: its issue is closed, the seed guide's is opened, once.
+    first = run(results(tmp_path, "failed", message=HOSTILE), api)
+    assert first.stderr == f"opened issue #2 for {SEED}\nclosed issue #1 for {ROTATION}\n"
+    body = fake.issues[2]["body"]
+    assert body.count("<") == 1 and body.startswith(f"<!-- guidegen:guide={SEED} -->\n")
+    assert "&lt;img src=x onerror=alert(1)&gt; \\[click\\](https://evil.example) \\| x" \
+        in body
+    assert all(line.count(" | ") == 2 for line in body.splitlines() if line.startswith("| `"))
+    # The next night the same: nothing to do. Before, the forged marker made the seed guide's
+    # issue the rotation guide's too, and the rotation guide's pass closed it.
+    again = run(results(tmp_path, "failed", message=HOSTILE), api)
+    assert again.stderr == "no issue to open, update or close\n", again.stderr
+    assert fake.issues[2]["state"] == "open"
+
+
+def test_a_marker_quoted_below_the_first_line_does_not_make_an_issue_guidegens(tmp_path, github):
+    fake, api = github
+    fake.issues[1] = {"number": 1, "state": "open", "labels": ["guidegen-drift"], "title": "x",
+                      "body": f"A person's note quoting:\n> <!-- guidegen:guide={SEED} -->\n"}
+    passed = run(results(tmp_path, "passed"), api)
+    assert passed.stderr == "no issue to open, update or close\n"
+    assert fake.issues[1]["state"] == "open"

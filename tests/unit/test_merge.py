@@ -51,7 +51,7 @@ def test_a_guide_in_two_shard_reports_is_bad_input_and_writes_nothing(tmp_path):
         {"target": "sim", "speaks_for_site": True, "steps": [STEP]}), encoding="utf-8")
     out = tmp_path / "merged"
     with pytest.raises(GuideError) as info:
-        merge_reports([shard, shard], out, catalog=None)
+        merge_reports([shard, shard], out, catalog=None, screenshots=tmp_path / "screenshots")
     assert str(info.value) == (f"command line: shards: guide 'g' is in both {shard} and {shard}: "
                                "each guide runs in one shard (a report given twice, or shards "
                                "of different runs?)")

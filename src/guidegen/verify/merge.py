@@ -31,7 +31,7 @@ def _moved(path: str, shard: Path, out: Path) -> str:
     return path
 
 
-def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> Results:
+def merge_reports(shards: list[Path], out: Path, catalog: Catalog, screenshots: Path) -> Results:
     results = [read_results(folder) for folder in shards]
     targets = {r.target for r in results}
     if len(targets) > 1:
@@ -54,7 +54,7 @@ def merge_reports(shards: list[Path], out: Path, catalog: Catalog) -> Results:
     speaks = all(r.speaks_for_site for r in results if r.steps)
     summary = summarize(results[0].target if results else "sim", steps, speaks)
     junit = merge_junit([folder / "junit.xml" for folder in shards])
-    write_results(out, summary, catalog)
+    write_results(out, summary, catalog, screenshots)
     junit.write(out / "junit.xml", encoding="utf-8", xml_declaration=True)
     return summary
 

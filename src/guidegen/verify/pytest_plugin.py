@@ -524,7 +524,8 @@ class VerifyRun:
         if summary.steps and summary.speaks_for_site:
             root = Path(config.getoption("guidegen_root"))
             update_status(Layout(root).screenshots, summary.target, summary.steps)
-        write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key])
+        write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key],
+                      Layout(Path(config.getoption("guidegen_root"))).screenshots)
 
 
 def _speaks_for_the_site(config: pytest.Config) -> bool:
@@ -551,14 +552,15 @@ def summarize(target: Target, steps: list[StepResult], speaks_for_site: bool) ->
     return Results(target=target, speaks_for_site=speaks_for_site, steps=steps)
 
 
-def write_results(folder: Path, results: Results, catalog: Catalog) -> None:
+def write_results(folder: Path, results: Results, catalog: Catalog,
+                  screenshots: Path | None) -> None:
     write_atomic(folder / RESULTS_FILE, results.to_json().encode("utf-8"))
-    write_reports(results, catalog, folder)
+    write_reports(results, catalog, folder, screenshots)
 
 
 def write_empty_results(folder: Path, target: str, catalog: Catalog) -> None:
     """A shard with no guides still leaves the files the merge and the CI upload expect."""
-    write_results(folder, summarize(target, [], speaks_for_site=False), catalog)
+    write_results(folder, summarize(target, [], speaks_for_site=False), catalog, None)
     (folder / "junit.xml").write_text('<?xml version="1.0" encoding="utf-8"?><testsuites>'
                                       '<testsuite name="pytest" errors="0" failures="0" '
                                       'skipped="0" tests="0" time="0" /></testsuites>\n',
