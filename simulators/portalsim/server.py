@@ -9,6 +9,7 @@ with start_simulators(drift=("azure-test-connection-case",)) as sims:  # portals
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -120,16 +121,59 @@ def start_simulators(
     return Simulators(urls[0], urls[1], azure, zenkit, servers, threads)
 
 
+class BadOption(Exception):
+    """A command-line value refused while parsing: `main` tells it on one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own prints the whole usage first
+        raise BadOption("command line: " + message.removeprefix("argument "))
+
+
+def _port(text: str) -> int:
+    # The socket layer would take 99999 modulo 65536 and listen on another port without a word.
+    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, or 0 for a "
+                                         f"free port (got '{text}')")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 (got '{text}')")
+    return value
+
+
+def _fault(text: str) -> str:
+    try:
+        Fault.parse(text)
+    except FaultSpecError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+def _scenario(text: str) -> str:
+    try:
+        corpus.resolve((text,))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="portalsim", description="Serve the Azure portal and Zenkit simulators on loopback."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument(
-        "--azure-port", type=int, default=0, help="Azure simulator port (default: a free port)"
+        "--azure-port", type=_port, default=0, help="Azure simulator port (default: a free port)"
     )
     parser.add_argument(
-        "--zenkit-port", type=int, default=0, help="Zenkit simulator port (default: a free port)"
+        "--zenkit-port", type=_port, default=0, help="Zenkit simulator port (default: a free port)"
     )
     parser.add_argument(
         "--azure-ui",
@@ -150,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault",
         action="append",
         default=[],
+        type=_fault,
         metavar="APP:KIND:/PATH[:N]",
         help="inject a fault: KIND is latency (N ms), error (HTTP 500), drop (closed connection) "
         "or expire (sign-in page); N limits error/drop/expire to the first N requests. "
@@ -157,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--http-timeout",
-        type=float,
+        type=_seconds,
         default=10.0,
         metavar="SECONDS",
         help="how long Azure waits for the SCIM endpoint (default 10)",
@@ -171,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="every page asks to sign in first, as the real portals do (for `guidegen login`)",
     )
     parser.add_argument(
-        "--drift", action="append", default=[], metavar="SCENARIO",
+        "--drift", action="append", default=[], metavar="SCENARIO", type=_scenario,
         help="switch on a scenario of the drift corpus, a realistic portal change "
         "(repeatable; --list-drift lists them)",
     )
@@ -191,8 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both simulators until interrupted. Returns 0, or 2 for bad options."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except BadOption as error:
+        print(error, file=sys.stderr)
+        return 2
     if args.list_drift:
         print(corpus.listing())
         return 0

@@ -46,13 +46,29 @@ def handle_errors(func):
     return wrapper
 
 
+class _Commands(click.Group):
+    """Option values are checked as click parses them (verify/options.py checks each of
+    verify's): a bad one is told as every other command-line problem is, on one line with
+    exit code 2, where click would print its usage and a hint around it."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.BadParameter, click.BadOptionUsage, click.NoSuchOption) as err:
+            name = getattr(err, "option_name", None) or (
+                max(err.param.opts, key=len) if isinstance(err.param, click.Option)
+                else err.param.human_readable_name if err.param else "")
+            _fail(f"{Problem('command line', 0, name, err.message)}\n1 problem found.",
+                  EXIT_BAD_INPUT)
+
+
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="Project folder (holds steps/, templates/, docs/, mkdocs.yml).",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guidegen")
 def main() -> None:
     """guidegen: setup guides declared as YAML steps, rendered into a plan-aware help site.

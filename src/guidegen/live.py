@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,8 +88,28 @@ def load_sign_ins(state_dir: Path, portals: list[str]) -> dict:
     return merged
 
 
+def secrets_file_problem(path: Path) -> str | None:
+    """What makes `path` no secrets file to read: missing, not a regular file, or open to
+    other users (as ssh refuses a private key anyone else can read)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as err:
+        return f"cannot read it ({err.strerror})"
+    if not stat.S_ISREG(mode):
+        return "not a file"
+    if mode & 0o066:
+        who = "readable" if mode & 0o044 else "writable"
+        return f"{who} by others (mode {stat.S_IMODE(mode):04o}); chmod 600 it"
+    return None
+
+
 def read_secrets_file(path: Path) -> dict[str, str]:
     """`name=value` lines, `#` comments. Messages never quote a line: it may be a secret."""
+    problem = secrets_file_problem(path)
+    if problem:
+        raise GuideError([Problem(str(path), 0, "", problem)])
     problems, secrets = [], {}
     try:
         text = path.read_text("utf-8")

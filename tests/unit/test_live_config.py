@@ -19,6 +19,7 @@ from guidegen.live import (
 def test_secrets_come_from_the_environment_first_then_the_file(tmp_path, monkeypatch):
     path = tmp_path / "secrets.env"
     path.write_text("# comment\n\nclient_secret = from-file\nAPI_TOKEN=token=with=equals\n", "utf-8")
+    path.chmod(0o600)
     monkeypatch.setenv("GUIDEGEN_SECRET_CLIENT_SECRET", "from-env")
     values = secret_values(["client_secret", "api_token", "missing"], read_secrets_file(path))
     assert values == {"client_secret": "from-env", "api_token": "token=with=equals", "missing": ""}

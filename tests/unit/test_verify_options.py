@@ -12,14 +12,21 @@ from click.testing import CliRunner
 from guidegen.cli import main
 from guidegen.verify.options import OPTIONS, add_pytest_options, pytest_args, with_defaults
 
-# Every option away from its default.
-GIVEN = ["--target", "live", "--azure-ui", "2023", "--azure-style", "fluent2",
-         "--fault", "azure:error:/a*", "--fault", "zenkit:drop:/b", "--drift", "azure-x",
-         "-n", "2", "--report-dir", "out", "--step-timeout", "2.5", "--update-screenshots",
-         "--no-plan-claims", "--no-trace", "--skip-outcome", "--sim-scim-plans", "free",
-         "--portal-url", "azure=https://portal.example", "--state-dir", "/state",
-         "--secrets-file", "/secrets.env", "--browser-endpoint", "ws://127.0.0.1:1/",
-         "--no-follow-renames", "--shard", "1/2"]
+
+@pytest.fixture
+def given(tmp_path) -> list[str]:
+    """Every option away from its default (and each value one its check accepts)."""
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("token=x\n", "utf-8")
+    secrets.chmod(0o600)
+    return ["--target", "live", "--azure-ui", "2023", "--azure-style", "fluent2",
+            "--fault", "azure:error:/a*", "--fault", "zenkit:drop:/b",
+            "--drift", "azure-save-apply", "-n", "2", "--report-dir", "out",
+            "--step-timeout", "2.5", "--update-screenshots", "--no-plan-claims", "--no-trace",
+            "--skip-outcome", "--sim-scim-plans", "free",
+            "--portal-url", "azure=https://portal.example", "--state-dir", "/state",
+            "--secrets-file", str(secrets), "--browser-endpoint", "ws://127.0.0.1:1/",
+            "--no-follow-renames", "--shard", "1/2"]
 
 
 class Group:
@@ -53,17 +60,17 @@ def as_plugin_reads(value):
     return str(value) if isinstance(value, Path) else value
 
 
-@pytest.mark.parametrize("argv", [GIVEN, []], ids=["every option", "defaults"])
-def test_what_verify_is_given_is_what_the_plugin_reads(monkeypatch, argv):
-    values = given_to_run_pytest(monkeypatch, argv)
+@pytest.mark.parametrize("every", [True, False], ids=["every option", "defaults"])
+def test_what_verify_is_given_is_what_the_plugin_reads(monkeypatch, given, every):
+    values = given_to_run_pytest(monkeypatch, given if every else [])
     assert values == with_defaults(values)  # every option, each under its name
     read = plugin_values(pytest_args(values))
     assert read == {o.name: as_plugin_reads(values[o.name]) for o in OPTIONS if o.pytest}
 
 
-def test_every_option_given_differs_from_its_default(monkeypatch):
-    """The guard on GIVEN: a value equal to the default would test nothing."""
-    values = given_to_run_pytest(monkeypatch, GIVEN)
+def test_every_option_given_differs_from_its_default(monkeypatch, given):
+    """The guard on given: a value equal to the default would test nothing."""
+    values = given_to_run_pytest(monkeypatch, given)
     assert [o.flag for o in OPTIONS if values[o.name] == with_defaults({})[o.name]] == []
 
 

@@ -4,6 +4,9 @@ and the arguments `run_pytest` passes to pytest; `run_pytest` takes them as keyw
 
 from __future__ import annotations
 
+import argparse
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +14,7 @@ from typing import Literal, get_args
 
 import click
 
+from ..errors import GuideError, Problem
 from ..results import Target
 
 
@@ -25,7 +29,9 @@ class Option:
     kind: Literal["value", "flag", "multiple", "switch"] = "value"
     type: type = str         # str, float or Path
     choices: tuple[str, ...] = ()
-    path: Literal["dir", "file"] | None = None  # what a Path names
+    # Raises ValueError saying what is wrong with a value given as text: the command, the
+    # plugin and run_pytest's keywords all refuse it before a browser starts.
+    check: Callable[[str], None] | None = None
     metavar: str | None = None
     short: str | None = None
     show_default: bool = False
@@ -46,12 +52,29 @@ class Option:
             kwargs["multiple"] = self.kind == "multiple"
         if self.choices:
             kwargs["type"] = click.Choice(self.choices)
-        elif self.type is Path:
-            kwargs["type"] = click.Path(file_okay=self.path != "dir", dir_okay=self.path != "file",
-                                        path_type=Path)
+        elif self.check:
+            kwargs["type"] = _Checked(self)
         elif self.type is not str:
             kwargs["type"] = self.type
         return click.option(*filter(None, (self.short, flags, self.name)), **kwargs)
+
+    def problems(self, value) -> list[Problem]:
+        """What is wrong with a value run_pytest was given: each item of a repeatable one."""
+        items = value if self.kind == "multiple" else () if value is None else (value,)
+        found = []
+        for item in items if self.check else ():
+            try:
+                self.check(str(item))
+            except ValueError as err:
+                found.append(Problem("command line", 0, self.flag, str(err)))
+        return found
+
+    def _argparse_type(self, text: str):
+        try:
+            self.check(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+        return float(text) if self.type is float else text
 
     def add_to(self, group) -> None:
         """The option in the plugin's group of pytest options (argparse underneath)."""
@@ -60,14 +83,15 @@ class Option:
             group.addoption(self.flag, action="store_true", **common)
         elif self.kind == "multiple":
             group.addoption(self.flag, action="append", default=[], metavar=self.metavar,
-                            **common)
+                            type=self._argparse_type if self.check else str, **common)
         elif self.kind == "switch":
             group.addoption(self.flag, action="store_true", default=self.default, **common)
             group.addoption(self.negation, action="store_false", dest=self.name,
                             help=f"The opposite of {self.flag}.")
         else:
             group.addoption(self.flag, default=self.default, metavar=self.metavar,
-                            type=float if self.type is float else str,
+                            type=self._argparse_type if self.check else
+                            float if self.type is float else str,
                             choices=self.choices or None, **common)
 
     def args(self, value) -> list[str]:
@@ -82,6 +106,78 @@ class Option:
         return [] if value is None or value == "" else [self.flag, str(value)]
 
 
+class _Checked(click.ParamType):
+    """An option's value as click parses it, refused by the option's check (the CLI prints
+    click's BadParameter as one `command line: --option: message` line)."""
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+        self.name = {float: "float", Path: "path"}.get(option.type, "text")  # click's metavars
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):  # a default, already of its type
+            return value
+        try:
+            self.option.check(value)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+        return self.option.type(value)
+
+
+def _above_zero(text: str) -> None:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:  # nan is neither
+        raise ValueError(f"must be a number above 0 (got '{text}')")
+
+
+def _workers(text: str) -> None:
+    if text != "auto" and not re.fullmatch(r"[0-9]+", text):
+        raise ValueError(f"must be a whole number (0: no parallel workers) or 'auto' "
+                         f"(got '{text}')")
+
+
+def _fault(text: str) -> None:
+    from portalsim.faults import Fault  # the simulators' own parser: one grammar of specs
+
+    Fault.parse(text)
+
+
+def _drift(text: str) -> None:
+    from portalsim.drift import resolve
+
+    resolve((text,))
+
+
+def _shard(text: str) -> None:
+    from .shards import parse_shard
+
+    try:
+        parse_shard(text)
+    except GuideError as err:
+        raise ValueError(err.problems[0].message) from None
+
+
+def _folder(text: str) -> None:
+    if Path(text).exists() and not Path(text).is_dir():
+        raise ValueError(f"{text} is not a folder")
+
+
+def _secrets_file(text: str) -> None:
+    from ..live import secrets_file_problem
+
+    problem = secrets_file_problem(Path(text))
+    if problem:
+        raise ValueError(f"{text}: {problem}")
+
+
+def _ws_url(text: str) -> None:
+    if not text.startswith(("ws://", "wss://")):
+        raise ValueError(f"'{text}' is not a ws:// or wss:// URL")
+
+
 OPTIONS = (
     Option("--target", "target", "sim: the embedded simulators, started on free ports; live: "
            "the real portals.", default="sim", choices=get_args(Target), show_default=True),
@@ -92,16 +188,18 @@ OPTIONS = (
            "structure drift.", default="classic", choices=("classic", "fluent2"),
            show_default=True),
     Option("--fault", "faults", "Simulator fault, e.g. azure:latency:/enterprise-apps*:500 "
-           "(repeatable).", kind="multiple", metavar="SPEC"),
+           "(repeatable).", kind="multiple", metavar="SPEC", check=_fault),
     Option("--drift", "drift", "Apply a scenario of the simulators' drift corpus (a realistic "
            "portal change, see `guidegen sim --list-drift`) to see how verify reports it "
-           "(repeatable).", kind="multiple", metavar="SCENARIO"),
+           "(repeatable).", kind="multiple", metavar="SCENARIO", check=_drift),
     Option("--workers", "workers", "Parallel workers (pytest-xdist); whole guides run on one "
-           "worker.", default="0", short="-n", show_default=True, pytest=False),
+           "worker.", default="0", short="-n", show_default=True, pytest=False, check=_workers),
     Option("--report-dir", "report_dir", "Where results.json and junit.xml are written.",
-           default=Path("report"), type=Path, path="dir", show_default=True),
+           default=Path("report"), type=Path, show_default=True, check=_folder,
+           metavar="DIRECTORY"),
     Option("--step-timeout", "step_timeout", "Seconds an action waits for its control before "
-           "reporting drift.", default=10.0, type=float, show_default=True),
+           "reporting drift.", default=10.0, type=float, show_default=True,
+           check=_above_zero),
     Option("--update-screenshots", "update_screenshots", "Write each new capture to "
            "screenshots/ as the baseline, when its step passed.", kind="flag"),
     Option("--plan-claims", "plan_claims", "Check the plans each guide claims: after the plain "
@@ -120,20 +218,21 @@ OPTIONS = (
     Option("--portal-url", "portal_urls", "live: a portal's base URL instead of "
            "steps/project.yml's (repeatable).", kind="multiple", metavar="PORTAL=URL"),
     Option("--state-dir", "state_dir", "live: where `guidegen login` saved the sign-ins "
-           "[default: $GUIDEGEN_STATE_DIR or ~/.config/guidegen/state].", type=Path, path="dir"),
+           "[default: $GUIDEGEN_STATE_DIR or ~/.config/guidegen/state].", type=Path,
+           check=_folder, metavar="DIRECTORY"),
     Option("--secrets-file", "secrets_file", "live: name=value lines for the guides' secrets, "
-           "outside the project (GUIDEGEN_SECRET_<NAME> variables win).", type=Path,
-           path="file"),
+           "outside the project (GUIDEGEN_SECRET_<NAME> variables win); only its owner may "
+           "read it (chmod 600).", type=Path, check=_secrets_file, metavar="FILE"),
     Option("--browser-endpoint", "browser_endpoint", "Use a Playwright browser server "
            "(`playwright run-server`) at this ws:// URL instead of launching Chromium here.",
-           metavar="WS_URL"),
+           metavar="WS_URL", check=_ws_url),
     Option("--follow-renames", "follow_renames", "Recognise a control the portal renamed by "
            "its fingerprint (from the last --update-screenshots run), report it and go on, so "
            "one run finds every affected step; or stop the guide at the first control not "
            "found.", default=True, kind="switch", show_default=True),
     Option("--shard", "shard", "Verify only the I-th of N even, deterministic shares of the "
            "guides (one per CI machine); `guidegen report merge` joins the reports.",
-           metavar="I/N", pytest=False),
+           metavar="I/N", pytest=False, check=_shard),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -156,6 +255,9 @@ def with_defaults(given: dict) -> dict:
     unknown = set(given) - set(BY_NAME)
     if unknown:
         raise TypeError(f"not a verify option: {', '.join(sorted(unknown))}")
+    problems = [p for name, value in given.items() for p in BY_NAME[name].problems(value)]
+    if problems:
+        raise GuideError(problems)
     return {name: given.get(name, option.default if option.kind != "multiple" else ())
             for name, option in BY_NAME.items()}
 

@@ -27,7 +27,7 @@ def collection_args(root: Path, guides: list) -> list[str]:
 
 def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     """`guidegen verify`: `options` are its options by name (verify.options), each left out
-    taking its default."""
+    taking its default; a bad value is a GuideError (exit 2) before anything starts."""
     values = with_defaults(options)
     target, plan_claims, shard = values["target"], values["plan_claims"], values["shard"]
     report_dir = Path(values["report_dir"])
@@ -44,8 +44,6 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
                                   "against the simulators, whose organization can be on any "
                                   "plan; a live portal has one organization on one plan")])
-    if target == "sim":
-        _check_sim(values)
     if target == "live":
         values["state_dir"] = values["state_dir"] or default_state_dir()
         _check_live(root, catalog, chosen, values["portal_urls"], values["state_dir"],
@@ -57,10 +55,6 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     if not files:  # more shards than guides: this one has nothing to do, and that is fine
         write_empty_results(report_dir, target, catalog)
         return 0
-    endpoint = values["browser_endpoint"]
-    if endpoint and not endpoint.startswith(("ws://", "wss://")):
-        raise GuideError([Problem("command line", 0, "--browser-endpoint",
-                                  f"'{endpoint}' is not a ws:// or wss:// URL")])
     args = [
         *collection_args(root, chosen), "-p", "guidegen.verify.pytest_plugin", "-p", "no:cacheprovider",
         "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfE",
@@ -77,26 +71,6 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     if status == pytest.ExitCode.USAGE_ERROR:
         return 2
     return 3
-
-
-def _check_sim(values: dict) -> None:
-    """Drift scenarios and fault specs are the simulators' own: checked before a browser
-    starts, so a typo is one line and exit 2, not an error on every step."""
-    from portalsim.drift import resolve
-    from portalsim.faults import Fault
-
-    problems = []
-    try:
-        resolve(values["drift"])
-    except ValueError as err:
-        problems.append(Problem("command line", 0, "--drift", str(err)))
-    for spec in values["faults"]:
-        try:
-            Fault.parse(spec)
-        except ValueError as err:
-            problems.append(Problem("command line", 0, "--fault", str(err)))
-    if problems:
-        raise GuideError(problems)
 
 
 def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
