@@ -17,6 +17,12 @@ only those whose steps then pass (or fail later, for another reason) reach the p
 Every other failure of the report is accounted for too: drift no change covers is left
 for a writer, visual drift for `verify --update-screenshots`, and a step that an
 environment error stopped, or a required guide's drift blocked, was not checked at all.
+
+A report is untrusted input: its names are a portal's text, and the file itself may be
+crafted. So the project must load as `guidegen check` loads it (the same limits on size,
+aliases and nesting); the report may name only this project's guides and controls and
+files inside it; and a new name that would be markup in a guide (a tag, a link, emphasis,
+a variable) is never written: that change is left for a writer.
 """
 
 from __future__ import annotations
@@ -34,13 +40,21 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from .errors import GuideError, Problem
-from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, substitute
+from .catalog import Catalog
+from .errors import GuideError, Problem, did_you_mean
+from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, load_catalog, substitute
+from .paths import confined
 from .project import Layout
+from .results import FILE as RESULTS_FILE
 from .results import FindingRecord, Hop, Kind, StepResult, read_results
 
 NAME_KEYS = ("name", "label", "text", "region")
 ACTION_KEYS = ("click", "fill", "select", "check", "expect", "wait", "remember")
+# What a name would be read as in a guide's text or YAML rather than shown: HTML (a tag, a
+# character reference), code, emphasis, a link or an image, a table cell, a Markdown escape,
+# a variable or template tag, a line break or control character. Portal text may hold any
+# of it; fix writes none of it into the step files.
+MARKUP = re.compile(r"[<>`*\[\]|\\]|\{[{%#]|&#?\w+;|(?:^|\s)_|_(?:\s|$)|[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,45 @@ def _failures(steps: list[StepResult]) -> list[tuple[StepResult, FindingRecord |
 
 def _message(finding: FindingRecord | None) -> str:
     return (finding.message if finding else "") or "the step failed"
+
+
+def check_report(report: Path, steps: list[StepResult], catalog: Catalog, root: Path) -> None:
+    """A report names this project's guides and controls, and files inside it: anything else
+    is a crafted or foreign report, bad input before any file is edited or any run starts
+    (a guide id goes on the re-verification's command line; a control names a page file)."""
+    file = str(report / RESULTS_FILE if report.is_dir() else report)
+    guides = {g.id for g in catalog.guides}
+    problems = []
+    for i, step in enumerate(steps):
+        if step.guide not in guides:
+            problems.append(Problem(file, 0, f"steps[{i}].guide", f"unknown guide "
+                                    f"'{step.guide}'{did_you_mean(step.guide, guides)}"))
+        finding = step.finding
+        if finding is None:
+            continue
+        for field_path, record in [(f"steps[{i}].finding", finding), *(
+                (f"steps[{i}].finding.renamed[{j}]", r) for j, r in enumerate(finding.renamed))]:
+            if record.control is not None and record.control not in catalog.controls:
+                problems.append(Problem(file, 0, f"{field_path}.control", f"unknown control "
+                                        f"'{record.control}'"
+                                        f"{did_you_mean(record.control, catalog.controls)}"))
+            where = (record.defined_at or "").rsplit(":", 1)[0]
+            if where and confined(where, root) is None:
+                problems.append(Problem(file, 0, f"{field_path}.defined_at", f"'{where}' is not "
+                                        "a file of the project"))
+    if problems:
+        raise GuideError(problems)
+
+
+def markup_in(change: Change) -> str | None:
+    """Why fix must not write the change's names into the guides, if it must not."""
+    for name in dict.fromkeys([change.new, *(hop.name for hop in change.via)]):
+        found = MARKUP.search(name)
+        if found:
+            return (f"the name '{name}' holds {found.group(0).strip()!r}, which a guide would "
+                    "read as markup; fix writes no markup into the step files: check the "
+                    "portal, and edit by hand if the name is real")
+    return None
 
 
 def changes_from(report: Path) -> list[Change]:
@@ -517,12 +570,20 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
     """The report's failures, each fixed (written unless not `write`), already fixed, or
     left with the reason; `run` stands in for the verify run (tests)."""
     result = Result()
+    # Loaded as `check` loads it: an alias bomb, a huge or deeply nested file is bad input
+    # with its line here, before ruamel.yaml (which has no such limits) reads the files.
+    catalog = load_catalog(Layout(root).steps, root)
+    steps = read_results(report).steps
+    check_report(report, steps, catalog, root)
     current = StepFiles(root)
-    requires = {doc.get("id"): list(doc.get("requires") or []) for _, doc in current.guides()}
-    _uncovered(read_results(report).steps, result, requires)
+    requires = {g.id: list(g.requires) for g in catalog.guides}
+    _uncovered(steps, result, requires)
     changes = changes_from(report)
     result.outcomes = [Outcome(c, applied=True) for c in changes if already_applied(current, c)]
     changes = [c for c in changes if not already_applied(current, c)]
+    refused = [Outcome(c, reason=why) for c in changes if (why := markup_in(c))]
+    result.outcomes += refused
+    changes = [c for c in changes if not markup_in(c)]
     if not changes:
         return result  # no verify run needed
     with tempfile.TemporaryDirectory(prefix="guidegen-fix-") as scratch:
@@ -535,7 +596,9 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
         outcomes = [Outcome(c, plan_edits(files, c)) for c in changes]
         files.save()
         guides = sorted({c.guide for c in changes})
-        results = (run or _verify)(trial, [*guides, *verify_args], Path(scratch) / "report")
+        # After `--`, a guide id is never read as an option (the report's ids are the
+        # project's, and this keeps it so for any id a guide may have).
+        results = (run or _verify)(trial, [*verify_args, "--", *guides], Path(scratch) / "report")
     for outcome in outcomes:
         if not outcome.edits:
             outcome.reason = "no edit guidegen can make (the control is named in a way it " \

@@ -427,3 +427,94 @@ def test_a_guide_blocked_by_drift_the_report_does_not_hold_is_left(tmp_path, pro
     result = cli_fix(project, folder, monkeypatch)
     assert result.exit_code == 1
     assert result.stderr == f"left: {ROTATION}/regenerate-token: {BLOCKED}\n0 fixed, 1 left\n"
+
+
+# ── A report is untrusted input: portal text, or a crafted file ────────────────────────────
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def files(project: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (project / "steps").rglob("*.yml")}
+
+
+@pytest.mark.parametrize("rename", [
+    {**USERS, "new": f"Provision {XSS} Users"},
+    {**USERS, "new": "Provision [Entra](https://evil.example) Users"},
+    {**USERS, "new": "Provision {{ product }} Users"},
+    {**USERS, "new": "Provision `Entra` Users"},
+    {**USERS, "new": USERS["old"], "via": [{"role": "link", "name": f"*{XSS}*"}]},
+], ids=["html", "link", "variable", "code", "via"])
+def test_a_name_that_would_be_markup_in_a_guide_is_left_unwritten(tmp_path, project, monkeypatch,
+                                                                    rename):
+    before = files(project)
+    result = cli_fix(project, report(tmp_path, [rename]), monkeypatch)  # no verify run either
+    assert result.exit_code == 1, result.output
+    [left] = [ln for ln in result.stderr.splitlines() if ln.startswith("left: ")]
+    assert "which a guide would read as markup; fix writes no markup into the step files" in left
+    assert result.stderr.endswith("0 fixed, 1 left\n")
+    assert files(project) == before
+
+
+def test_guide_ids_reach_the_trial_run_after_the_options(tmp_path, project):
+    seen = []
+
+    def trial(_project, args, _report):
+        seen.append(args)
+        return []
+
+    fix(project, report(tmp_path, [USERS]), ["--azure-ui", "2023"], write=False, run=trial)
+    assert seen == [["--azure-ui", "2023", "--", SEED]]
+
+
+def crafted(tmp_path: Path, project: Path, monkeypatch, **finding) -> tuple[int, str]:
+    step = failed("open-user-mapping", renamed=[USERS])
+    step["finding"].update(finding)
+    before = files(project)
+    result = cli_fix(project, results(tmp_path, [step]), monkeypatch)
+    assert isinstance(result.exception, SystemExit)  # told, not raised
+    assert files(project) == before
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize(("finding", "message"), [
+    ({"control": "/etc/passwd.x"}, "steps[0].finding.control: unknown control '/etc/passwd.x'"),
+    ({"renamed": [{**USERS, "control": "../../../etc/passwd.x"}]},
+     "steps[0].finding.renamed[0].control: unknown control '../../../etc/passwd.x'"),
+    ({"defined_at": "/etc/passwd:1"},
+     "steps[0].finding.defined_at: '/etc/passwd' is not a file of the project"),
+    ({"renamed": [{**USERS, "defined_at": "steps/../../outside.yml:3"}]},
+     "steps[0].finding.renamed[0].defined_at: 'steps/../../outside.yml' is not a file of the "
+     "project"),
+], ids=["absolute-control", "dotdot-control", "absolute-defined-at", "dotdot-defined-at"])
+def test_a_crafted_report_naming_paths_outside_the_project_is_bad_input(tmp_path, project,
+                                                                        monkeypatch, finding,
+                                                                        message):
+    code, stderr = crafted(tmp_path, project, monkeypatch, **finding)
+    assert code == 2
+    assert f"{tmp_path / 'report' / 'results.json'}: {message}\n" in stderr
+
+
+def test_a_guide_id_that_looks_like_an_option_is_bad_input_even_in_a_dry_run(tmp_path, project):
+    elsewhere = tmp_path / "elsewhere"
+    step = failed("open-user-mapping", renamed=[USERS], guide=f"--report-dir={elsewhere}")
+    result = CliRunner().invoke(main, ["fix", "--root", str(project), "--dry-run",
+                                       str(results(tmp_path, [step]))])
+    assert result.exit_code == 2
+    assert f"steps[0].guide: unknown guide '--report-dir={elsewhere}'" in result.stderr
+    assert not elsewhere.exists()
+
+
+BOMB = "".join([
+    "portal: azure\ntitle: Bomb\n",
+    'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]\n',
+    *(f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+      for a, b in zip("abcdefgh", "bcdefghi", strict=True)),
+    "controls:\n  c: {role: button, name: *i}\n"])
+
+
+def test_an_alias_bomb_in_a_step_file_is_bad_input_with_its_line(tmp_path, project, monkeypatch):
+    (project / "steps/pages/bomb.yml").write_text(BOMB, "utf-8")
+    result = cli_fix(project, report(tmp_path, [USERS]), monkeypatch)
+    assert result.exit_code == 2
+    assert "steps/pages/bomb.yml:" in result.stderr and "YAML aliases?" in result.stderr
