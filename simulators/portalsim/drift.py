@@ -226,7 +226,17 @@ SCENARIOS: tuple[Scenario, ...] = (
              faults=("zenkit:error:POST /scim/*/Users",)),
 )
 
-BY_NAME = {s.name: s for s in SCENARIOS}
+# Not drift a portal would make but text an attacker would put on a page, for the tests of
+# guidegen's handling of untrusted portal text (tests/e2e/test_hostile_portal_text.py).
+# Kept out of SCENARIOS, so the drift benchmark (bench/drift_bench.py) never counts them.
+HOSTILE: tuple[Scenario, ...] = (
+    Scenario("azure-save-markup", "rename",
+             'Provisioning blade\'s command bar: "Save" is now "Save <img src=x onerror=...>", '
+             "markup as text (test-only: not in the drift corpus)",
+             at("save-credentials", STRUCTURE)),
+)
+
+BY_NAME = {s.name: s for s in (*SCENARIOS, *HOSTILE)}
 
 
 def resolve(names: Iterable[str]) -> list[Scenario]:

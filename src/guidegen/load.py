@@ -199,7 +199,9 @@ class _GuideChecker:
     def text(self, value: str | None, path: tuple, scope: dict[str, str]) -> str | None:
         if value is None:
             return None
-        out, missing = substitute(value, scope)
+        # A value goes into Markdown as text: its `<` and `>` as references, never a tag.
+        out, missing = substitute(value, {k: str(v).replace("<", "&lt;").replace(">", "&gt;")
+                                          for k, v in scope.items()})
         for name in dict.fromkeys(missing):
             self.add(path, f"undefined variable '{name}'{did_you_mean(name, scope)}")
         return out

@@ -3,6 +3,10 @@
 The output is plain Markdown and HTML that Material and Zensical both build: no MkDocs
 plugin has to run for a page to exist. Templates get plain data, never Python objects
 with behaviour, so they stay readable for writers.
+
+A bold quote is a UI label, a portal's text (`guidegen fix` writes renamed ones): its `<`
+and `>` reach the Markdown as character references, so a label never becomes HTML in the
+site (the loader does the same for variable values).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import jinja2
 
 from .catalog import Catalog, RGuide, RSection, RStep
 from .errors import GuideError, Problem
+from .load import BOLD
 from .status import TARGET_NAMES, read_status
 
 GUIDES_DIR = "guides"
@@ -27,6 +32,12 @@ class Output:
 
     text: str | None = None
     copy_from: Path | None = None
+
+
+def _prose(text: str) -> str:
+    """Markdown prose with its bold labels as text (see the module's docstring)."""
+    return BOLD.sub(lambda m: "**" + m.group(1).replace("<", "&lt;").replace(">", "&gt;")
+                    + "**", text.strip())
 
 
 def _environment(templates: Path) -> jinja2.Environment:
@@ -61,12 +72,12 @@ class Renderer:
         shot = step.screenshot
         return {
             "problem": self.status.get(guide.id, {}).get("problems", {}).get(step.id),
-            "id": step.id, "number": step.number, "title": step.title, "text": step.text.strip(),
+            "id": step.id, "number": step.number, "title": step.title, "text": _prose(step.text),
             "plans": step.plans, "plan_names": self.names(step.plans), "narrower": step.narrower,
             "optional": step.optional,
-            "variants": [{"plans": p, "plan_names": self.names(p), "text": t.strip()}
+            "variants": [{"plans": p, "plan_names": self.names(p), "text": _prose(t)}
                          for p, t in step.variants],
-            "admonitions": [{"kind": a.kind, "title": a.title, "text": a.text.strip()}
+            "admonitions": [{"kind": a.kind, "title": a.title, "text": _prose(a.text)}
                             for a in step.admonitions],
             "screenshot": shot and {
                 "name": shot.name, "alt": " ".join(shot.alt.split()), "caption": shot.caption,
@@ -77,7 +88,7 @@ class Renderer:
 
     def section_data(self, guide: RGuide, sec: RSection) -> dict:
         return {
-            "id": sec.id, "title": sec.title, "text": (sec.text or "").strip(),
+            "id": sec.id, "title": sec.title, "text": _prose(sec.text or ""),
             "plans": sec.plans, "plan_names": self.names(sec.plans), "narrower": sec.narrower,
             "level": sec.level,
             "steps": [self.step_data(guide, s) for s in sec.steps],
@@ -89,7 +100,7 @@ class Renderer:
         return {
             "id": guide.id, "title": guide.title, "summary": " ".join(guide.summary.split()),
             "plans": guide.plans, "plan_names": self.names(guide.plans),
-            "intro": (guide.intro or "").strip(), "outro": (guide.outro or "").strip(),
+            "intro": _prose(guide.intro or ""), "outro": _prose(guide.outro or ""),
             "sections": [self.section_data(guide, s) for s in guide.sections],
             "step_count": len(steps),
             # For the matrix: how many steps each plan's readers see.

@@ -33,7 +33,7 @@ PROVISIONING = "/enterprise-apps/zenkit/provisioning"
 def test_the_corpus_is_large_and_covers_every_kind():
     assert len(drift.SCENARIOS) >= 20
     assert {s.kind for s in drift.SCENARIOS} == set(drift.KINDS)
-    assert len(drift.BY_NAME) == len(drift.SCENARIOS)
+    assert len(drift.BY_NAME) == len(drift.SCENARIOS) + len(drift.HOSTILE)
     for scenario in drift.SCENARIOS:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", scenario.name), scenario.name
         assert "\n" not in scenario.description
@@ -204,6 +204,8 @@ PROBES: dict[str, Callable[[Simulators], bool]] = {
     "zenkit-bearer-token-case": lambda s: '>Bearer token</label>' in _zenkit_page(s),
     "zenkit-bearer-token-api-token": lambda s: ">API token</label>" in _zenkit_page(s),
     "zenkit-regenerate-rotate": lambda s: ">Rotate token</button>" in _zenkit_page(s),
+    # Hostile text (test-only, outside the corpus): the markup is text on the page
+    "azure-save-markup": lambda s: "Save &lt;img src=x onerror=" in _started(s),
     "zenkit-heading-user-provisioning": lambda s: "<h1>User provisioning</h1>" in _zenkit_page(s),
     # Moves
     "azure-app-menu-manage-expander": lambda s: '<ul id="app-menu-manage-links" hidden>' in Client(

@@ -59,7 +59,7 @@ def render_case(case: str, screenshots: Path) -> dict:
 
 
 def test_cases_exist():
-    assert CASES == ["all-plans", "plan-subset"]
+    assert CASES == ["all-plans", "hostile-labels", "plan-subset"]
 
 
 @pytest.mark.parametrize("case", CASES)
