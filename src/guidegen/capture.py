@@ -118,7 +118,10 @@ def write_atomic(dest: Path, data: bytes, mode: int = 0o644) -> None:
     is set before the rename: 0o600 for a file that holds credentials."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    except OSError as err:  # named by its folder: the temporary name means nothing to anyone
+        raise type(err)(err.errno, err.strerror, str(dest.parent)) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

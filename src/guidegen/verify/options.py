@@ -262,6 +262,16 @@ def with_defaults(given: dict) -> dict:
             for name, option in BY_NAME.items()}
 
 
+def speaks_for_site(option: Callable[[str], object]) -> bool:
+    """Whether a run's results belong in what readers see (screenshots/status.json), by its
+    options (`option(name)`): the live portals, or the simulators as shipped. A what-if
+    (another UI version or style, faults, drift, other plans with SCIM) must not land there."""
+    if option("target") == "live":
+        return True
+    return (option("azure_ui") == "2020" and not option("faults") and not option("drift")
+            and option("azure_style") == "classic" and option("sim_scim_plans") is None)
+
+
 def pytest_args(values: dict) -> list[str]:
     """The plugin's options as pytest's arguments."""
     return [arg for option in OPTIONS if option.pytest for arg in option.args(values[option.name])]

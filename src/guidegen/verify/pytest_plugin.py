@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from ..capture import CaptureError, CaptureResult, capture, optimise, store_png,
 from ..catalog import Catalog, RGuide, RStep
 from ..diff import compare, needs_refresh, passes, write_diff_png
 from ..errors import GuideError
+from ..folders import unwritable
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
 from ..load import load_catalog
 from ..project import Layout
@@ -31,7 +33,7 @@ from . import fingerprints, traces
 from .actions import Performer, RunState
 from .browser_fixtures import Unavailable
 from .findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
-from .options import add_pytest_options
+from .options import add_pytest_options, speaks_for_site
 from .progress import Progress
 
 REFRESHED = "refreshed"  # under the report folder: the baselines this run rewrote
@@ -343,6 +345,12 @@ class GuideFile(pytest.File):
         return run
 
     def teardown(self) -> None:
+        try:
+            self._finish()
+        except OSError as err:  # a folder made unwritable during the run: one line, no traceback
+            pytest.fail(_unwritable(err).message, pytrace=False)
+
+    def _finish(self) -> None:
         if self.run is not None:
             run, self.run = self.run, None
             if run.update and not self.plan:
@@ -423,6 +431,13 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
         problem = None
         try:
             problem = run.perform(step)  # a visual difference; anything else is raised
+            if problem is None:
+                run.promote()
+        except OSError as err:
+            if err.filename is None:  # not a file's: no folder to blame
+                raise
+            run.failed, run.pending = step.id, None
+            problem = _unwritable(err)
         except Finding as finding:
             run.failed = step.id
             run.pending = None
@@ -437,7 +452,6 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
                 finding.kind = PLAN_CLAIM
         if problem is not None:  # outside the except block: no chained traceback in the log
             _fail(item, problem, run.state.secret_values(), run)
-        run.promote()
 
     test_step.__doc__ = step.text
     return test_step
@@ -520,24 +534,25 @@ class VerifyRun:
             plain = SIM_PLAN if checks_plan_claims(config) and SIM_PLAN in claimed[entry.guide] \
                 else None
             entry.claim = entry.plan or plain
-        summary = summarize(config.getoption("target"), self.results, _speaks_for_the_site(config))
-        if summary.steps and summary.speaks_for_site:
-            root = Path(config.getoption("guidegen_root"))
-            update_status(Layout(root).screenshots, summary.target, summary.steps)
-        write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key],
-                      Layout(Path(config.getoption("guidegen_root"))).screenshots)
+        summary = summarize(config.getoption("target"), self.results,
+                            speaks_for_site(config.getoption))
+        root = Path(config.getoption("guidegen_root"))
+        try:  # the report first: a status file that cannot be written must not cost it
+            write_results(Path(config.getoption("report_dir")), summary, config.stash[_catalog_key],
+                          Layout(root).screenshots)
+            if summary.steps and summary.speaks_for_site:
+                update_status(Layout(root).screenshots, summary.target, summary.steps)
+        except OSError as err:  # made unwritable during the run (run_pytest checked before)
+            told = unwritable(err)
+            sys.stderr.write(f"error: {told.filename}: {told.strerror}\n")
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR  # verify's exit code 3
 
 
-def _speaks_for_the_site(config: pytest.Config) -> bool:
-    """Only a run against the portals as they are updates what readers see: the live portals,
-    or the simulators as shipped. A what-if (another UI version, injected faults, plans
-    other plans with SCIM than Zenkit's rule) must not land in screenshots/status.json."""
-    if config.getoption("target") == "live":
-        return True
-    return (config.getoption("azure_ui") == "2020" and not config.getoption("faults")
-            and not config.getoption("drift")
-            and config.getoption("azure_style") == "classic"
-            and config.getoption("sim_scim_plans") is None)
+def _unwritable(err: OSError) -> Finding:
+    """A write that failed during the run (a folder made read-only, a file where a folder
+    should be): an environment error of the step that wrote, not drift."""
+    told = unwritable(err)
+    return Finding(ERROR, f"{told.filename}: {told.strerror}")
 
 
 def summarize(target: Target, steps: list[StepResult], speaks_for_site: bool) -> Results:

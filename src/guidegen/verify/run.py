@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from ..errors import GuideError, Problem
+from ..folders import require_writable
 from ..live import default_state_dir, load_sign_ins, outside_project, read_secrets_file
 from ..load import load_catalog
 from ..project import Layout
 from ..results import Kind, read_results
-from .options import pytest_args, with_defaults
+from .options import pytest_args, speaks_for_site, with_defaults
 from .pytest_plugin import REFRESHED, live_urls, write_empty_results
 from .shards import select
 
@@ -49,6 +50,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         _check_live(root, catalog, chosen, values["portal_urls"], values["state_dir"],
                     values["secrets_file"])
     files = sorted({str(root / g.origin.file) for g in chosen})
+    require_writable(_output_folders(root, chosen, values))  # OSError: exit 3 in the CLI
     report_dir.mkdir(parents=True, exist_ok=True)
     # An earlier run's refreshed baselines are not this run's: a merge would copy them back.
     shutil.rmtree(report_dir / REFRESHED, ignore_errors=True)
@@ -67,10 +69,23 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     if status == pytest.ExitCode.OK:
         return 0
     if status == pytest.ExitCode.TESTS_FAILED:
-        return classify(report_dir / "results.json")
+        # With no step failed, pytest failed a guide's teardown: its files could not be written.
+        return classify(report_dir / "results.json", no_step_failed=3)
     if status == pytest.ExitCode.USAGE_ERROR:
         return 2
     return 3
+
+
+def _output_folders(root: Path, guides: list, values: dict) -> list[Path]:
+    """Where the run will write: the report (its captures and traces), and screenshots/ when
+    the run refreshes baselines or updates the site's status file there."""
+    report, screenshots = Path(values["report_dir"]), Layout(root).screenshots
+    folders = [report, report / "traces", *(report / "screenshots" / g.id for g in guides)]
+    if speaks_for_site(values.get):
+        folders.append(screenshots)
+    if values["update_screenshots"]:
+        folders += [p for g in guides for p in (screenshots / g.id, report / REFRESHED / g.id)]
+    return folders
 
 
 def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
@@ -101,13 +116,15 @@ def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
         read_secrets_file(secrets_file)
 
 
-def classify(results: Path) -> int:
+def classify(results: Path, no_step_failed: int = 1) -> int:
     """1 for drift or failure; 3 when every failure was an environment error."""
     try:
         steps = read_results(results).steps
     except GuideError:
         return 3
     failed = [s for s in steps if s.status == "failed"]
+    if not failed:
+        return no_step_failed
     if failed and all(s.kind == Kind.ERROR for s in failed):
         return 3
     return 1
