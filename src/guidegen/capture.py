@@ -15,6 +15,7 @@ import contextlib
 import math
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,18 +61,23 @@ def capture(
     dest: Path | None,
     *,
     secrets: list[str] | tuple[str, ...] = (),
+    hide: Sequence[model.Locator] = (),
     timeout: float = 10_000,
 ) -> CaptureResult:
     """Capture `shot` from `page` into the PNG `dest`.
 
     Any element showing one of `secrets` (an input's value or a text node) is masked as well
-    as the declared `mask` fields, so a secret a writer forgot to declare still never shows.
+    as the declared `mask` fields, so a secret a writer forgot to declare still never shows;
+    so are password fields and the `hide` fields (those that show secrets, by what they are),
+    wherever they are on the page.
     Raises CaptureError when the element, a highlight or a mask field is not on the page.
     `timeout` is in milliseconds, for each wait. With `dest` None nothing is written: the
     caller compares `result.pixels` first and writes (with `optimise`) only what it keeps.
     """
     try:
         _tag_elements(page, shot, timeout)
+        for loc in hide:  # not waited for: most pages do not have them
+            to_locator(page, loc).evaluate_all(_TAG, [_MASK, "", False, False])
         layout = page.evaluate(_DRAW, {**_decorations(shot), "secrets": [s for s in secrets if s]})
         if layout["hidden"] is not None:
             hidden = shot.of if layout["hidden"] == "target" else shot.highlight[layout["hidden"]]
@@ -269,6 +275,10 @@ _DRAW = """async ({colour, maskColour, highlights, secrets}) => {
     if (end === Infinity) a.cancel(); else a.finish();
   }
 
+  // A password field is secret by what it is (its dots tell the length).
+  for (const el of document.querySelectorAll('input[type=password]')) {
+    el.setAttribute('data-guidegen-mask', '');
+  }
   // Whatever shows a secret (a field's value, a text node) is masked, declared or not.
   const shows = (s) => !!s && secrets.some((x) => s.includes(x));
   if (secrets.length) {

@@ -24,6 +24,7 @@ class Control:
     locator: Locator
     portal: str
     origin: Origin    # the line of its definition
+    secret: bool = False  # it shows or takes a secret: never stored, shown or traced
 
 
 @dataclass

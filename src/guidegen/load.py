@@ -519,7 +519,8 @@ class Loader:
                                 if getattr(loc, k) is not None), None)
                     line = doc.line_of(("controls", name, key) if key else ("controls", name))
                     self.controls[f"{path.stem}.{name}"] = Control(
-                        f"{path.stem}.{name}", loc, page.portal, Origin(doc.file, line))
+                        f"{path.stem}.{name}", loc, page.portal, Origin(doc.file, line),
+                        secret=loc.secret)
 
     def load_project(self) -> Project | None:
         path = self.steps_dir / PROJECT_FILE

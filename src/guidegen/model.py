@@ -457,6 +457,14 @@ class ReusableFile(Strict):
 # ── Pages: each portal area's controls, named once ──────────────────────────────────────────
 
 
+class PageControl(Locator):
+    """A control of a page, as `steps/pages/<page>.yml` declares it."""
+
+    secret: bool = Field(False, description="The control shows or takes a secret (a token, a "
+                         "password): whatever it holds is never stored, logged, shown in a "
+                         "screenshot or kept in a trace, from the moment any page shows it.")
+
+
 class PageFile(Strict):
     """`steps/pages/<page>.yml`: the controls of one area of a portal, each named once by role
     and accessible name. Steps use them as `control: <page>.<control>`, so a control the portal
@@ -466,6 +474,6 @@ class PageFile(Strict):
     title: Label = Field(description="What area of the portal this is, for writers.")
     path: str | None = Field(None, description="Where the area is, relative to the portal "
                              "(for writers; steps still say `goto`).")
-    controls: dict[Id, Locator] = Field(
+    controls: dict[Id, PageControl] = Field(
         min_length=1, description="Control name -> how to find it: role and name, label, text "
         "or region (with `within:` to narrow).")

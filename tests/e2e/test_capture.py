@@ -138,6 +138,20 @@ def test_a_changed_page_rewrites_the_file(form: Page, tmp_path):
     np.testing.assert_array_equal(load_rgba(dest), again.pixels)
 
 
+def test_a_password_field_and_a_field_that_shows_a_secret_are_masked_undeclared(form: Page,
+                                                                                tmp_path):
+    """Secret fields are known by what they are: a password field's dots (which tell the
+    length), and a field `hide` names (a control its page declares secret)."""
+    from guidegen.model import Locator
+
+    result = capture(form, shot(of=FORM), None, hide=[Locator(label="Token preview")])
+    boxes = [form.get_by_label(name).bounding_box() for name in ("Secret Token", "Token preview")]
+    assert len(result.masked) == 2
+    for rect, box in zip(result.masked, boxes, strict=True):
+        assert rect.width >= box["width"] and rect.height >= box["height"]
+        assert solid(result.pixels, rect)
+
+
 def solid(pixels: np.ndarray, rect) -> bool:
     x, y, w, h = rect
     region = pixels[y : y + h, x : x + w, :3].reshape(-1, 3)
@@ -145,15 +159,15 @@ def solid(pixels: np.ndarray, rect) -> bool:
 
 
 def test_mask_hides_the_field(form: Page, tmp_path):
-    masked = capture(form, shot(of=FORM, mask=[{"label": "Secret Token"}]), tmp_path / "m.png")
+    masked = capture(form, shot(of=FORM, mask=[{"label": "Token preview"}]), tmp_path / "m.png")
     plain = capture(form, shot(of=FORM), tmp_path / "p.png")
 
-    assert len(masked.masked) == 1
-    rect = masked.masked[0]
-    field = form.get_by_label("Secret Token").bounding_box()
+    assert len(masked.masked) == 2  # and the password field, masked whatever is declared
+    rect = masked.masked[1]
+    field = form.get_by_label("Token preview").bounding_box()
     assert rect.width >= field["width"] and rect.height >= field["height"]
     assert solid(masked.pixels, rect)
-    assert not solid(plain.pixels, rect)  # unmasked, the field's border and dots show
+    assert not solid(plain.pixels, rect)  # unmasked, the field's border and text show
     # Nothing of it is left in the page: no overlay, no marker attribute.
     assert form.locator("guidegen-overlay, [data-guidegen-mask]").count() == 0
     # And the diff ignores it: only the masked field differs between the two.

@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from ..load import SECRET_FIELD
 from ..locate import to_locator
 from ..model import (
     Check,
@@ -32,11 +33,17 @@ from . import fingerprints
 from .drift import accessible_names, closest_names
 from .findings import ERROR, STRUCTURE, Finding
 from .network import NetworkWatch
+from .redact import Secrets
 
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 NETWORK = re.compile(r"net::ERR_|ECONNREFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION")
 # The ways to open from a page when a control is missing: [{role, name, nav}].
-WAYS_JS = (Path(__file__).parent.parent / "assets" / "ways.js").read_text("utf-8")
+ASSETS = Path(__file__).parent.parent / "assets"
+WAYS_JS = (ASSETS / "ways.js").read_text("utf-8")
+# What the page's secret fields hold (password fields, fields labelled as secrets), and what
+# an element shows (a field's value, or its text).
+SECRET_FIELDS_JS = (ASSETS / "secret_fields.js").read_text("utf-8")
+SHOWS_JS = (ASSETS / "shows.js").read_text("utf-8")
 
 
 @dataclass
@@ -51,13 +58,22 @@ class RunState:
     portal: str = ""
     # portal id -> what the portal shows when it, or a service it calls, is failing
     outage: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    # Where pages show secrets, known by what they are (a control declared secret, a value
+    # remembered as secret; password fields too, without a locator), and every value seen
+    # there: artifacts are scrubbed of them, even of one shown before the step that uses it.
+    secret_fields: list[Locator] = field(default_factory=list)
+    redact: Secrets = field(default_factory=Secrets)
+
+    def __post_init__(self) -> None:
+        for value in self.secrets.values():
+            self.redact.add(value)
 
     def resolve(self, text: str) -> str:
         return VARIABLE.sub(lambda m: {**self.variables, **self.values}.get(m.group(1), m.group(0)),
                             text)
 
     def secret_values(self) -> list[str]:
-        return [v for v in self.secrets.values() if v]
+        return self.redact.values
 
 
 def describe(action) -> str:
@@ -217,6 +233,24 @@ class Performer:
             return self.override
         return to_locator(self.page, self.resolved(loc))
 
+    def harvest(self, every_page: bool = False) -> None:
+        """Learn the secret values the page shows now (all open pages: `every_page`), by
+        what shows them, before any artifact can hold them: a trace keeps the page even when
+        the step that would remember its token never ran."""
+        pages = list(self.pages.values()) if every_page else \
+            [p for p in (self.pages.get(self.state.portal),) if p is not None]
+        for page in pages:
+            try:
+                if page.is_closed():
+                    continue
+                values = list(page.evaluate(SECRET_FIELDS_JS, SECRET_FIELD.pattern))
+                for loc in self.state.secret_fields:
+                    values += to_locator(page, self.resolved(loc)).evaluate_all(SHOWS_JS)
+            except PlaywrightError:
+                continue  # a page going away: the next action's harvest reads the next one
+            for value in values:
+                self.state.redact.add(value)
+
     def begin_step(self) -> None:
         self.prints, self.renames = {}, []
         self.step_mark, self.previous, self.last = self.watch.mark(), None, None
@@ -231,7 +265,7 @@ class Performer:
             key = fingerprints.key(self.resolved(loc), self.state.portal)
             if key in self.baseline_prints or key in self.known:
                 return  # taken once, when the control is new: a rename gives a new key
-            info = fingerprints.take(self.control(loc), self.state.secret_values())
+            info = fingerprints.take(self.control(loc), self.state.redact)
             if info:
                 self.prints[key] = info
                 self.known.add(key)
@@ -317,6 +351,7 @@ class Performer:
                             continue
                         target.click(timeout=self.state.timeout_ms)
                         page.wait_for_load_state(timeout=self.state.timeout_ms)
+                        self.harvest()  # the search may open a page that shows a secret
                         step = {"role": way["role"], "name": way["name"]}
                         if to_locator(page, loc).count() == 1 and \
                                 to_locator(page, loc).is_visible():
@@ -333,6 +368,12 @@ class Performer:
     def run(self, index: int, action) -> None:
         """Perform one action. A request of its own that fails (HTTP 5xx, a dropped
         connection) makes it an error, and it is tried again, ATTEMPTS times in all."""
+        try:
+            self._attempts(index, action)
+        finally:
+            self.harvest()
+
+    def _attempts(self, index: int, action) -> None:
         first = self.watch.mark()
         for attempt in range(1, ATTEMPTS + 1):
             mark = self.watch.mark()
@@ -553,6 +594,8 @@ class Performer:
                               "a button?)", index, describe(action), expected=target.describe(),
                               control=target.control, notices=_notices(page))
             (state.secrets if target.secret else state.values)[target.as_] = value
+            if target.secret:
+                state.redact.add(value)
         elif isinstance(action, (Expect, Wait)):
             wait = timeout if isinstance(action, Expect) else target.timeout * 1000
             self.expect(target, wait)

@@ -26,6 +26,7 @@ from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import Page
 
 from ..model import Locator
+from .redact import Secrets
 
 FILE = "controls.json"
 
@@ -98,19 +99,15 @@ def write(folder: Path, found: dict[str, dict]) -> Path | None:
     return path
 
 
-def take(control: PwLocator, secrets: list[str] = ()) -> dict | None:
+def take(control: PwLocator, secrets: Secrets | None = None) -> dict | None:
     """The control's fingerprint; any secret value in it (a token shown as the text of an
-    element) is masked, because the file is committed."""
+    element), in any form, is masked, because the file is committed."""
     try:
         info = control.first.evaluate(_INFO, timeout=2_000)
     except Exception:  # gone after the action (a dialog closed): nothing to remember
         return None
     info.pop("visible", None)
-    for key, value in info.items():
-        for secret in secrets:
-            if secret and isinstance(value, str) and secret in value:
-                info[key] = value = value.replace(secret, "••••••")
-    return info
+    return secrets.scrub_data(info) if secrets else info
 
 
 def _candidates(page: Page, loc: Locator) -> PwLocator | None:

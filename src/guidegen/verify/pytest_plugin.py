@@ -23,7 +23,8 @@ from ..diff import compare, needs_refresh, passes, write_diff_png
 from ..errors import GuideError
 from ..folders import unwritable
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
-from ..load import load_catalog
+from ..load import LOCATOR_FIELDS, load_catalog
+from ..model import Fill, Locator, Remember, action_target
 from ..project import Layout
 from ..report import write_reports
 from ..results import FILE as RESULTS_FILE
@@ -35,6 +36,7 @@ from .browser_fixtures import Unavailable
 from .findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
 from .options import add_pytest_options, speaks_for_site
 from .progress import Progress
+from .redact import Secrets
 
 REFRESHED = "refreshed"  # under the report folder: the baselines this run rewrote
 
@@ -198,6 +200,7 @@ class GuideRun:
             # Nothing is written yet: most shots equal their baseline, and those cost no
             # encoding and no file at all.
             result = capture(self.performer.page, shot, None, secrets=self.state.secret_values(),
+                             hide=[self.performer.resolved(f) for f in self.state.secret_fields],
                              timeout=self.state.timeout_ms)
         except CaptureError as err:
             raise Finding(STRUCTURE, f"screenshot '{shot.name}': {err}",
@@ -310,7 +313,10 @@ class GuideFile(pytest.File):
                          secrets=secrets, timeout_ms=config.getoption("step_timeout") * 1000,
                          portal=self.guide.portals[0],
                          outage={p.id: [re.compile(x) for x in p.outage]
-                                 for p in catalog.portals.values()})
+                                 for p in catalog.portals.values()},
+                         secret_fields=secret_fields(catalog, [*(by_id[r] for r in
+                                                                 self.guide.requires),
+                                                               self.guide]))
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
@@ -361,7 +367,9 @@ class GuideFile(pytest.File):
                 name = f"{self.guide.id}-{self.plan}" if self.plan else self.guide.id
                 dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
                         if run.any_failure else None)
-                traces.stop(run.context, dest, run.state.secret_values())
+                if dest is not None:
+                    run.performer.harvest(every_page=True)  # what the pages show at the end
+                traces.stop(run.context, dest, run.state.redact)
             run.context.close()
 
 
@@ -395,6 +403,24 @@ class PlanClaims(pytest.File):
                     pytest.skip(f"plan claims not checked: step '{item.name}' failed")
 
 
+def secret_fields(catalog: Catalog, guides: list[RGuide]) -> list[Locator]:
+    """Where the pages these guides drive show secrets, known by what they are: the
+    controls their pages declare secret, and what their steps fill in from a secret or
+    remember as one (password fields need no locator)."""
+    portals = {p for g in guides for p in g.portals}
+    fields = [c.locator.model_copy(update={"control": c.ref}) for c in catalog.controls.values()
+              if c.secret and c.portal in portals]
+    for guide in guides:
+        for step in [*guide.all_steps(), *guide.outcome]:
+            for action in step.actions:
+                target = action_target(action)
+                if isinstance(action, (Fill, Remember)) and target.secret:
+                    # Its own fields, without the fill's or remember's: already validated.
+                    fields.append(Locator.model_construct(
+                        **{k: getattr(target, k) for k in LOCATOR_FIELDS + ("control",)}))
+    return list({f.model_dump_json(): f for f in fields}.values())
+
+
 def _env_secrets(guide: RGuide) -> dict[str, str]:
     """Declared secrets come from GUIDEGEN_SECRET_<NAME> and never from the step files."""
     return secret_values(list(guide.secrets), {})
@@ -416,7 +442,7 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
             if node.no_browser:
                 pytest.skip("not run: the browser did not start")
             node.no_browser = True
-            _fail(item, Finding(ERROR, f"could not start: {browser.message}"), [])
+            _fail(item, Finding(ERROR, f"could not start: {browser.message}"), Secrets())
         if node.run is None:
             setup_failure = None
             try:
@@ -424,7 +450,7 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
             except Finding as finding:
                 setup_failure = finding
             if setup_failure is not None:
-                _fail(item, setup_failure, node.run.state.secret_values(), node.run)
+                _fail(item, setup_failure, node.run.state.redact, node.run)
         run = node.run
         if run.failed:
             pytest.skip(f"not run: step '{run.failed}' failed")
@@ -451,30 +477,13 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
                                    f"fails for an organization on it: {finding.message}")
                 finding.kind = PLAN_CLAIM
         if problem is not None:  # outside the except block: no chained traceback in the log
-            _fail(item, problem, run.state.secret_values(), run)
+            _fail(item, problem, run.state.redact, run)
 
     test_step.__doc__ = step.text
     return test_step
 
 
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "••••••")
-    return text
-
-
-def _scrubbed(value, secrets: list[str]):
-    """Every text of a finding as results.json records it, secrets blanked out."""
-    if isinstance(value, str):
-        return _scrub(value, secrets)
-    if isinstance(value, list):
-        return [_scrubbed(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrubbed(v, secrets) for k, v in value.items()}
-    return value
-
-
-def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun | None = None) -> None:
+def _fail(item: pytest.Item, finding: Finding, secrets: Secrets, run: GuideRun | None = None) -> None:
     if run is not None:
         run.any_failure = True
     controls = item.config.stash[_catalog_key].controls
@@ -486,9 +495,9 @@ def _fail(item: pytest.Item, finding: Finding, secrets: list[str], run: GuideRun
             origin = controls[rename["control"]].origin
             rename["defined_at"] = f"{origin.file}:{origin.line}"
     # As JSON: user properties travel from xdist workers to the controller, and into junit.xml.
-    data = _scrubbed(finding.record().model_dump(mode="json"), secrets)
+    data = secrets.scrub_data(finding.record().model_dump(mode="json"))
     item.user_properties.append(("finding", json.dumps(data)))
-    pytest.fail(_scrub(str(finding), secrets), pytrace=False)
+    pytest.fail(secrets.scrub(str(finding)), pytrace=False)
 
 
 class VerifyRun:

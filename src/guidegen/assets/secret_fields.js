@@ -1,0 +1,20 @@
+// The values of the fields that are secret by what they are, whatever the guide declares:
+// password fields, and fields labelled as secrets ("Secret Token", "API token"), so that a
+// renamed token field still counts as one.
+(pattern) => {
+  const secretLabel = new RegExp(pattern, 'i');
+  const labelOf = (el) => {
+    const parts = [el.getAttribute('aria-label') || '', el.getAttribute('placeholder') || ''];
+    for (const label of el.labels || []) parts.push(label.textContent || '');
+    for (const id of (el.getAttribute('aria-labelledby') || '').split(/\s+/)) {
+      const by = id && document.getElementById(id);
+      if (by) parts.push(by.textContent || '');
+    }
+    return parts.join(' ');
+  };
+  const values = [];
+  for (const el of document.querySelectorAll('input, textarea')) {
+    if (el.type === 'password' || secretLabel.test(labelOf(el))) values.push(el.value);
+  }
+  return values;
+}
