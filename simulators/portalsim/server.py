@@ -13,7 +13,7 @@ import math
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -22,6 +22,7 @@ from portalsim import drift as corpus
 from portalsim.azure.app import AzureApp
 from portalsim.azure.ui import STYLES, VERSIONS
 from portalsim.faults import Fault, FaultSpecError
+from portalsim.web import Account
 from portalsim.zenkit.app import ZenkitApp
 from portalsim.zenkit.org import PLANS, SCIM_PLANS
 
@@ -78,6 +79,7 @@ def start_simulators(
     log_requests: bool = False,
     zenkit_public_url: str | None = ZENKIT_PUBLIC_URL,
     require_sign_in: bool = False,
+    accounts: Mapping[str, Account] | None = None,
     azure_style: str = "classic",
     drift: Iterable[str] = (),
 ) -> Simulators:
@@ -94,6 +96,8 @@ def start_simulators(
     azure = AzureApp(azure_ui, parsed, http_timeout, style=azure_style, drift=names)
     zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed, drift=names)
     azure.require_sign_in = zenkit.require_sign_in = require_sign_in
+    # {"azure": Account(...)}: that portal's sign-in asks for the account, as a real one does.
+    azure.account, zenkit.account = (accounts or {}).get("azure"), (accounts or {}).get("zenkit")
     handler = WSGIRequestHandler if log_requests else _QuietHandler
     servers, threads, urls = [], [], []
     try:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pyotp
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.shared_data import SharedDataMiddleware
@@ -53,6 +56,27 @@ class Sessions:
             self.states[sid] = self.factory()
 
 
+@dataclass(frozen=True)
+class Account:
+    """The one account a simulator's sign-in accepts, as a real tenant's would: its user name,
+    its password and, with `totp_seed` (base32), a one-time code from an authenticator app.
+    A sign-in lasts `session_seconds`, and the session cookie says so (it expires then)."""
+
+    user: str
+    password: str
+    totp_seed: str | None = None
+    session_seconds: float = 8 * 3600
+
+    def code_matches(self, code: str) -> bool:
+        # One step either way, as authenticator servers allow for a clock a little off.
+        return bool(self.totp_seed) and pyotp.TOTP(self.totp_seed).verify(code.strip(),
+                                                                         valid_window=1)
+
+
+# How long a one-click sign-in (no account configured) lasts.
+ONE_CLICK_SESSION_SECONDS = 8 * 3600
+
+
 class PortalApp:
     """A small WSGI app: `on_<endpoint>(request, state, **args)` methods answer the routes."""
 
@@ -61,6 +85,11 @@ class PortalApp:
     # Like the real portals: every page redirects to sign-in until the session has signed in.
     # Off by default so that the `sim` target needs no set-up; `guidegen login` is tested on it.
     require_sign_in = False
+    # With an account, signing in asks for its user name, password and one-time code (each on
+    # a page of its own); without one, it is one click, for tests that sign in as a person.
+    account: Account | None = None
+    # The pages of that sign-in, in order ("code" only for an account with a TOTP seed).
+    sign_in_stages: tuple[str, ...] = ("user", "password", "code")
 
     def __init__(self, faults: Iterable[Fault] = (), drift: Iterable[str] = ()):
         self.faults = [f for f in faults if f.app == self.name]
@@ -84,7 +113,9 @@ class PortalApp:
         )
         self.jinja.globals.update(self.template_globals(), drift=self.drift)
         self.sessions = Sessions(f"portalsim_{self.name}", self.new_state)
-        self.signed_in: set[str] = set()  # session ids
+        self.signed_in: dict[str, float] = {}  # session id -> when its sign-in expires
+        # What each session has proven so far on the way through the sign-in pages.
+        self.signing_in: dict[str, set[str]] = {}
         self.wsgi = _not_stored(SharedDataMiddleware(self.dispatch,
                                                      {"/static": str(PACKAGE / "static")}))
 
@@ -113,7 +144,10 @@ class PortalApp:
             return special(environ, start_response)
         sid, state, new = self.sessions.load(request)
         response = self.answer(request, sid, state)
-        if new:
+        # A sign-in in the session's first request sets the cookie with its expiry already.
+        ends = [h for h in response.headers.getlist("Set-Cookie")
+                if h.startswith(self.sessions.cookie + "=")]
+        if new and not ends:
             response.set_cookie(self.sessions.cookie, sid, httponly=True, samesite="Lax")
         return response(environ, start_response)
 
@@ -128,12 +162,11 @@ class PortalApp:
                 self.sessions.reset(sid)
                 return Response(status=204)
             if endpoint == "sim_signin":
-                self.signed_in.add(sid)
-                return redirect(safe_next(request.form.get("next", "/")), 303)
+                return self.sign_in(request, sid)
             if endpoint == "sim_login":
-                return self.render("signin.html", next=safe_next(request.args.get("next", "/")),
-                                   expired=False)
-            if self.require_sign_in and sid not in self.signed_in:
+                self.signing_in.pop(sid, None)
+                return self.sign_in_page(request.args.get("next", "/"), "user")
+            if self.require_sign_in and self.signed_in.get(sid, 0) <= time.time():
                 return redirect(f"/_sim/login?next={quote(request.full_path.rstrip('?'))}", 303)
             with state.lock:
                 return getattr(self, f"on_{endpoint}")(request, state, **args)
@@ -145,6 +178,50 @@ class PortalApp:
             # A bug in the simulator: log it for the developer, never show a traceback.
             log.exception("%s %s failed", request.method, request.path)
             return self.render("error.html", status=500)
+
+    def sign_in_page(self, next_url: str, stage: str, error: bool = False,
+                     expired: bool = False) -> Response:
+        """`stage` is what the page asks for: user, password, code or stay (signed in?)."""
+        return self.render("signin.html", next=safe_next(next_url), expired=expired,
+                           stage=stage, error=error, account=self.account)
+
+    def sign_in(self, request: Request, sid: str) -> Response:
+        """One form post of the sign-in pages. Each page posts what it asks for (Zenkit's
+        posts user name and password at once); a wrong answer shows that page again with an
+        error, and only the whole way through signs the session in."""
+        form, next_url, account = request.form, request.form.get("next", "/"), self.account
+        if account is None:
+            return self.signed_in_now(sid, next_url, ONE_CLICK_SESSION_SECONDS)
+        proven = self.signing_in.setdefault(sid, set())
+        checks: dict[str, Callable[[str], bool]] = {
+            "user": lambda value: value.strip().casefold() == account.user.casefold(),
+            "password": lambda value: hmac.compare_digest(value.encode(),
+                                                          account.password.encode()),
+            "code": account.code_matches,
+            "stay": lambda value: True,  # Yes or No: both end the sign-in
+        }
+        stages = [s for s in self.sign_in_stages if s != "code" or account.totp_seed]
+        if "user" in form:
+            proven.clear()  # a user name starts over
+        for index, stage in enumerate(stages):
+            if stage in form and proven.issuperset(stages[:index]):
+                if not checks[stage](form[stage]):
+                    return self.sign_in_page(next_url, stage, error=True)
+                proven.add(stage)
+        missing = next((stage for stage in stages if stage not in proven), None)
+        if missing:
+            return self.sign_in_page(next_url, missing)
+        self.signing_in.pop(sid, None)
+        return self.signed_in_now(sid, next_url, account.session_seconds)
+
+    def signed_in_now(self, sid: str, next_url: str, seconds: float) -> Response:
+        expires = time.time() + seconds
+        self.signed_in[sid] = expires
+        response = redirect(safe_next(next_url), 303)
+        # The session cookie now ends with the sign-in, so a saved sign-in knows its expiry.
+        response.set_cookie(self.sessions.cookie, sid, expires=expires, httponly=True,
+                            samesite="Lax")
+        return response
 
     def inject_faults(self, request: Request) -> Response | None:
         for fault in self.faults:
@@ -158,7 +235,7 @@ class PortalApp:
                 drop_connection(request.environ)
                 return Response(status=500)  # never reaches the client
             elif fault.kind == "expire":
-                return self.render("signin.html", next=request.full_path.rstrip("?"), expired=True)
+                return self.sign_in_page(request.full_path.rstrip("?"), "user", expired=True)
         return None
 
 

@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .build import BuildError
-from .errors import GuideError, Problem, did_you_mean
+from .errors import GuideError, Problem
 from .project import Layout
 from .verify.options import click_options as verify_options
 
@@ -267,61 +267,46 @@ def merge(root: Path, shards: tuple[Path, ...], out: Path, update_screenshots: b
               help="Save as soon as the page reaches this URL (a glob such as '**/home'); "
               "without it, press Enter in this terminal once you are signed in.")
 @click.option("--timeout", type=float, default=600, show_default=True,
-              help="Seconds to wait for the sign-in.")
+              help="Seconds to wait for the sign-in (with --unattended: for each of its pages).")
 @click.option("--headless", is_flag=True,
               help="No window: only for portals that sign in without a person (SSO by cookie).")
+@click.option("--unattended", is_flag=True,
+              help="No person: answer the sign-in pages (user name, password, one-time code "
+              "from the TOTP seed) with the test account in the environment variables the "
+              "portal's `sign_in:` in steps/project.yml names. Headless; for the nightly.")
+@click.option("--user-env", metavar="NAME", help="With --unattended: the environment variable "
+              "holding the user name [default: sign_in.user].")
+@click.option("--password-env", metavar="NAME", help="With --unattended: the environment "
+              "variable holding the password [default: sign_in.password].")
+@click.option("--totp-env", metavar="NAME", help="With --unattended: the environment variable "
+              "holding the base32 TOTP seed [default: sign_in.totp_seed].")
+@click.option("--if-expiring", metavar="DURATION",
+              help="Sign in only when the saved sign-in is missing or its cookies end within "
+              "DURATION (e.g. 24h, 90m, 2d); otherwise do nothing and exit 0.")
 @handle_errors
 def login(root: Path, portal: str, url: str | None, state_dir: Path | None, until: str | None,
-          timeout: float, headless: bool) -> None:
-    """Sign in to PORTAL in a browser window and save the session for `verify --target live`.
+          timeout: float, headless: bool, unattended: bool, user_env: str | None,
+          password_env: str | None, totp_env: str | None, if_expiring: str | None) -> None:
+    """Sign in to PORTAL and save the session for `verify --target live`.
 
-    Sign in as a person would, MFA included; guidegen saves the cookies and local storage
-    (owner-only) to STATE_DIR/PORTAL.json, outside the project. Run it again when a live run
-    reports an expired sign-in.
+    Sign in in a browser window as a person would, MFA included; or, with --unattended, let
+    guidegen sign in with a test account (as the nightly does). guidegen saves the cookies
+    and local storage (owner-only) to STATE_DIR/PORTAL.json, outside the project. Exit codes:
+    0 saved (or still good, with --if-expiring), 2 bad input, 3 the sign-in failed or no
+    display. Nothing printed or saved holds the password, the seed or a one-time code.
     """
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    from .signin import Request, SignInFailed
+    from .signin import login as sign_in
 
-    from .browser import launch_options
-    from .live import default_state_dir, outside_project, save_sign_in, state_file
-    from .load import load_catalog
-
-    catalog = load_catalog(Layout(root).steps, root)
-    if portal not in catalog.portals:
-        raise GuideError([Problem("command line", 0, "portal", f"unknown portal '{portal}'"
-                                  f"{did_you_mean(portal, catalog.portals)}; portals are: "
-                                  f"{', '.join(catalog.portals)}")])
-    url = url or catalog.portals[portal].url
-    if not url:
-        raise GuideError([Problem("steps/project.yml", 0, f"portals.{portal}.url",
-                                  "no URL to sign in at (or pass --url)")])
-    state_dir = state_dir or default_state_dir()
-    outside_project(state_dir, root, "saved sign-ins", "--state-dir")
-    if not headless and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        _fail("error: signing in needs a browser window, and there is no display here; run "
-              "`guidegen login` on a desktop and copy the saved file, or use --headless for a "
-              "portal that signs in without a person", EXIT_ENVIRONMENT)
-
-    def wait(page) -> None:
-        if until:
-            click.echo(f"Sign in to {portal} in the browser window; the session is saved once "
-                       f"the page reaches {until}.", err=True)
-            page.wait_for_url(until, timeout=timeout * 1000)
-        else:
-            click.prompt(f"Sign in to {portal} in the browser window (MFA included), then press "
-                         "Enter here", default="", show_default=False, err=True)
-
-    dest = state_file(state_dir, portal)
+    env = {k: v for k, v in (("user", user_env), ("password", password_env),
+                             ("totp", totp_env)) if v}
+    request = Request(root, portal, url, state_dir, until, timeout, headless, unattended, env,
+                      if_expiring)
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(headless=headless, **launch_options())
-            try:
-                cookies = save_sign_in(browser, url, dest, wait)
-            finally:
-                browser.close()
-    except PlaywrightError as err:
-        _fail(f"error: sign-in not saved: {str(err).splitlines()[0]}", EXIT_ENVIRONMENT)
-    click.echo(f"saved the sign-in to {portal} ({cookies} cookies) to {dest}", err=True)
+        sign_in(request, say=lambda line: click.echo(line, err=True),
+                ask=lambda line: click.prompt(line, default="", show_default=False, err=True))
+    except SignInFailed as err:
+        _fail(f"error: {err}", EXIT_ENVIRONMENT)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,

@@ -73,6 +73,20 @@ class Plan(Strict):
     name: Label = Field(description="Display name readers see, e.g. 'Business'.")
 
 
+class SignIn(Strict):
+    """How `guidegen login <portal> --unattended` signs in with nobody at the browser (the
+    nightly): the account comes from environment variables, named here, never written here."""
+
+    page: Id = Field(description="The page in steps/pages/ with the sign-in form's controls: "
+                     "`user`, `password` and `code` (fields), `next`, `sign-in` and `verify` "
+                     "(buttons; `next` only when the password has a page of its own), `error` "
+                     "(what shows a refusal) and `stay-signed-in` (a last question, if any).")
+    user: Name = Field(description="Environment variable holding the user name.")
+    password: Name = Field(description="Environment variable holding the password.")
+    totp_seed: Name | None = Field(None, description="Environment variable holding the base32 "
+                                   "seed of the account's authenticator (TOTP) for MFA.")
+
+
 class Portal(Strict):
     id: Id = Field(description="Id used by steps, e.g. 'azure'.")
     name: Label = Field(description="Display name, e.g. 'Azure portal'.")
@@ -82,6 +96,8 @@ class Portal(Strict):
         description="Regular expressions for what the portal shows when it, or a service it "
         "calls, is failing (e.g. 'HTTP/5\\d\\d'): a step that fails while its page shows one "
         "is an error, never drift.")
+    sign_in: SignIn | None = Field(None, description="How to sign in without a person "
+                                   "(`guidegen login --unattended`).")
 
     @model_validator(mode="after")
     def _patterns(self) -> Portal:

@@ -37,6 +37,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class AzureApp(PortalApp):
     name = "azure"
+    # Microsoft's sign-in ends by asking "Stay signed in?".
+    sign_in_stages = ("user", "password", "code", "stay")
     rules = [
         Rule("/", endpoint="home"),
         Rule("/<any(dashboard, 'all-services', favorites, 'cost-management'):page>", endpoint="home"),

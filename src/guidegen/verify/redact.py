@@ -16,8 +16,9 @@ MASK = "••••••"
 # Shorter values are not scrubbed: replacing a three-letter "password" everywhere would
 # blank ordinary words of every report, and would hide nothing worth hiding.
 MIN_CHARS = 4
-# A base64 fragment shorter than this could match by chance.
-MIN_BASE64_CHARS = 8
+# The base64 fragment of a 6-byte value at an odd alignment is 4 characters: shorter ones
+# would match by chance (so a value of 4 or 5 bytes is caught in base64 only when aligned).
+MIN_BASE64_CHARS = 4
 
 
 def _base64_fragments(raw: bytes) -> set[str]:
