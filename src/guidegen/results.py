@@ -55,7 +55,7 @@ class Rename(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    action: int                      # index of the action in the step, from 0
+    action: int = Field(ge=0)        # index of the action in the step, from 0
     action_text: str | None = None   # the action as the writer declared it
     control: str | None = None       # '<page>.<control>' when the step names a page's control
     role: str
@@ -100,7 +100,7 @@ class FindingRecord(BaseModel):
 
     kind: Kind
     message: str = ""
-    action: int | None = None        # index of the action in the step, from 0
+    action: int | None = Field(None, ge=0)  # index of the action in the step, from 0
     action_text: str | None = None   # the action as the writer declared it
     expected: str | None = None
     found: list[str] = []            # the closest accessible names; visual: new capture, diff
@@ -172,18 +172,58 @@ class Results(BaseModel):
         return json.dumps(self.model_dump(mode="json"), indent=2) + "\n"
 
 
+# A run of thousands of steps writes a few megabytes; a file far larger is not a run's.
+MAX_BYTES = 64_000_000
+
+
 def read_results(path: Path) -> Results:
-    """A verify run's results.json, given it or the report folder that holds it."""
+    """A verify run's results.json, given it or the report folder that holds it. The file may
+    come from another machine (a shard) or be crafted: anything that is not a run's results
+    is a GuideError naming the file and the field, never a traceback."""
     path = path / FILE if path.is_dir() else path
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        data = json.loads(raw) if len(raw) <= MAX_BYTES else None
+    except (OSError, ValueError, RecursionError):  # RecursionError: nesting beyond any run's
         data = None
     if not (isinstance(data, dict) and "target" in data and isinstance(data.get("steps"), list)):
         raise GuideError([Problem(str(path), 0, "", "not the results.json of a guidegen "
                                   "verify run")])
+    where = _unencodable(data)
+    if where is not None:
+        raise GuideError([Problem(str(path), 0, _field(where), "not text: a lone UTF-16 "
+                                  "surrogate (\\ud800-\\udfff), which no report can show")])
     try:
         return Results.model_validate(data)
     except ValidationError as err:
-        raise GuideError([Problem(str(path), 0, format_path(e["loc"]), e["msg"])
+        raise GuideError([Problem(str(path), 0, _field(e["loc"]), e["msg"])
                           for e in err.errors()]) from None
+
+
+def _field(where: tuple) -> str:
+    """A field's path as a message shows it: a key of the file's own that is no plain text
+    (a control character, a lone surrogate) is shown escaped, never printed raw."""
+    return format_path(part.encode("unicode_escape").decode("ascii")
+                       if isinstance(part, str) and not part.isprintable() else part
+                       for part in where)
+
+
+def _unencodable(data) -> tuple | None:
+    """Where a string (or key) holds a lone surrogate, which JSON can escape and UTF-8 cannot
+    hold: the HTML report and the summary would fail to be written. A stack, not recursion:
+    the nesting is the file's to choose."""
+    stack: list[tuple[tuple, object]] = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if any("\ud800" <= c <= "\udfff" for c in value):
+                return where
+            continue
+        items = value.items() if isinstance(value, dict) else enumerate(value) \
+            if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(key, str):
+                stack.append(((*where, key), key))
+            stack.append(((*where, key), item))
+    return None

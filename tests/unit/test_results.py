@@ -92,3 +92,47 @@ def test_a_file_that_is_no_results_json_says_so(tmp_path, text):
     assert result.exit_code == 2
     assert result.output == (f"{tmp_path}/results.json: not the results.json of a guidegen "
                              "verify run\n1 problem found.\n")
+
+
+def finding(**fields) -> str:
+    """A results.json whose one failed step's finding has `fields`, as raw JSON text."""
+    record = ", ".join(f'"{k}": {v}' for k, v in {"kind": '"visual drift"', **fields}.items())
+    return ('{"target": "sim", "steps": [{"guide": "g", "step": "s", "status": "failed", '
+            f'"finding": {{{record}}}}}]}}')
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    # Nesting past what the JSON parser recurses through: it raised RecursionError.
+    ('{"target": "sim", "steps": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     "not the results.json of a guidegen verify run"),
+    ('{"target": "sim", "steps": [' + '{"a": ' * 900 + "1" + "}" * 900 + "]}",
+     "steps[0].a: Extra inputs are not permitted"),
+    # A lone surrogate reads, then fails to be written into report.html as UTF-8.
+    (finding(message='"\\ud83d"'),
+     "steps[0].finding.message: not text: a lone UTF-16 surrogate (\\ud800-\\udfff), which no "
+     "report can show"),
+    # A key of the file's own is shown escaped: no terminal control sequence gets through.
+    (finding(**{"\\u001b[2J": 1}), "steps[0].finding.\\x1b[2J: Extra inputs are not permitted"),
+    (finding(**{"\\udc00": 1}),
+     "steps[0].finding.\\udc00: not text: a lone UTF-16 surrogate (\\ud800-\\udfff), which no "
+     "report can show"),
+    # fix edits the action at this index: -1 would be the step's last one.
+    (finding(action="-1"), "steps[0].finding.action: Input should be greater than or equal to 0"),
+    (finding(action="NaN"), "steps[0].finding.action: Input should be a finite number"),
+    (finding(action="1e999"), "steps[0].finding.action: Input should be a finite number"),
+    (finding(action="1" + "0" * 5000), "not the results.json of a guidegen verify run"),
+])
+def test_a_crafted_file_is_bad_input_never_a_traceback(tmp_path, text, problem):
+    (tmp_path / "results.json").write_text(text, "utf-8")
+    with pytest.raises(GuideError) as info:
+        read_results(tmp_path)
+    assert str(info.value).splitlines()[0] == f"{tmp_path}/results.json: {problem}"
+
+
+def test_a_file_larger_than_any_run_s_is_not_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr("guidegen.results.MAX_BYTES", 100)
+    (tmp_path / "results.json").write_text(json.dumps({**written(), "pad": "x" * 100}), "utf-8")
+    with pytest.raises(GuideError) as info:
+        read_results(tmp_path)
+    assert str(info.value) == f"{tmp_path}/results.json: not the results.json of a guidegen " \
+                              "verify run"
