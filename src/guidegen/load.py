@@ -33,6 +33,7 @@ from .model import (
     action_kind,
     action_target,
 )
+from .paths import confined
 from .schema_errors import problems_from
 from .yamlfile import YamlDocument, read_yaml
 
@@ -61,6 +62,12 @@ def _validate(doc: YamlDocument, model: type[M], problems: Problems) -> M | None
 
 
 def _read(path: Path, root: Path, problems: Problems) -> YamlDocument | None:
+    if confined(path, root) is None:
+        # A clone can hold a link to ~/.ssh or the saved sign-in; its text would show in
+        # problems and pages. Named as the link, not as what it points to.
+        problems.add(path.relative_to(root) if path.is_relative_to(root) else path, 0, "",
+                     "a symbolic link out of the project: a step file must be inside it")
+        return None
     try:
         return read_yaml(path, _display(path, root))
     except GuideError as err:
