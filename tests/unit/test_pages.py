@@ -220,6 +220,10 @@ def test_the_shipped_guides_use_page_controls():
         for s in [*guide.all_steps(), *guide.outcome]:
             for action in s.actions:
                 used.add(getattr(action_target(action), "control", None))
+    # The sign-in pages' controls are the unattended sign-in's (steps/project.yml's sign_in).
+    sign_in = {p.sign_in.page for p in catalog.portals.values() if p.sign_in}
+    assert sign_in == {"microsoft-sign-in", "zenkit-log-in"}
+    used |= {c for c in catalog.controls if c.split(".", 1)[0] in sign_in}
     assert "azure-provisioning.test-connection" in used
     assert set(catalog.controls) - used <= {"azure-provisioning.admin-credentials",
                                             "azure-provisioning.provisioning-status",
