@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from guidegen import model
+from guidegen.atomic import write_atomic
 from guidegen.diff import Rect, load_rgba
 from guidegen.locate import to_locator
 
@@ -112,39 +111,6 @@ def capture(
 def optimise(png: bytes) -> bytes:
     """Lossless and deterministic (same pixels, same bytes): what goes under screenshots/."""
     return oxipng.optimize_from_memory(png, level=2, strip=oxipng.StripChunks.safe())
-
-
-def write_atomic(dest: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace `dest` with `data` so that a crash at any moment leaves the old file or the
-    new one, never a mix: a temporary file in the same folder, fsync, then rename.
-
-    The temporary file has a fresh random name and is created, owner-only, with O_EXCL and
-    O_NOFOLLOW (mkstemp), so nothing planted at a predictable name is written through or
-    left readable; the rename replaces a symlink at `dest` instead of following it. `mode`
-    is set before the rename: 0o600 for a file that holds credentials."""
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    except OSError as err:  # named by its folder: the temporary name means nothing to anyone
-        raise type(err)(err.errno, err.strerror, str(dest.parent)) from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    # The rename itself is only durable once the folder's entry is on disk.
-    dir_fd = os.open(dest.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def store_png(png: bytes, dest: Path) -> bool:

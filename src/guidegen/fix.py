@@ -40,6 +40,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from .atomic import write_atomic
 from .catalog import Catalog
 from .errors import GuideError, Problem, did_you_mean
 from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, load_catalog, substitute
@@ -259,9 +260,7 @@ class StepFiles:
         for path in sorted(self.dirty):
             out = io.StringIO()
             self.yaml.dump(self.docs[path], out)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(out.getvalue(), encoding="utf-8")
-            tmp.replace(path)
+            write_atomic(path, out.getvalue())
         return sorted(self.dirty)
 
     def rel(self, path: Path) -> str:

@@ -17,7 +17,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from .capture import write_atomic
+from .atomic import write_atomic
 from .errors import GuideError, Problem
 
 STATE_DIR_ENV = "GUIDEGEN_STATE_DIR"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
+from .atomic import write_atomic
 from .catalog import Catalog
 from .load import BOLD
 from .markdown_text import md_code, md_text
@@ -116,7 +116,4 @@ def markdown_summary(results: Results, rows: list[dict]) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text)

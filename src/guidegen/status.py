@@ -5,10 +5,10 @@ plan the guide claims. It is committed with the screenshots."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .atomic import write_atomic
 from .results import Kind, StepResult
 
 STATUS_FILE = "status.json"  # under screenshots/
@@ -55,11 +55,8 @@ def update_status(screenshots: Path, target: str, steps: list[StepResult],
             if verdict is not None:
                 entry.setdefault("plans", {})[plan] = {"target": target, "date": date, **verdict}
         guides[guide] = entry
-    screenshots.mkdir(parents=True, exist_ok=True)
-    tmp = screenshots / (STATUS_FILE + ".tmp")
-    tmp.write_text(json.dumps({"guides": dict(sorted(guides.items()))}, indent=2,
-                              sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, screenshots / STATUS_FILE)
+    write_atomic(screenshots / STATUS_FILE, json.dumps({"guides": dict(sorted(guides.items()))},
+                                                       indent=2, sort_keys=True) + "\n")
 
 
 def claim_verdict(steps: list[StepResult]) -> dict | None:

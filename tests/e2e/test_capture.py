@@ -16,7 +16,8 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from guidegen import capture as capture_module
-from guidegen.capture import MASK_COLOUR, CaptureError, capture, store_png, write_atomic
+from guidegen.atomic import write_atomic
+from guidegen.capture import MASK_COLOUR, CaptureError, capture, store_png
 from guidegen.diff import compare, load_rgba
 from guidegen.model import Screenshot
 
@@ -284,7 +285,7 @@ def test_store_png_keeps_bytes_when_pixels_match(tmp_path):
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from guidegen.capture import write_atomic
+    from guidegen.atomic import write_atomic
     dest, blobs = Path(sys.argv[1]), [Path(p).read_bytes() for p in sys.argv[2:]]
     while True:
         for blob in blobs:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import Page
 
+from ..atomic import write_atomic
 from ..model import Locator
 from .redact import Secrets
 
@@ -92,10 +92,7 @@ def write(folder: Path, found: dict[str, dict]) -> Path | None:
             return None
     except (OSError, ValueError):
         pass  # missing or unreadable: written below
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / (FILE + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text)
     return path
 
 

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 from PIL import Image
 
-from ..capture import write_atomic
+from ..atomic import write_atomic
 from ..catalog import Catalog
 from ..errors import GuideError, Problem
 from ..paths import confined

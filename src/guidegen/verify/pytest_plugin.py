@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ..capture import CaptureError, CaptureResult, capture, optimise, store_png, write_atomic
+from ..atomic import write_atomic
+from ..capture import CaptureError, CaptureResult, capture, optimise, store_png
 from ..catalog import Catalog, RGuide, RStep
 from ..diff import compare, needs_refresh, passes, write_diff_png
 from ..errors import GuideError
