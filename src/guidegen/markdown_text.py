@@ -15,11 +15,17 @@ import re
 # that escapes it. `&`, `<` and `>` become entities first, so no HTML (a tag, a comment such
 # as guidegen's issue marker) survives.
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
+# GitHub turns `@name` into a mention (a notification to that person) and `#12` or `GH-12`
+# into a link to an issue, whatever escapes them: a zero-width space after the mark keeps the
+# characters and drops the reference.
+_REFERENCE = re.compile(r"(?<![\w])(@|#|GH-)(?=[\w])")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def md_text(text: str) -> str:
     """`text` on one line, as literal characters in Markdown prose or a table cell."""
-    return _INLINE.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    text = _INLINE.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    return _REFERENCE.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, text)
 
 
 def md_code(text: str) -> str:
