@@ -17,6 +17,7 @@ from . import __version__
 from .build import BuildError
 from .errors import GuideError, Problem
 from .project import Layout
+from .terminal import printable
 from .verify.options import click_options as verify_options
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -188,29 +189,31 @@ def fix(root: Path, report_path: Path, verify_args: tuple[str, ...], dry_run: bo
     """
     from .fix import fix as do_fix
 
+    def say(text: str) -> None:
+        click.echo(printable(text), err=True)  # names and messages come from portal pages
+
     result = do_fix(root, report_path, list(verify_args), write=not dry_run)
     if not (result.outcomes or result.left or result.visual or result.unchecked):
-        click.echo("nothing to fix: the report has no failed step", err=True)
+        say("nothing to fix: the report has no failed step")
     for outcome in result.outcomes:
         mark = "already fixed" if outcome.applied else "fixed" if outcome.kept else "left"
-        click.echo(f"{mark}: {outcome.change.describe()}" +
-                   ("" if outcome.kept or outcome.applied else f" ({outcome.reason})"), err=True)
+        say(f"{mark}: {outcome.change.describe()}" +
+            ("" if outcome.kept or outcome.applied else f" ({outcome.reason})"))
         for edit in outcome.edits if outcome.kept else ():
-            click.echo(f"  {edit}", err=True)
+            say(f"  {edit}")
     for failure in result.left:
-        click.echo(f"left: {failure.where}: {failure.message}", err=True)
+        say(f"left: {failure.where}: {failure.message}")
     if result.visual:
-        click.echo("left for `verify --update-screenshots`: "
-                   f"{result.visual} visual drift step{'s' if result.visual != 1 else ''}", err=True)
+        say("left for `verify --update-screenshots`: "
+            f"{result.visual} visual drift step{'s' if result.visual != 1 else ''}")
     for failure in result.unchecked:
-        click.echo(f"not checked: {failure.where} ({failure.reason})", err=True)
+        say(f"not checked: {failure.where} ({failure.reason})")
     if dry_run:
-        click.echo("dry run: no file changed", err=True)
+        say("dry run: no file changed")
     unchecked = len(result.unchecked)
-    click.echo(f"{result.fixed} fixed, {result.left_count} left" +
-               (f", {unchecked} not checked: fix cannot tell whether "
-                f"{'they' if unchecked != 1 else 'it'} drifted; re-run verify" if unchecked else ""),
-               err=True)
+    say(f"{result.fixed} fixed, {result.left_count} left" +
+        (f", {unchecked} not checked: fix cannot tell whether "
+         f"{'they' if unchecked != 1 else 'it'} drifted; re-run verify" if unchecked else ""))
     sys.exit(EXIT_FAILED if result.left_count else EXIT_ENVIRONMENT if unchecked else EXIT_OK)
 
 

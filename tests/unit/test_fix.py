@@ -456,6 +456,16 @@ def test_a_name_that_would_be_markup_in_a_guide_is_left_unwritten(tmp_path, proj
     assert files(project) == before
 
 
+def test_a_name_holding_terminal_escapes_is_printed_as_escapes(tmp_path, project, monkeypatch):
+    """A portal name is text for the log too: an escape sequence in it would recolour or
+    rewrite the lines that report it."""
+    rename = {**USERS, "new": "Provision \x1b[2K\x1b[1A\x9bUsers"}
+    result = cli_fix(project, report(tmp_path, [rename]), monkeypatch)
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.stderr and "\x9b" not in result.stderr
+    assert "Provision \\x1b[2K\\x1b[1A\\x9bUsers" in result.stderr
+
+
 def test_guide_ids_reach_the_trial_run_after_the_options(tmp_path, project):
     seen = []
 

@@ -31,6 +31,7 @@ from ..report import write_reports
 from ..results import FILE as RESULTS_FILE
 from ..results import FindingRecord, Results, StepResult, Target
 from ..status import update_status
+from ..terminal import printable
 from . import fingerprints, traces
 from .actions import Performer, RunState
 from .browser_fixtures import Unavailable
@@ -498,7 +499,7 @@ def _fail(item: pytest.Item, finding: Finding, secrets: Secrets, run: GuideRun |
     # As JSON: user properties travel from xdist workers to the controller, and into junit.xml.
     data = secrets.scrub_data(finding.record().model_dump(mode="json"))
     item.user_properties.append(("finding", json.dumps(data)))
-    pytest.fail(secrets.scrub(str(finding)), pytrace=False)
+    pytest.fail(printable(secrets.scrub(str(finding))), pytrace=False)
 
 
 class VerifyRun:
