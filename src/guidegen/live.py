@@ -78,6 +78,9 @@ def load_sign_ins(state_dir: Path, portals: list[str]) -> dict:
                                   f"`guidegen login {p}`") for p in missing])
     for portal in portals:
         path = state_file(state_dir, portal)
+        problem = private_file_problem(path)
+        if problem:
+            raise GuideError([Problem(str(path), 0, "", f"a saved sign-in {problem}")])
         try:
             state = json.loads(path.read_text("utf-8"))
             merged["cookies"] += list(state["cookies"])
@@ -88,9 +91,10 @@ def load_sign_ins(state_dir: Path, portals: list[str]) -> dict:
     return merged
 
 
-def secrets_file_problem(path: Path) -> str | None:
-    """What makes `path` no secrets file to read: missing, not a regular file, or open to
-    other users (as ssh refuses a private key anyone else can read)."""
+def private_file_problem(path: Path) -> str | None:
+    """What makes `path` no file of secrets (a secrets file, a saved sign-in) to read:
+    missing, not a regular file, or open to other users (as ssh refuses a private key anyone
+    else can read)."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -107,7 +111,7 @@ def secrets_file_problem(path: Path) -> str | None:
 
 def read_secrets_file(path: Path) -> dict[str, str]:
     """`name=value` lines, `#` comments. Messages never quote a line: it may be a secret."""
-    problem = secrets_file_problem(path)
+    problem = private_file_problem(path)
     if problem:
         raise GuideError([Problem(str(path), 0, "", problem)])
     problems, secrets = [], {}

@@ -29,13 +29,26 @@ def test_saved_sign_ins_of_several_portals_are_merged(tmp_path):
     for portal in ("azure", "zenkit"):
         state_file(tmp_path, portal).write_text(json.dumps(
             {"cookies": [{"name": portal}], "origins": [{"origin": f"https://{portal}"}]}), "utf-8")
+        state_file(tmp_path, portal).chmod(0o600)
     merged = load_sign_ins(tmp_path, ["azure", "zenkit"])
     assert [c["name"] for c in merged["cookies"]] == ["azure", "zenkit"]
     assert len(merged["origins"]) == 2
 
 
+def test_a_saved_sign_in_others_can_read_is_refused(tmp_path):
+    """Its cookies are a session: as ssh refuses a private key others can read."""
+    path = state_file(tmp_path, "azure")
+    path.write_text(json.dumps({"cookies": [], "origins": []}), "utf-8")
+    path.chmod(0o644)
+    with pytest.raises(GuideError) as info:
+        load_sign_ins(tmp_path, ["azure"])
+    assert str(info.value) == (f"{path}: a saved sign-in readable by others (mode 0644); "
+                               "chmod 600 it")
+
+
 def test_a_damaged_sign_in_file_says_to_log_in_again(tmp_path):
     state_file(tmp_path, "azure").write_text("{not json", "utf-8")
+    state_file(tmp_path, "azure").chmod(0o600)
     with pytest.raises(GuideError) as info:
         load_sign_ins(tmp_path, ["azure"])
     assert str(info.value) == f"{tmp_path}/azure.json: not a saved sign-in; run `guidegen login azure` again"

@@ -166,9 +166,9 @@ def _folder(text: str) -> None:
 
 
 def _secrets_file(text: str) -> None:
-    from ..live import secrets_file_problem
+    from ..live import private_file_problem
 
-    problem = secrets_file_problem(Path(text))
+    problem = private_file_problem(Path(text))
     if problem:
         raise ValueError(f"{text}: {problem}")
 
