@@ -410,8 +410,9 @@ def secret_fields(catalog: Catalog, guides: list[RGuide]) -> list[Locator]:
     controls their pages declare secret, and what their steps fill in from a secret or
     remember as one (password fields need no locator)."""
     portals = {p for g in guides for p in g.portals}
-    fields = [c.locator.model_copy(update={"control": c.ref}) for c in catalog.controls.values()
-              if c.secret and c.portal in portals]
+    fields = [Locator.model_construct(**{k: getattr(c.locator, k) for k in LOCATOR_FIELDS},
+                                      control=c.ref)
+              for c in catalog.controls.values() if c.secret and c.portal in portals]
     for guide in guides:
         for step in [*guide.all_steps(), *guide.outcome]:
             for action in step.actions:
@@ -420,7 +421,7 @@ def secret_fields(catalog: Catalog, guides: list[RGuide]) -> list[Locator]:
                     # Its own fields, without the fill's or remember's: already validated.
                     fields.append(Locator.model_construct(
                         **{k: getattr(target, k) for k in LOCATOR_FIELDS + ("control",)}))
-    return list({f.model_dump_json(): f for f in fields}.values())
+    return list({f.describe(): f for f in fields}.values())  # a control once, however used
 
 
 def _env_secrets(guide: RGuide) -> dict[str, str]:
