@@ -43,6 +43,7 @@ class RStep:
     actions: list[Strict]
     origin: Origin
     reusable: str | None = None
+    manual: str | None = None  # verify: manual, and why: the run does not perform it
 
 
 @dataclass
@@ -76,6 +77,7 @@ class RGuide:
     requires: tuple[str, ...]
     variables: dict[str, str]  # project and guide variables: the scope of action values
     origin: Origin
+    setup: list[RStep] = field(default_factory=list)  # performed before the steps, not shown
 
     def all_steps(self) -> list[RStep]:
         return [s for sec in self.sections for s in sec.all_steps()]
@@ -91,6 +93,24 @@ class Catalog:
     @property
     def plan_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.plans)
+
+    def requirements(self, guide: RGuide) -> list[RGuide]:
+        """The guides `guide` requires, directly or through others, in the order a run
+        performs them: a guide after everything it requires, each once (the loader has
+        refused cycles)."""
+        by_id = {g.id: g for g in self.guides}
+        order: list[RGuide] = []
+        seen: set[str] = set()
+
+        def visit(ids: tuple[str, ...]) -> None:
+            for ident in ids:
+                if ident not in seen:
+                    seen.add(ident)
+                    visit(by_id[ident].requires)
+                    order.append(by_id[ident])
+
+        visit(guide.requires)
+        return order
 
     def plan_name(self, plan_id: str) -> str:
         return next(p.name for p in self.plans if p.id == plan_id)

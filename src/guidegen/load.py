@@ -21,6 +21,7 @@ from .model import (
     Fill,
     GoTo,
     Guide,
+    Http,
     Locator,
     PageFile,
     Project,
@@ -49,6 +50,9 @@ BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # A literal typed into one of these is a secret written into YAML.
 SECRET_FIELD = re.compile(r"password|secret|token|api key|client secret", re.I)
+# Where the verify run fills in {{ name }} of an action or a screenshot's locators: names,
+# values typed, chosen and expected.
+RUNTIME_FIELDS = ("name", "label", "text", "region", "value", "option")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -222,9 +226,13 @@ class _GuideChecker:
                 self.add(("portals", i), f"unknown portal '{portal}'"
                          f"{did_you_mean(portal, self.loader.portal_ids)}")
         plans = self.guide_plans()
+        # Set-up first: what it remembers, the steps after it may use.
+        setup = [s for i, item in enumerate(g.setup)
+                 if (s := self.step(item, ("setup", i), plans, shown=False))]
         sections = [self.section(s, ("sections", i), plans, 2) for i, s in enumerate(g.sections)]
         outcome = [s for i, item in enumerate(g.outcome)
-                   if (s := self.step(item, ("outcome", i), plans))]
+                   if (s := self.step(item, ("outcome", i), plans, shown=False))]
+        self.loader.remembered[g.id] = dict(self.remembered)
         return RGuide(
             id=g.id, title=g.title, summary=self.text(g.summary, ("summary",), self.scope),
             plans=plans, portals=tuple(g.portals), order=g.order,
@@ -232,7 +240,7 @@ class _GuideChecker:
             outro=self.text(g.outro, ("outro",), self.scope),
             sections=sections, secrets=dict(g.secrets), outcome=outcome, requires=tuple(g.requires),
             variables=dict(self.scope),
-            origin=Origin(self.doc.file, 1),
+            origin=Origin(self.doc.file, 1), setup=setup,
         )
 
     def unique(self, ident: str, path: tuple) -> None:
@@ -295,7 +303,9 @@ class _GuideChecker:
                          f"{format_path(e['loc'])}: {e['msg']}")
             return None
 
-    def step(self, item: Step | Use, path: tuple, parent: tuple[str, ...]) -> RStep | None:
+    def step(self, item: Step | Use, path: tuple, parent: tuple[str, ...],
+             shown: bool = True) -> RStep | None:
+        """`shown`: a step readers see, numbered; set-up and outcome steps are not."""
         reusable, unresolved = None, False
         if isinstance(item, Use):
             reusable = item.use
@@ -310,7 +320,7 @@ class _GuideChecker:
             step = fill_controls(step, path, self.loader.controls, self.add)
             unresolved = len(self.problems.items) > before
         self.unique(step.id, (*path, "id"))
-        self.number += 1
+        self.number += shown
         plans = self.plans(step.plans, (*path, "plans"), parent, "section")
         variants = []
         for i, var in enumerate(step.variants):
@@ -330,7 +340,7 @@ class _GuideChecker:
         if step.portal:
             self.check_portal(step.portal, (*path, "portal"))
             self.portal = step.portal
-        self.actions(step, path)
+        self.actions(step, path, shown)
         if not unresolved:  # an unknown control's labels are unknown: no knock-on complaints
             self.bold_labels(step, path)
         shot = step.screenshot
@@ -346,6 +356,8 @@ class _GuideChecker:
             self.control_portal(shot, shot.portal or self.portal, (*path, "screenshot"),
                                 "the screenshot")
             self.text(shot.alt, (*path, "screenshot", "alt"), self.scope)
+            for field in ("of", "highlight", "mask"):
+                self.locator_names(getattr(shot, field), (*path, "screenshot", field))
             shot = shot.model_copy(update={
                 "alt": substitute(shot.alt, self.scope)[0],
                 "caption": substitute(shot.caption, self.scope)[0] if shot.caption else None,
@@ -358,6 +370,7 @@ class _GuideChecker:
             plans=plans, narrower=plans != parent, variants=variants, admonitions=admonitions,
             optional=step.optional, portal=self.portal, screenshot=shot,
             actions=list(step.actions), origin=where, reusable=reusable,
+            manual=step.manual_reason if step.verify == "manual" else None,
         )
 
     def bold_labels(self, step: Step, path: tuple) -> None:
@@ -375,12 +388,18 @@ class _GuideChecker:
             for loc in [*shot.highlight, *shot.mask, *([shot.of] if isinstance(shot.of, Locator) else [])]:
                 used.update(loc.ui_labels())
         used = {" ".join(substitute(u, self.scope)[0].split()) for u in used}
-        for label in dict.fromkeys(BOLD.findall(substitute(step.text, self.scope)[0])):
-            label = " ".join(label.split())
-            if label not in used:
-                self.add((*path, "text"), f"**{label}** is quoted in bold but none of the step's "
-                         "actions or highlights uses it; name the control in an action (or "
-                         "drop the bold) so a rename in the portal is caught")
+        # Tips and notes quote labels too, and go stale the same way.
+        texts = [((*path, "text"), step.text)]
+        texts += [((*path, kind), getattr(step, kind)) for kind in ("note", "tip", "warning")
+                  if getattr(step, kind)]
+        texts += [((*path, "admonitions", i, "text"), a.text) for i, a in enumerate(step.admonitions)]
+        for where, text in texts:
+            for label in dict.fromkeys(BOLD.findall(substitute(text, self.scope)[0])):
+                label = " ".join(label.split())
+                if label not in used:
+                    self.add(where, f"**{label}** is quoted in bold but none of the step's "
+                             "actions or highlights uses it; name the control in an action (or "
+                             "drop the bold) so a rename in the portal is caught")
 
     def check_portal(self, portal: str, path: tuple) -> None:
         if portal not in self.loader.portal_ids:
@@ -398,43 +417,77 @@ class _GuideChecker:
                 self.add(path, f"'{loc.control}' is a control of the {control.portal} portal, "
                          f"but {what} runs in {portal}")
 
-    def actions(self, step: Step, path: tuple) -> None:
+    def actions(self, step: Step, path: tuple, shown: bool) -> None:
         portal = self.portal
         for i, action in enumerate(step.actions):
             apath = (*path, "actions", i)
             target = action_target(action)
-            if isinstance(action, GoTo) and action.portal:
+            if isinstance(action, Http):
+                self.http(target, (*apath, "http"), shown)
+            elif isinstance(action, GoTo) and action.portal:
                 self.check_portal(action.portal, (*apath, "portal"))
                 portal = action.portal
             elif not isinstance(action, GoTo):
                 self.control_portal(target, portal, (*apath, action_kind(action)), "this action")
             if isinstance(action, Fill):
                 self.fill(target, (*apath, "fill"))
-            if isinstance(action, Remember):
+            if isinstance(action, Remember) and step.verify != "manual":  # not performed
                 self.remembered[target.as_] = target.secret
-            kind = action_kind(action)
-            for attr in ("value", "text", "option", "goto"):
-                value = getattr(action if attr == "goto" else target, attr, None)
-                if isinstance(value, str):
-                    self.runtime_names(value, (*apath, attr) if attr == "goto"
-                                       else (*apath, kind, attr))
+            if isinstance(action, GoTo):
+                self.runtime_names(action.goto, (*apath, "goto"))
+            elif not isinstance(action, Http):
+                self.locator_names(target, (*apath, action_kind(action)))
+
+    def locator_names(self, obj: Any, path: tuple) -> None:
+        """Every {{ name }} the run fills in where a control is named, or a value typed or
+        expected (a page's control brings its own, a parameter of the page): one that the run
+        would leave unfilled is reported here, where it is written."""
+        if isinstance(obj, list):
+            for i, item in enumerate(obj):
+                self.locator_names(item, (*path, i))
+        elif isinstance(obj, BaseModel):
+            for name, value in obj.__dict__.items():
+                key = type(obj).model_fields[name].alias or name
+                if isinstance(value, str) and key in RUNTIME_FIELDS:
+                    self.runtime_names(value, (*path, key))
+                elif isinstance(value, (BaseModel, list)):
+                    self.locator_names(value, (*path, key))
 
     def runtime_names(self, value: str, path: tuple) -> None:
-        for name in VARIABLE.findall(value):
+        for name in dict.fromkeys(VARIABLE.findall(value)):
             if self.remembered.get(name):
                 self.add(path, f"'{name}' is a secret; use 'secret: {name}' so it is never shown")
             elif name not in self.scope and name not in self.remembered:
+                # Perhaps remembered by a guide this one requires: decided once all are read.
                 known = [*self.scope, *self.remembered]
-                self.add(path, f"undefined variable '{name}'{did_you_mean(name, known)} "
-                         "(define it in 'variables' or 'remember' it in an earlier step)")
+                self.later(name, False, path, f"undefined variable '{name}'"
+                           f"{did_you_mean(name, known)} (define it in 'variables' or "
+                           "'remember' it in an earlier step)")
+
+    def later(self, name: str, secret: bool, path: tuple, message: str) -> None:
+        self.loader.pending.append((self.guide.id, name, secret, Problem(
+            self.doc.file, self.doc.line_of(path), format_path(path), message)))
+
+    def secret_name(self, name: str, path: tuple) -> None:
+        known = {**self.guide.secrets, **{k: "" for k, s in self.remembered.items() if s}}
+        if name not in known:
+            self.later(name, True, path, f"unknown secret '{name}'{did_you_mean(name, known)} "
+                       "(declare it under 'secrets' or 'remember' it with 'secret: true')")
+
+    def http(self, request, path: tuple, shown: bool) -> None:
+        if shown:
+            self.add(path, "an API request is nothing a reader can follow; put the step under "
+                     "'setup' (or 'outcome')")
+        self.check_portal(request.portal, (*path, "portal"))
+        if request.bearer is not None:
+            self.secret_name(request.bearer, (*path, "bearer"))
+        self.runtime_names(request.path, (*path, "path"))
+        for value in _json_strings(request.json_):
+            self.runtime_names(value, (*path, "json"))
 
     def fill(self, target, path: tuple) -> None:
         if target.secret is not None:
-            known = {**self.guide.secrets, **{k: "" for k, s in self.remembered.items() if s}}
-            if target.secret not in known:
-                self.add((*path, "secret"), f"unknown secret '{target.secret}'"
-                         f"{did_you_mean(target.secret, known)} (declare it under 'secrets' "
-                         "or 'remember' it with 'secret: true')")
+            self.secret_name(target.secret, (*path, "secret"))
         elif target.value and not VARIABLE.search(target.value) and SECRET_FIELD.search(
                 " ".join(target.ui_labels())):
             self.add((*path, "value"), "looks like a secret written into YAML; "
@@ -458,6 +511,10 @@ class Loader:
         self.portal_ids: tuple[str, ...] = ()
         self.controls: dict[str, Control] = {}
         self.broken_guides: set[str] = set()
+        # Names each guide remembers (-> secret?), and the names a guide uses that it does not
+        # define itself: (guide, name, secret?, the problem if no required guide remembers it).
+        self.remembered: dict[str, dict[str, bool]] = {}
+        self.pending: list[tuple[str, str, bool, Problem]] = []
 
     def claim_screenshot(self, guide: str, name: str, where: Origin, field: str) -> None:
         """Screenshot names are per guide: `screenshots/<guide>/<name>.png`."""
@@ -591,9 +648,17 @@ class Loader:
                 if req not in by_id:
                     self.problems.add(guide.origin.file, self.requires_lines[guide.id][i],
                                       f"requires[{i}]", f"unknown guide '{req}'{did_you_mean(req, by_id)}")
-                elif guide.id in _required_closure(req, by_id):
+                elif (cycle := _cycle(guide.id, req, by_id)) is not None:
                     self.problems.add(guide.origin.file, self.requires_lines[guide.id][i],
-                                      f"requires[{i}]", f"'{req}' requires this guide in turn (a cycle)")
+                                      f"requires[{i}]", f"'{req}' requires this guide in turn, "
+                                      f"a cycle: {' -> '.join(cycle)}")
+        for guide, name, secret, problem in self.pending:
+            # The guides it requires run first, in the same browser: what they remember is known.
+            earlier = _required_closure(guide, by_id) if guide in by_id else set()
+            if earlier & self.broken_guides or any(
+                    self.remembered.get(r, {}).get(name) == secret for r in earlier):
+                continue
+            self.problems.items.append(problem)
 
     def load_guides(self) -> list[RGuide]:
         guides: list[RGuide] = []
@@ -620,12 +685,39 @@ class Loader:
         return guides
 
 
+def _json_strings(data: Any):
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, list):
+        for item in data:
+            yield from _json_strings(item)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _json_strings(key)
+            yield from _json_strings(value)
+
+
 def _step_ids(doc: YamlDocument | None) -> set[str]:
     """The ids a reusable file that failed validation meant to define."""
     steps = doc.data.get("steps") if doc else None
     if not isinstance(steps, list):
         return set()
     return {s["id"] for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str)}
+
+
+def _cycle(start: str, first: str, by_id: dict[str, RGuide]) -> list[str] | None:
+    """The way from `start` through `first` back to `start`, when requires lead there."""
+    paths = [[start, first]]
+    seen = {first}
+    while paths:
+        path = paths.pop(0)
+        for req in by_id[path[-1]].requires if path[-1] in by_id else ():
+            if req == start:
+                return [*path, start]
+            if req not in seen:
+                seen.add(req)
+                paths.append([*path, req])
+    return None
 
 
 def _required_closure(start: str, by_id: dict[str, RGuide]) -> set[str]:

@@ -279,9 +279,41 @@ class Remember(Strict):
     remember: RememberTarget
 
 
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class HttpRequest(Strict):
+    """A request to a portal's API, as set-up does what no reader needs to see (a user
+    assigned, a record created through SCIM). Only under the portal's own base URL, so a
+    secret it sends never leaves for another host."""
+
+    portal: Id = Field(description="Portal whose base URL the path is under.")
+    method: HttpMethod = "GET"
+    path: str = Field(min_length=1, max_length=2000,
+                      description="Path under the portal's base URL, from '/'; may use {{ name }}.")
+    json_: Any = Field(None, alias="json", description="JSON body; its strings may use {{ name }}.")
+    bearer: Name | None = Field(None, description="Name of a secret (declared under 'secrets' or "
+                                "remembered as one) sent as 'Authorization: Bearer <value>'.")
+    status: list[Annotated[int, Field(ge=100, le=599)]] = Field(
+        default_factory=lambda: [200, 201, 204],
+        description="The answers that mean it worked (default: 200, 201, 204).")
+
+    @model_validator(mode="after")
+    def _own_host(self) -> HttpRequest:
+        if not self.path.startswith("/") or self.path.startswith("//"):
+            raise ValueError(f"path '{self.path}' must start with one '/': it is a path under the "
+                             "portal's base URL, never another host (a secret it sends stays "
+                             "with the portal)")
+        return self
+
+
+class Http(Strict):
+    http: HttpRequest
+
+
 ACTIONS: dict[str, type[Strict]] = {
     "goto": GoTo, "click": Click, "fill": Fill, "select": Select, "check": Check,
-    "expect": Expect, "wait": Wait, "remember": Remember,
+    "expect": Expect, "wait": Wait, "remember": Remember, "http": Http,
 }
 _KINDS = {cls: kind for kind, cls in ACTIONS.items()}  # exact types: no isinstance chain
 
@@ -300,7 +332,8 @@ Action = Annotated[
     Annotated[GoTo, Tag(TAG + "goto")] | Annotated[Click, Tag(TAG + "click")]
     | Annotated[Fill, Tag(TAG + "fill")] | Annotated[Select, Tag(TAG + "select")]
     | Annotated[Check, Tag(TAG + "check")] | Annotated[Expect, Tag(TAG + "expect")]
-    | Annotated[Wait, Tag(TAG + "wait")] | Annotated[Remember, Tag(TAG + "remember")],
+    | Annotated[Wait, Tag(TAG + "wait")] | Annotated[Remember, Tag(TAG + "remember")]
+    | Annotated[Http, Tag(TAG + "http")],
     Discriminator(_action_kind, custom_error_type="unknown_action",
                   custom_error_message="unknown action"),
 ]
@@ -388,6 +421,21 @@ class StepBody(Strict):
     portal: Id | None = Field(None, description="Portal the actions run in (default: previous).")
     screenshot: Screenshot | None = None
     actions: list[Action] = Field(default_factory=list, description="Perform and check the step.")
+    verify: Literal["auto", "manual"] = Field(
+        "auto", description="'manual': the simulators cannot perform this step, so verify "
+        "does not (it neither passes nor fails); readers see it as checked by hand.")
+    manual_reason: str | None = Field(
+        None, min_length=1, max_length=500,
+        description="Why the step is checked by hand (required with verify: manual).")
+
+    @model_validator(mode="after")
+    def _manual_says_why(self) -> StepBody:
+        if self.verify == "manual" and not self.manual_reason:
+            raise ValueError("'verify: manual' needs a 'manual_reason': why the simulators "
+                             "cannot perform the step (writers see it beside the step)")
+        if self.verify != "manual" and self.manual_reason:
+            raise ValueError("'manual_reason' goes with 'verify: manual'")
+        return self
 
 
 class Step(StepBody):
@@ -450,6 +498,12 @@ class Guide(Strict):
     intro: str | None = None
     sections: list[Section] = Field(min_length=1)
     outro: str | None = None
+    setup: list[Step] = Field(
+        default_factory=list,
+        description="Steps the verify run performs before the guide's steps (after the guides "
+        "it requires) to reach its starting point, through the UI or an API (`http`); readers "
+        "never see them.",
+    )
     outcome: list[Step] = Field(
         default_factory=list,
         description="Steps the verify run performs after the guide to check its result (a user "

@@ -262,7 +262,7 @@ SCHEMA_CASES = {
              "          - clik: {role: button, name: Save}\n"),  # 15
         "steps/guide.yml:15: sections[0].steps[0].actions[1]: unknown action 'clik' "
         "(did you mean 'click'?); actions are: goto, click, fill, select, check, expect, wait, "
-        "remember",
+        "remember, http",
     ),
     "two-actions-in-one-item": (
         step("      - id: one\n"
@@ -659,7 +659,7 @@ def test_three_schema_mistakes_in_one_file_are_all_reported_by_line(tmp_path):
     error = load_errors(tmp_path, guide)
     assert str(error) == (
         "steps/guide.yml:8: sections[0].steps[0].actions[0]: unknown action 'clik' (did you mean "
-        "'click'?); actions are: goto, click, fill, select, check, expect, wait, remember\n"
+        "'click'?); actions are: goto, click, fill, select, check, expect, wait, remember, http\n"
         "steps/guide.yml:12: portals: expected a list, got 'console'\n"
         "steps/guide.yml:13: order: expected a whole number, got 'soon'"
     )
