@@ -129,18 +129,22 @@ def build(root: Path, verbose: bool) -> None:
               help="Address to serve on.")
 @handle_errors
 def serve(root: Path, dev_addr: str) -> None:
-    """Preview the site with live reload; saving a step file, template or screenshot reloads."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import Abort, MkDocsException
+    """Preview the site with live reload; saving a step file, template or screenshot reloads.
+
+    A build that fails shows its problems in the browser, and the next good save shows the
+    site again."""
+    from mkdocs.exceptions import MkDocsException
 
     from .build import mkdocs_log
-    from .load import load_catalog
+    from .serve import serve as do_serve
 
-    load_catalog(Layout(root).steps, root)  # fail fast with writers' messages
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadOptionUsage("--dev-addr", f"{dev_addr!r} is not HOST:PORT")
     try:
         with mkdocs_log(verbose=True):
-            mkdocs_serve(str(Layout(root).mkdocs_yml), dev_addr=dev_addr, livereload=True)
-    except (MkDocsException, Abort) as err:
+            do_serve(Layout(root), host, int(port))
+    except MkDocsException as err:  # mkdocs.yml itself is broken: nothing to serve yet
         raise BuildError(str(err)) from None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,18 +13,13 @@ from pathlib import Path
 import pytest
 
 from guidegen.browser import chromium_path
+from tests.helpers import free_port
 from tests.processes import stop_group
 from tests.site.conftest import copy_project
 
 SEED = "zenkit-azure-scim-provisioning"
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
