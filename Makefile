@@ -9,7 +9,7 @@ BIN      := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test venv chromium shellcheck zensical serve bench lint clean
+.PHONY: demo test venv chromium shellcheck zensical serve project-docs bench lint clean
 
 demo: venv chromium
 	$(BIN)/guidegen check
@@ -23,6 +23,11 @@ test: venv chromium shellcheck zensical
 
 serve: venv
 	$(BIN)/guidegen serve
+
+# guidegen's own documentation, a site apart from the customers' help centre.
+project-docs: venv
+	$(BIN)/mkdocs build --strict -f mkdocs.project.yml
+	@echo "Project documentation: $(CURDIR)/project-site/index.html"
 
 bench: venv
 	$(BIN)/python bench/build_bench.py
@@ -61,4 +66,4 @@ $(ZVENV)/.installed: constraints-zensical.txt
 	touch $@
 
 clean:
-	rm -rf site docs/guides .venv .venv-zensical .pytest_cache
+	rm -rf site project-site docs/guides .venv .venv-zensical .pytest_cache

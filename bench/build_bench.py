@@ -8,7 +8,7 @@ Run `make bench` (or `.venv/bin/python bench/build_bench.py`). It writes a synth
   in-process and both as child processes, as a ratio (goal: at most 1.15);
 - peak memory: tracemalloc for load and render, ru_maxrss of a child running each build.
 
-Figures go to stdout as a table and to bench/out/build.json. See docs/about/benchmarks.md.
+Figures go to stdout as a table and to bench/out/build.json. See project-docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The verdict table (docs/about/verdicts.md), one test per row: each cause of a failed step
+"""The verdict table (project-docs/verdicts.md), one test per row: each cause of a failed step
 gets the class it deserves. A portal that is down is an error, never drift; drift in a guide
 another guide builds on is reported on that guide and blocks the other."""
 

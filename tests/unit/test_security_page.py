@@ -1,4 +1,4 @@
-"""docs/about/security.md promises a test per row: each row names one, and each named test
+"""project-docs/security.md promises a test per row: each row names one, and each named test
 exists, so the page cannot outlive what checks it."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ TEST = re.compile(r"`(tests/[a-z0-9]+/test_[a-z_]+\.py)(?:::([a-z0-9_]+))?`")
 
 
 def test_every_row_of_the_security_table_names_a_test_that_exists():
-    rows = [line for line in (REPO / "docs/about/security.md").read_text("utf-8").splitlines()
+    rows = [line for line in (REPO / "project-docs/security.md").read_text("utf-8").splitlines()
             if line.startswith("| ") and not line.startswith(("| what could", "|---"))]
     assert len(rows) >= 15
     for row in rows:
