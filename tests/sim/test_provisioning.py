@@ -3,6 +3,8 @@ created over real SCIM in Zenkit, where the outcome shows."""
 
 from __future__ import annotations
 
+import re
+
 from portalsim.azure.state import DEFAULT_USER_MAPPINGS
 
 from .conftest import Azure, Zenkit
@@ -128,5 +130,8 @@ def test_soft_deleted_user_is_deactivated_through_the_switch_expression(azure: A
 def test_provisioning_logs_page_lists_requests(azure: Azure, zenkit: Zenkit):
     set_up(azure, zenkit, seed_steps=True)
     azure.provision()
-    page = azure.client.get("/directory/provisioning-logs").get_data(as_text=True)
+    # The list shows one row per identity; a row's details show the requests it sent.
+    listing = azure.client.get("/directory/provisioning-logs").get_data(as_text=True)
+    number = re.search(rf'provisioning-logs/(\d+)">[^<]*</a></td><td>{ADELE_UPN}</td><td>Create', listing)[1]
+    page = azure.client.get(f"/directory/provisioning-logs/{number}").get_data(as_text=True)
     assert "POST " in page and "201 Created" in page

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import Rule
@@ -14,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from portalsim.azure import expressions
 from portalsim.azure.connection import test_connection, validate_credentials
-from portalsim.azure.provisioning import provision_on_demand, run_cycle
+from portalsim.azure.provisioning import provision_on_demand, restart, run_cycle
 from portalsim.azure.scimclient import HOSTS
 from portalsim.azure.state import (
     APPLY,
@@ -44,13 +45,16 @@ class AzureApp(PortalApp):
         Rule("/<any(dashboard, 'all-services', favorites, 'cost-management'):page>", endpoint="home"),
         Rule("/directory", endpoint="directory"),
         Rule("/applications", endpoint="applications"),
-        Rule("/directory/users", endpoint="users"),
+        Rule("/directory/users", endpoint="users", methods=["GET", "POST"]),
         Rule("/directory/users/new", endpoint="new_user", methods=["GET", "POST"]),
+        Rule("/directory/users/<object_id>", endpoint="user_profile", methods=["GET", "POST"]),
         Rule("/directory/groups", endpoint="groups"),
         Rule("/directory/provisioning-logs", endpoint="logs"),
+        Rule("/directory/provisioning-logs/<int:number>", endpoint="log_details"),
         Rule("/enterprise-apps", endpoint="enterprise_apps"),
         Rule(APP, endpoint="app_overview"),
-        Rule(f"{APP}/users-and-groups", endpoint="assignments"),
+        Rule(f"{APP}/users-and-groups", endpoint="assignments", methods=["GET", "POST"]),
+        Rule(f"{APP}/users-and-groups/edit", endpoint="edit_assignment", methods=["GET", "POST"]),
         Rule(f"{APP}/users-and-groups/add", endpoint="add_assignment", methods=["GET", "POST"]),
         Rule(PROVISIONING, endpoint="provisioning", methods=["GET", "POST"]),
         Rule(f"{PROVISIONING}/properties", endpoint="properties", methods=["GET"]),
@@ -138,7 +142,41 @@ class AzureApp(PortalApp):
         return self.page(request, state, "applications.html")
 
     def on_users(self, request: Request, state: AzureState) -> Response:
-        return self.page(request, state, "users.html", users=state.users)
+        if request.method == "POST" and request.form.get("action") == "delete":
+            chosen = set(request.form.getlist("selected"))
+            deleted = [u for u in state.users if u.object_id in chosen and not u.soft_deleted]
+            for user in deleted:
+                user.soft_deleted = True  # Entra keeps deleted users 30 days before hard deletion
+            state.notification = (
+                {"kind": "success", "title": "Deleted users",
+                 "body": f"Successfully deleted {len(deleted)} user(s)."} if deleted else NOTHING_SELECTED
+            )
+            return redirect("/directory/users", 303)
+        return self.page(request, state, "users.html", users=live_users(state))
+
+    def on_user_profile(self, request: Request, state: AzureState, object_id: str) -> Response:
+        user = state.user_by_id(object_id)
+        if user is None or user.soft_deleted:
+            raise NotFound()
+        here = f"/directory/users/{object_id}"
+        if request.method == "POST":
+            if request.form.get("action") == "save":
+                for name in ("display_name", "job_title", "department"):
+                    value = request.form.get(name, "").strip()
+                    if name == "display_name" and not value:
+                        continue  # the portal keeps the old name rather than save an empty one
+                    setattr(user, name, value or None)
+                if self.ui.version == "2020":
+                    user.account_enabled = request.form.get("block_sign_in") != "Yes"
+                else:
+                    user.account_enabled = "account_enabled" in request.form
+                state.notification = {
+                    "kind": "success", "title": "Updated user",  # invented wording
+                    "body": f"Successfully updated '{user.display_name}'.",
+                }
+            return redirect(here, 303)
+        return self.page(request, state, "user_profile.html", user=user,
+                         editing="edit" in request.args, here=here)
 
     def on_groups(self, request: Request, state: AzureState) -> Response:
         return self.page(request, state, "groups.html", groups=state.groups)
@@ -184,7 +222,15 @@ class AzureApp(PortalApp):
         return self.page(request, state, "new_user.html", form=form, errors=errors)
 
     def on_logs(self, request: Request, state: AzureState) -> Response:
-        return self.page(request, state, "logs.html", logs=list(reversed(state.logs)))
+        # Newest first, each with its number in the log for the details link.
+        logs = list(reversed(list(enumerate(state.logs, start=1))))
+        return self.page(request, state, "logs.html", logs=logs, opened=None)
+
+    def on_log_details(self, request: Request, state: AzureState, number: int) -> Response:
+        if not 1 <= number <= len(state.logs):
+            raise NotFound()
+        logs = list(reversed(list(enumerate(state.logs, start=1))))
+        return self.page(request, state, "logs.html", logs=logs, opened=(number, state.logs[number - 1]))
 
     # The enterprise application
 
@@ -202,9 +248,36 @@ class AzureApp(PortalApp):
         )
 
     def on_assignments(self, request: Request, state: AzureState) -> Response:
-        rows = [(u.display_name, "User", u.upn) for u in state.users if u.upn in state.assigned]
-        rows += [(g.name, "Group", "") for g in state.groups if g.name in state.assigned]
-        return self.page(request, state, "assignments.html", rows=rows)
+        if request.method == "POST":
+            chosen = [c for c in request.form.getlist("selected") if c in state.assigned]
+            action = request.form.get("action")
+            if not chosen:
+                state.notification = NOTHING_SELECTED
+            elif action == "edit":
+                return redirect(f"{APP}/users-and-groups/edit?{urlencode({'selected': chosen}, True)}", 303)
+            elif action == "remove":
+                state.assigned = [a for a in state.assigned if a not in chosen]
+                state.notification = {
+                    "kind": "success",
+                    "title": "Removed assignment",  # invented wording
+                    "body": f"{len(chosen)} user(s) or group(s) were removed from {APP_NAME}.",
+                }
+            return redirect(f"{APP}/users-and-groups", 303)
+        return self.page(request, state, "assignments.html", rows=assignment_rows(state))
+
+    def on_edit_assignment(self, request: Request, state: AzureState) -> Response:
+        """Edit Assignment: the role of the selected users and groups. Zenkit's app has one
+        role, User, so saving changes nothing but is what the portal offers."""
+        chosen = [c for c in request.values.getlist("selected") if c in state.assigned]
+        if request.method == "POST":
+            state.notification = {
+                "kind": "success",
+                "title": "Assignment succeeded",
+                "body": f"{len(chosen)} user(s) or group(s) were assigned to {APP_NAME}.",
+            }
+            return redirect(f"{APP}/users-and-groups", 303)
+        rows = [row for row in assignment_rows(state) if row[2] in chosen]
+        return self.page(request, state, "edit_assignment.html", rows=rows)
 
     def on_add_assignment(self, request: Request, state: AzureState) -> Response:
         if request.method == "POST":
@@ -216,7 +289,7 @@ class AzureApp(PortalApp):
                     request,
                     state,
                     "add_assignment.html",
-                    users=state.users,
+                    users=live_users(state),
                     groups=state.groups,
                     error="Select at least one user or group.",
                 )
@@ -228,7 +301,7 @@ class AzureApp(PortalApp):
             }
             return redirect(f"{APP}/users-and-groups", 303)
         return self.page(
-            request, state, "add_assignment.html", users=state.users, groups=state.groups, error=""
+            request, state, "add_assignment.html", users=live_users(state), groups=state.groups, error=""
         )
 
     # Provisioning blade
@@ -288,6 +361,18 @@ class AzureApp(PortalApp):
                 "title": f"{'Started' if state.saved.status == 'On' else 'Stopped'} provisioning",
                 "body": f"Provisioning for {APP_NAME} is {state.saved.status.lower()}.",
             }
+            if state.saved.status == "On":
+                # The service's first cycle starts at once; later ones every 40 minutes,
+                # which the simulator runs only when asked (Restart provisioning).
+                run_cycle(state, self.http_timeout)
+            return back
+        if action == "restart-provisioning":
+            restart(state, self.http_timeout)
+            state.notification = {
+                "kind": "success",
+                "title": "Restarted provisioning",  # invented wording
+                "body": f"The provisioning state of {APP_NAME} was cleared and an initial cycle ran.",
+            }
             return back
         self.read_draft(request, state)
         if action == "test":
@@ -313,8 +398,11 @@ class AzureApp(PortalApp):
             if request.form.get("restore_defaults"):
                 state.mappings = {k: default_mapping(k) for k in ("groups", "users")}
                 state.mapping_drafts.clear()
+            turned_on = state.saved.status != "On" and state.draft.status == "On"
             state.saved = dataclasses.replace(state.draft)
             state.saved_once = True
+            if turned_on and state.saved.mode == "Automatic":
+                run_cycle(state, self.http_timeout)  # turning the status On starts a cycle
             state.notification = {
                 "kind": "success",
                 "title": "Saved provisioning settings",
@@ -512,7 +600,7 @@ class AzureApp(PortalApp):
             request,
             state,
             "on_demand.html",
-            users=state.users,
+            users=live_users(state),
             results=results,
             ready=state.saved_once and state.saved.mode == "Automatic",
         )
@@ -532,8 +620,26 @@ class AzureApp(PortalApp):
                     k: [dataclasses.asdict(a) for a in m.attributes] for k, m in state.mappings.items()
                 },
                 "assigned": state.assigned,
+                "cycle": dataclasses.asdict(state.cycle) if state.cycle else None,
+                "blocked": [u.upn for u in state.users if not u.account_enabled],
+                "deleted": [u.upn for u in state.users if u.soft_deleted],
             }
         )
+
+
+# The portal's answer to a command with no row selected (wording invented).
+NOTHING_SELECTED = {"kind": "error", "title": "Nothing selected", "body": "Select at least one row first."}
+
+
+def live_users(state: AzureState) -> list[DirectoryUser]:
+    """The directory's users, deleted ones left out as the Users list leaves them."""
+    return [u for u in state.users if not u.soft_deleted]
+
+
+def assignment_rows(state: AzureState) -> list[tuple[str, str, str]]:
+    """(display name, object type, key) of each assignment; the key is what the form posts."""
+    rows = [(u.display_name, "User", u.upn) for u in live_users(state) if u.upn in state.assigned]
+    return rows + [(g.name, "Group", g.name) for g in state.groups if g.name in state.assigned]
 
 
 def json_response(data: Any) -> Response:

@@ -9,11 +9,12 @@ from typing import Any
 
 from portalsim.azure import expressions
 from portalsim.azure.connection import dummy_guid, judge
-from portalsim.azure.scimclient import PATCH_OP, filter_url, send
+from portalsim.azure.scimclient import PATCH_OP, Exchange, filter_url, send
 from portalsim.azure.state import (
     ENTERPRISE,
     AttributeMapping,
     AzureState,
+    CycleStatus,
     DirectoryGroup,
     DirectoryUser,
     LogEntry,
@@ -80,6 +81,24 @@ def to_resource(values: dict[str, Any]) -> dict[str, Any]:
     return resource
 
 
+# The steps a log entry's details list (portals.md: Import, Determine if in scope, Match,
+# Perform action); the long names are those of Microsoft's provisioning documentation.
+IMPORT = "Import user"
+SCOPE = "Determine if user is in scope"
+MATCH = "Match user between source and target system"
+PERFORM = "Perform action"
+# Skip reason of Microsoft's provisioning logs documentation (not in portals.md).
+NOT_ENTITLED = "NotEffectivelyEntitled"
+# Invented (portals.md names no code for a failed write): what a create, update or disable
+# shows when the target answers an error.
+WRITE_FAILED = "SystemForCrossDomainIdentityManagementBadResponse"
+SKIP_REASONS = {
+    "unassigned": "The user is not assigned to the application and is not in scope for provisioning.",
+    "blocked": "The user is blocked from signing in and does not exist in the target system.",
+    "deleted": "The user is deleted in the directory and does not exist in the target system.",
+}
+
+
 class Cycle:
     def __init__(self, state: AzureState, timeout: float):
         self.state = state
@@ -88,10 +107,12 @@ class Cycle:
         self.timeout = timeout
         self.entries: list[LogEntry] = []
 
-    def log(self, identity: str, action: str, status: str, detail: str, requests: list[str]) -> LogEntry:
+    def log(self, identity: str, action: str, status: str, detail: str, requests: list[str],
+            steps: list[tuple[str, str]] = (), error_code: str = "") -> LogEntry:
         when = _EPOCH + datetime.timedelta(seconds=len(self.state.logs))
         entry = LogEntry(
-            when.strftime("%-m/%-d/%Y, %-I:%M:%S %p"), identity, action, status, detail, requests
+            when.strftime("%-m/%-d/%Y, %-I:%M:%S %p"), identity, action, status, detail, requests,
+            list(steps), error_code,
         )
         self.state.logs.append(entry)
         self.entries.append(entry)
@@ -109,16 +130,18 @@ class Cycle:
         )
         failure = judge(probe)
         if failure:
-            self.log("-", "Other", "Failure", f"{failure[0]}: {failure[1]}", [probe.summary()])
+            self.log("-", "Other", "Failure", failure[1], [probe.summary()], error_code=failure[0])
             return False
         return True
 
-    def in_scope_users(self) -> list[DirectoryUser]:
+    def in_scope(self, user: DirectoryUser) -> bool:
         if self.config.scope == "Sync all users and groups":
-            return list(self.state.users)
+            return True
         assigned = {name.lower() for name in self.state.assigned}
-        members = {upn.lower() for g in self.state.groups if g.name.lower() in assigned for upn in g.members}
-        return [u for u in self.state.users if u.upn.lower() in assigned | members]
+        groups = (g for g in self.state.groups if g.name.lower() in assigned)
+        return user.upn.lower() in assigned or any(
+            user.upn.lower() in {m.lower() for m in g.members} for g in groups
+        )
 
     def in_scope_groups(self) -> list[DirectoryGroup]:
         if self.config.scope == "Sync all users and groups":
@@ -127,12 +150,51 @@ class Cycle:
         return [g for g in self.state.groups if g.name.lower() in assigned]
 
     def run(self) -> list[LogEntry]:
-        if self.ready():
-            for user in self.in_scope_users():
-                self.sync("users", "Users", user.upn, user.object_id, user.attributes())
-            for group in self.in_scope_groups():
-                self.sync("groups", "Groups", group.name, group.object_id, self.group_source(group))
+        """One cycle. An initial cycle also logs every user it skips; an incremental one only
+        what changed (the simulator treats every in-scope user as changed)."""
+        initial = self.state.cycle is None
+        if not self.ready():
+            return self.entries
+        for user in self.state.users:
+            self.user(user, initial)
+        for group in self.in_scope_groups():
+            self.sync("groups", "Groups", group.name, group.object_id, self.group_source(group))
+        self.state.cycle = CycleStatus(
+            "Initial" if initial else "Incremental",
+            users=len([u for u in self.state.users if u.object_id in self.state.scim_ids
+                       and u.object_id not in self.state.disabled]),
+            groups=len([g for g in self.state.groups if g.object_id in self.state.scim_ids]),
+            failures=len([e for e in self.entries if e.status == "Failure"]),
+        )
         return self.entries
+
+    def user(self, user: DirectoryUser, initial: bool) -> None:
+        """Create or update a user in scope; disable one the app provisioned that is no
+        longer in scope, blocked or deleted (IsSoftDeleted); skip the others."""
+        active = user.account_enabled and not user.soft_deleted
+        if active and self.in_scope(user):
+            self.sync("users", "Users", user.upn, user.object_id, user.attributes())
+        elif user.object_id in self.state.scim_ids:
+            if user.object_id not in self.state.disabled:
+                self.disable(user)
+        elif initial:
+            reason = "deleted" if user.soft_deleted else ("blocked" if not active else "unassigned")
+            self.log(user.upn, "Other", "Skipped", SKIP_REASONS[reason], [],
+                     [(IMPORT, "Success"), (SCOPE, "Skipped")], NOT_ENTITLED)
+
+    def disable(self, user: DirectoryUser) -> None:
+        """Soft delete, as Azure deprovisions: PATCH active false to the id it created."""
+        body = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "active", "value": False}]}
+        found = self.state.scim_ids[user.object_id]
+        answer = send("PATCH", f"{self.base}/Users/{found}", self.config.secret_token, body, self.timeout)
+        steps = [(IMPORT, "Success"), (SCOPE, "Success"), (MATCH, "Success")]
+        if answer.status in (200, 204):
+            self.state.disabled.add(user.object_id)
+            self.log(user.upn, "Disable", "Success", "Disabled user in Zenkit.", [answer.summary()],
+                     [*steps, (PERFORM, "Success")])
+        else:
+            self.log(user.upn, "Disable", "Failure", failure_detail(answer), [answer.summary()],
+                     [*steps, (PERFORM, "Failure")], WRITE_FAILED)
 
     def group_source(self, group: DirectoryGroup) -> dict[str, Any]:
         ids = [self.state.scim_ids.get(u.object_id) for upn in group.members if (u := self.state.user(upn))]
@@ -143,11 +205,13 @@ class Cycle:
         if not mapping.enabled:
             return
         requests: list[str] = []
+        steps = [(IMPORT, "Success"), (SCOPE, "Success")]
         try:
             created = map_values(mapping, source, creating=True)
         except expressions.ExpressionError as error:
             self.log(
-                identity, "Other", "Failure", f"An attribute mapping could not be evaluated: {error}", []
+                identity, "Other", "Failure", f"An attribute mapping could not be evaluated: {error}", [],
+                [*steps, (MATCH, "Failure")], WRITE_FAILED,
             )
             return
         found = None
@@ -162,16 +226,19 @@ class Cycle:
             )
             requests.append(lookup.summary())
             if (failure := judge(lookup)) is not None:
-                self.log(identity, "Other", "Failure", failure[1], requests)
+                self.log(identity, "Other", "Failure", failure[1], requests,
+                         [*steps, (MATCH, "Failure")], failure[0])
                 return
             hits = lookup.json().get("Resources", [])
             if hits:
                 found = hits[0]["id"]
                 break
+        steps.append((MATCH, "Success"))
         schema = USER_SCHEMA if key == "users" else GROUP_SCHEMA
         if found is None:
             if not mapping.create:
-                self.log(identity, "Create", "Skipped", "Create is not a target object action.", requests)
+                self.log(identity, "Create", "Skipped", "Create is not a target object action.", requests,
+                         [*steps, (PERFORM, "Skipped")])
                 return
             body = {"schemas": [schema], **to_resource(created)}
             if ENTERPRISE in body:
@@ -180,7 +247,8 @@ class Cycle:
             action, ok = "Create", answer.status == 201
         else:
             if not mapping.update:
-                self.log(identity, "Update", "Skipped", "Update is not a target object action.", requests)
+                self.log(identity, "Update", "Skipped", "Update is not a target object action.", requests,
+                         [*steps, (PERFORM, "Skipped")])
                 return
             values = to_resource(map_values(mapping, source, creating=False))
             body = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": values}]}
@@ -191,14 +259,31 @@ class Cycle:
         requests.append(answer.summary())
         if ok:
             self.state.scim_ids[object_id] = found or (answer.json() or {}).get("id", "")
-            self.log(identity, action, "Success", f"{action}d {resource[:-1].lower()} in Zenkit.", requests)
+            if source.get("IsSoftDeleted"):
+                self.state.disabled.add(object_id)
+            else:
+                self.state.disabled.discard(object_id)
+            self.log(identity, action, "Success", f"{action}d {resource[:-1].lower()} in Zenkit.", requests,
+                     [*steps, (PERFORM, "Success")])
         else:
-            detail = (answer.json() or {}).get("detail") or answer.error or f"HTTP {answer.status}"
-            self.log(identity, action, "Failure", str(detail), requests)
+            self.log(identity, action, "Failure", failure_detail(answer), requests,
+                     [*steps, (PERFORM, "Failure")], WRITE_FAILED)
+
+
+def failure_detail(answer: Exchange) -> str:
+    """What the target said went wrong: its SCIM error detail, else the transport's or the status."""
+    return str((answer.json() or {}).get("detail") or answer.error or f"HTTP {answer.status}")
 
 
 def run_cycle(state: AzureState, timeout: float = 10.0) -> list[LogEntry]:
     return Cycle(state, timeout).run()
+
+
+def restart(state: AzureState, timeout: float = 10.0) -> list[LogEntry]:
+    """Restart provisioning: clear the cycle state and run an initial cycle now. What the app
+    created in the target is still known, so users out of scope are still disabled."""
+    state.cycle = None
+    return run_cycle(state, timeout)
 
 
 def provision_on_demand(state: AzureState, upn: str, timeout: float = 10.0) -> list[LogEntry]:
@@ -208,5 +293,9 @@ def provision_on_demand(state: AzureState, upn: str, timeout: float = 10.0) -> l
     if user is None:
         return [cycle.log(upn, "Other", "Failure", "The user was not found in the directory.", [])]
     if cycle.ready(require_on=False):
-        cycle.sync("users", "Users", user.upn, user.object_id, user.attributes())
+        # Microsoft: on demand disables a user unassigned from the app, like a cycle would.
+        if not cycle.in_scope(user) and user.object_id in state.scim_ids:
+            cycle.disable(user)
+        else:
+            cycle.sync("users", "Users", user.upn, user.object_id, user.attributes())
     return cycle.entries

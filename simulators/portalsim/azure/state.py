@@ -176,7 +176,8 @@ class DirectoryUser:
     preferred_language: str | None = "en-US"
     city: str | None = None
     country: str | None = None
-    soft_deleted: bool = False
+    soft_deleted: bool = False  # deleted in the directory (kept 30 days, as Entra does)
+    account_enabled: bool = True  # cleared by "Block sign in" / "Account enabled"
 
     @property
     def object_id(self) -> str:
@@ -197,8 +198,10 @@ class DirectoryUser:
             "city": self.city,
             "country": self.country,
             "mailNickname": self.upn.split("@")[0],
-            "IsSoftDeleted": self.soft_deleted,
-            "accountEnabled": not self.soft_deleted,
+            # Microsoft: IsSoftDeleted is true when the user is deleted, blocked from signing
+            # in, unassigned or out of scope; the cycle sets the last two.
+            "IsSoftDeleted": self.soft_deleted or not self.account_enabled,
+            "accountEnabled": self.account_enabled and not self.soft_deleted,
             "userType": "Member",
         }
 
@@ -276,14 +279,36 @@ def sample_groups() -> list[DirectoryGroup]:
     ]
 
 
+# The provisioning logs' columns (portals.md): what happened to one identity in one cycle.
+ACTIONS = ("Create", "Update", "Delete", "Disable", "Other")
+STATUSES = ("Success", "Failure", "Skipped", "Warning")
+
+
 @dataclass
 class LogEntry:
     when: str
     identity: str
-    action: str  # Create, Update, Skip, Other
-    status: str  # Success, Failure, Skipped
+    action: str  # one of ACTIONS
+    status: str  # one of STATUSES
     detail: str
     requests: list[str] = field(default_factory=list)
+    # The details pane: (step, status) of Import, Determine if in scope, Match, Perform action.
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    error_code: str = ""  # on Failure and Skipped: the code the details show with the reason
+
+
+@dataclass
+class CycleStatus:
+    """The "Current cycle status" of the provisioning blade, after the last cycle."""
+
+    kind: str  # "Initial" or "Incremental"
+    users: int  # users in Zenkit that this app manages, after the cycle
+    groups: int
+    failures: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.kind} cycle completed"
 
 
 @dataclass
@@ -304,6 +329,8 @@ class AzureState:
     assigned: list[str] = field(default_factory=list)  # UPNs and group names
     logs: list[LogEntry] = field(default_factory=list)
     scim_ids: dict[str, str] = field(default_factory=dict)  # objectId -> id in the target app
+    disabled: set[str] = field(default_factory=set)  # objectIds the app has disabled in the target
+    cycle: CycleStatus | None = None  # None until a cycle ran (or after Restart provisioning)
     on_demand_result: LogEntry | None = None
     dismissed: set[str] = field(default_factory=set)  # notices the admin has closed
 
@@ -314,6 +341,10 @@ class AzureState:
 
     def user(self, upn: str) -> DirectoryUser | None:
         return next((u for u in self.users if u.upn.lower() == upn.lower()), None)
+
+    def user_by_id(self, object_id: str) -> DirectoryUser | None:
+        """A user of the directory, deleted ones included (as the portal's Deleted users)."""
+        return next((u for u in self.users if u.object_id == object_id), None)
 
     def take_notification(self) -> dict[str, Any] | None:
         note, self.notification = self.notification, None

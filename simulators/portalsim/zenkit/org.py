@@ -41,6 +41,12 @@ def _provider() -> ScimProvider:
 PROVIDER = _provider()
 
 
+# A member's status on the Users page. "Provisioned" is Zenkit's (portals.md); the reference
+# names no label for a member SCIM deactivated, so "Deactivated" is invented.
+ACTIVE, PROVISIONED, DEACTIVATED = "Active", "Provisioned", "Deactivated"
+STATUSES = (ACTIVE, PROVISIONED, DEACTIVATED)
+
+
 @dataclass
 class Member:
     name: str
@@ -61,7 +67,7 @@ class Organization:
     generation: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: Member = field(
-        default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", "Owner", "Active")
+        default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", "Owner", ACTIVE)
     )
     scim: BearerTokenApplication = field(init=False)
 
@@ -93,11 +99,13 @@ class Organization:
         self.scim.bearer_tokens = {self.token}
 
     def members(self) -> list[Member]:
-        """The owner, then everyone SCIM created: Zenkit lists them as "Provisioned"."""
+        """The owner, then everyone SCIM created: Zenkit lists them as "Provisioned", and
+        those SCIM set `active: false` as deactivated. A SCIM DELETE removes the member."""
         people = [self.owner]
         for resource in self.scim.storage.resources:
             if type(resource).__name__.startswith("User"):
-                people.append(Member(_user_name(resource), resource.user_name or "", "Member", "Provisioned"))
+                status = DEACTIVATED if resource.active is False else PROVISIONED
+                people.append(Member(_user_name(resource), resource.user_name or "", "Member", status))
         return people
 
     def groups(self) -> list[dict[str, Any]]:
