@@ -3,6 +3,8 @@
  * The reader picks a plan once (remembered in localStorage); steps, sections and text
  * variants outside it are hidden, guides that do not apply are greyed out in the navigation
  * and on the overview. Without JavaScript nothing is hidden and every badge stays visible.
+ * A native <select> keeps the picker usable by keyboard and screen reader alike; a polite
+ * live region next to it says what a choice hid, since the hiding happens elsewhere.
  */
 (function () {
   "use strict";
@@ -60,8 +62,13 @@
       opt.textContent = p.name;
       select.appendChild(opt);
     });
+    var status = document.createElement("p");
+    status.id = "gg-plan-status";
+    status.className = "gg-sr";
+    status.setAttribute("role", "status");
     wrap.appendChild(label);
     wrap.appendChild(select);
+    wrap.appendChild(status);
     var header = document.querySelector(".md-header__inner");
     var search = header && header.querySelector(".md-search");
     if (header) {
@@ -90,6 +97,38 @@
       el.removeAttribute("data-gg-unavailable");
       el.removeAttribute("title");
     }
+  }
+
+  function count(n, one) {
+    return n + " " + one + (n === 1 ? "" : "s");
+  }
+
+  // What the choice hid, in words: the live region reads it out after a change.
+  function announce(plan, guide, guideOut) {
+    var status = document.getElementById("gg-plan-status");
+    if (!status) { return; }
+    var text;
+    if (!plan) {
+      text = "Showing steps for all plans";
+    } else if (guideOut) {
+      text = "This guide does not apply to the " + planName(plan) + " plan";
+    } else if (guide) {
+      var hidden = Array.prototype.filter.call(document.querySelectorAll(".gg-step"),
+        function (step) { return !!step.closest("[hidden]"); }).length;
+      text = "Showing steps for " + planName(plan) + ": " + count(hidden, "step") + " hidden";
+    } else {
+      var out = document.querySelectorAll(".gg-guide-card.gg-unavailable").length;
+      text = "Showing guides for " + planName(plan) + ": " + count(out, "guide") +
+        " not available";
+    }
+    status.textContent = text;
+  }
+
+  // Material's search dialog carries role="dialog" but no name to announce it by.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role='dialog']:not([aria-label])");
+    var input = dialog && dialog.querySelector("input[aria-label]");
+    if (dialog) { dialog.setAttribute("aria-label", input ? input.getAttribute("aria-label") : "Search"); }
   }
 
   function apply(plan) {
@@ -149,9 +188,11 @@
     document.querySelectorAll(".gg-guide-card").forEach(function (card) {
       markUnavailable(card, plan, !!plan && plansOf(card).indexOf(plan) < 0);
     });
+    announce(plan, guide, guideOut);
   }
 
   function init() {
+    nameSearchDialog();
     var plan = stored();
     picker().value = plan;
     apply(plan);

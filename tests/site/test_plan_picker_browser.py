@@ -76,3 +76,39 @@ def test_search_finds_a_step(page: Page, site_url):
     result = page.locator(".md-search-result__link").first
     expect(result).to_be_visible(timeout=15_000)
     expect(result).to_contain_text("Rotating the SCIM bearer token")
+
+
+def test_the_picker_works_by_keyboard_alone_and_says_what_it_hid(page: Page, site_url):
+    page.goto(f"{site_url}/{ROTATION}")
+    picker = page.get_by_label("Your plan")
+    for _ in range(30):  # Tab from the top of the page, as a keyboard user would
+        page.keyboard.press("Tab")
+        if picker.evaluate("el => el === document.activeElement"):
+            break
+    expect(picker).to_be_focused()
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Showing steps for all plans")
+
+    page.keyboard.press("ArrowDown")  # Free: the whole guide is outside it
+    expect(picker).to_have_value("free")
+    expect(status).to_have_text("This guide does not apply to the Free plan")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(picker).to_have_value("business")
+    expect(status).to_have_text("Showing steps for Business: 1 step hidden")
+    expect(page.locator("#review-audit-log")).to_be_hidden()
+    page.keyboard.press("ArrowDown")
+    expect(status).to_have_text("Showing steps for Enterprise: 0 steps hidden")
+    expect(page.locator("#review-audit-log")).to_be_visible()
+
+    page.goto(f"{site_url}/guides/")  # the overview says how many guides it marked
+    expect(page.get_by_role("status")).to_have_text(
+        "Showing guides for Enterprise: 0 guides not available")
+    page.get_by_label("Your plan").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".gg-guide-card[data-gg-guide='zenkit-scim-token-rotation']")
+           ).to_have_class("gg-guide-card gg-unavailable")
+    marked = page.locator(".gg-guide-card.gg-unavailable").count()
+    expect(page.get_by_role("status")).to_have_text(
+        f"Showing guides for Free: {marked} guides not available")

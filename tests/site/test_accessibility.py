@@ -1,0 +1,41 @@
+"""axe-core in real Chromium on every page of the customers' help centre: no serious or
+critical violation, with no plan picked and with one picked (hiding steps must not break
+what is left)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+
+def customer_pages(site) -> list[str]:
+    return sorted(p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
+                  for p in site.rglob("index.html") if "search" not in p.parts)
+
+
+def violations(page: Page) -> list[str]:
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+            for v in found if v["impact"] in BLOCKING]
+
+
+@pytest.mark.parametrize("plan", ["", "business"])
+def test_no_serious_or_critical_violation_on_any_customer_page(page: Page, built_site,
+                                                               site_url, plan):
+    pages = customer_pages(built_site.site)
+    assert "/" in pages and "guides/plans/" in pages
+    page.goto(f"{site_url}/")
+    page.get_by_label("Your plan").select_option(plan)
+    found = {}
+    for path in pages:
+        page.goto(f"{site_url}/{path.lstrip('/')}")
+        page.locator("#gg-plan-picker").wait_for()
+        if problems := violations(page):
+            found[path] = problems
+    assert not found, found
