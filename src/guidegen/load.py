@@ -482,7 +482,7 @@ class _GuideChecker:
         if request.bearer is not None:
             self.secret_name(request.bearer, (*path, "bearer"))
         self.runtime_names(request.path, (*path, "path"))
-        for value in _json_strings(request.json_):
+        for value in json_strings(request.json_):
             self.runtime_names(value, (*path, "json"))
 
     def fill(self, target, path: tuple) -> None:
@@ -685,16 +685,17 @@ class Loader:
         return guides
 
 
-def _json_strings(data: Any):
+def json_strings(data: Any):
+    """Every string of a JSON value, keys included."""
     if isinstance(data, str):
         yield data
     elif isinstance(data, list):
         for item in data:
-            yield from _json_strings(item)
+            yield from json_strings(item)
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _json_strings(key)
-            yield from _json_strings(value)
+            yield from json_strings(key)
+            yield from json_strings(value)
 
 
 def _step_ids(doc: YamlDocument | None) -> set[str]:

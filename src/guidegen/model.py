@@ -290,7 +290,9 @@ class HttpRequest(Strict):
     portal: Id = Field(description="Portal whose base URL the path is under.")
     method: HttpMethod = "GET"
     path: str = Field(min_length=1, max_length=2000,
-                      description="Path under the portal's base URL, from '/'; may use {{ name }}.")
+                      description="Path under the portal's base URL, from '/', or a URL the run "
+                      "remembered from the portal (e.g. '{{ scim_url }}/Users'), whose path is "
+                      "then sent to the portal's own address.")
     json_: Any = Field(None, alias="json", description="JSON body; its strings may use {{ name }}.")
     bearer: Name | None = Field(None, description="Name of a secret (declared under 'secrets' or "
                                 "remembered as one) sent as 'Authorization: Bearer <value>'.")
@@ -300,10 +302,10 @@ class HttpRequest(Strict):
 
     @model_validator(mode="after")
     def _own_host(self) -> HttpRequest:
-        if not self.path.startswith("/") or self.path.startswith("//"):
-            raise ValueError(f"path '{self.path}' must start with one '/': it is a path under the "
-                             "portal's base URL, never another host (a secret it sends stays "
-                             "with the portal)")
+        if not self.path.startswith(("/", "{{")) or self.path.startswith("//"):
+            raise ValueError(f"path '{self.path}' must start with one '/' (or a remembered URL "
+                             "of the portal's): a request never goes to another host, so a "
+                             "secret it sends stays with the portal")
         return self
 
 

@@ -71,7 +71,10 @@ class Renderer:
     def step_data(self, guide: RGuide, step: RStep) -> dict:
         shot = step.screenshot
         return {
-            "problem": self.status.get(guide.id, {}).get("problems", {}).get(step.id),
+            # A step checked by hand is never shown as drift, whatever an older status says.
+            "problem": None if step.manual else
+            self.status.get(guide.id, {}).get("problems", {}).get(step.id),
+            "manual": step.manual,
             "id": step.id, "number": step.number, "title": step.title, "text": _prose(step.text),
             "plans": step.plans, "plan_names": self.names(step.plans), "narrower": step.narrower,
             "optional": step.optional,

@@ -86,7 +86,7 @@ def write_reports(results: Results, catalog: Catalog, folder: Path,
 def markdown_summary(results: Results, rows: list[dict]) -> str:
     """Every piece of a report's data is escaped (markdown_text): findings carry page text,
     and a crafted results.json any text at all."""
-    icon = {"passed": "✅", "failed": "❌", "not run": "⏭️"}
+    icon = {"passed": "✅", "failed": "❌", "not run": "⏭️", "manual": "✋"}
     lines = [f"## guidegen verify against {results.target}", "",
              f"{results.passed} passed, {results.failed} failed, {results.not_run} not run", "",
              "| Guide | Step | Result | What happened |", "|---|---|---|---|"]
@@ -94,7 +94,8 @@ def markdown_summary(results: Results, rows: list[dict]) -> str:
         if row["status"] == "passed":
             continue
         finding = row["finding"]
-        what = finding.message if finding else "an earlier step failed"
+        what = finding.message if finding else "checked by hand (verify: manual)" \
+            if row["status"] == "manual" else "an earlier step failed"
         if finding and finding.found and finding.kind == Kind.STRUCTURE:
             what += "; closest on the page: " + ", ".join(f"'{f}'" for f in finding.found)
         if finding and finding.shown is not None:

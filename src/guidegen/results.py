@@ -26,7 +26,7 @@ from .errors import GuideError, Problem, format_path
 FILE = "results.json"
 
 Target = Literal["sim", "live"]
-Status = Literal["passed", "failed", "not run"]
+Status = Literal["passed", "failed", "not run", "manual"]  # manual: verify: manual, not performed
 
 
 class Kind(StrEnum):
@@ -38,6 +38,8 @@ class Kind(StrEnum):
     PLAN_CLAIM = "plan claim"      # the guide claims a plan whose organization lacks the feature
     ERROR = "error"                # network, timeout, expired sign-in: never reported as drift
     BLOCKED = "blocked"            # a guide this one requires drifted; reported on that guide
+    SETUP = "setup failure"        # the guide's hidden set-up failed: its steps were not checked
+    MISSING_DATA = "missing data"  # a row the step names is absent, and nothing earlier created it
 
 
 class Hop(BaseModel):

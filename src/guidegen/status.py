@@ -42,12 +42,17 @@ def update_status(screenshots: Path, target: str, steps: list[StepResult],
         plain = [s for s in mine if not s.plan]
         problems = {s.step: str(s.kind or "failed") for s in plain if s.status == "failed"}
         entry = guides.get(guide)
-        # A browser, network, sign-in or required guide that failed says nothing of this one;
-        # the simulators say nothing of the live portals (the nightly run merges both).
-        learnt = plain and not (problems and set(problems.values()) <= {Kind.ERROR, Kind.BLOCKED})
+        # A browser, network, sign-in, required guide or set-up that failed says nothing of
+        # this one; the simulators say nothing of the live portals (the nightly run merges both).
+        learnt = plain and not (problems and set(problems.values()) <=
+                                {Kind.ERROR, Kind.BLOCKED, Kind.SETUP})
         if learnt and not (target == "sim" and (entry or {}).get("target") == "live"):
             entry = {"target": target, "date": date, "result": "failed" if problems else
                      "passed", "problems": problems, "plans": (entry or {}).get("plans", {})}
+            # Steps the run did not perform: checked by hand (verify: manual), never drift.
+            manual = [s.step for s in plain if s.status == "manual"]
+            if manual:
+                entry["manual"] = manual
         if entry is None:
             continue
         for plan in dict.fromkeys(s.claim for s in mine if s.claim):
@@ -65,7 +70,7 @@ def claim_verdict(steps: list[StepResult]) -> dict | None:
     is the same UI; an outcome check is about the guide's result, not the plan), failed at a
     plan-claim finding; None when the run could not tell (drift, an error, steps not run)."""
     for step in steps:
-        if step.status == "passed" or step.kind == Kind.VISUAL:
+        if step.status in ("passed", "manual") or step.kind == Kind.VISUAL:
             continue
         if step.kind == Kind.OUTCOME:
             break  # the outcome checks run after the guide's last step

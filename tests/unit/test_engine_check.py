@@ -90,8 +90,8 @@ CASES = {
             "    actions:\n"
             "      - http: {portal: console, path: //evil.example/x}\n"),  # 16
         "steps/guide.yml:16: setup[0].actions[0].http: path '//evil.example/x' must start with "
-        "one '/': it is a path under the portal's base URL, never another host (a secret it "
-        "sends stays with the portal)",
+        "one '/' (or a remembered URL of the portal's): a request never goes to another host, "
+        "so a secret it sends stays with the portal",
     ),
     "http-with-an-unknown-secret-and-variable": (
         step(ONE) + (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from ..load import SECRET_FIELD
+from ..load import SECRET_FIELD, json_strings
 from ..locate import to_locator
 from ..model import (
     Check,
@@ -22,6 +23,7 @@ from ..model import (
     Expectation,
     Fill,
     GoTo,
+    Http,
     Locator,
     Remember,
     Select,
@@ -31,7 +33,7 @@ from ..model import (
 )
 from . import fingerprints
 from .drift import accessible_names, closest_names
-from .findings import ERROR, STRUCTURE, Finding
+from .findings import ERROR, MISSING_DATA, STRUCTURE, Finding
 from .network import NetworkWatch
 from .redact import Secrets
 
@@ -63,6 +65,8 @@ class RunState:
     # there: artifacts are scrubbed of them, even of one shown before the step that uses it.
     secret_fields: list[Locator] = field(default_factory=list)
     redact: Secrets = field(default_factory=Secrets)
+    # What the run has typed or sent so far: a row named after none of it was never created.
+    entered: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for value in self.secrets.values():
@@ -81,6 +85,8 @@ def describe(action) -> str:
     target = action_target(action)
     if isinstance(action, GoTo):
         return f"goto {action.goto}"
+    if isinstance(action, Http):
+        return f"http {target.method} {target.path}"
     if isinstance(target, Expectation):
         parts = [target.target().describe()] if target.target() else []
         parts += [f"{k} {getattr(target, k)!r}" for k in ("text", "value", "visible", "checked")
@@ -122,16 +128,47 @@ def _expects_dialog(loc: Locator | None) -> bool:
     return False
 
 
-def _missing(page: Page, loc: Locator, index: int, action, portal: str = "") -> Finding:
+def _missing(page: Page, loc: Locator, index: int, action, portal: str = "",
+             entered: list[str] = ()) -> Finding:
     if _signed_out(page):
         # Not drift: the portal signed us out, and the page we expected is behind sign-in.
         return Finding(ERROR, "the portal asked to sign in again (the session expired); "
                        f"refresh the saved sign-in with `guidegen login {portal or '<portal>'}`",
                        index, describe(action))
+    data = _absent_data(page, loc)
+    if data is not None and not _entered(data, entered):
+        # Not the portal's structure: the data the step acts on was never there.
+        role, name = _expected_name(data)
+        return Finding(MISSING_DATA, f"no {role or 'element'} '{name}'{_where(page)}: nothing "
+                       "earlier created it (create it in a 'setup' step, or require the guide "
+                       "that does)", index, describe(action), expected=data.describe())
     role, name = _expected_name(loc)
+    near = to_locator(page, loc.within) if loc.within is not None else None
     return Finding(STRUCTURE, f"{loc.describe()} not found{_where(page)}", index,
                    describe(action), expected=loc.describe(),
-                   found=closest_names(page, role, name), control=loc.control)
+                   found=closest_names(page, role, name, near=near), control=loc.control)
+
+
+def _absent_data(page: Page, loc: Locator) -> Locator | None:
+    """The outermost part of `loc` that names data (exact: false, a row named by its cells)
+    and is not on the page."""
+    absent = None
+    while loc is not None:
+        if not loc.exact:
+            try:
+                if to_locator(page, loc).count() == 0:
+                    absent = loc
+            except PlaywrightError:
+                pass
+        loc = loc.within
+    return absent
+
+
+def _entered(data: Locator, entered: list[str]) -> bool:
+    """Whether an earlier action typed or sent what the data's name holds (a user's name)."""
+    name = " ".join((_expected_name(data)[1]).split()).casefold()
+    return any(value.casefold() in name or name in value.casefold()
+               for value in (" ".join(v.split()) for v in entered) if value)
 
 
 def _unexpected_dialog(page: Page, loc: Locator | None, index: int, action,
@@ -535,8 +572,8 @@ class Performer:
         dialog = _unexpected_dialog(self.page, loc, index, action, self.previous)
         if dialog is not None:
             return dialog  # nothing to look for: the control may be right behind it
-        finding = _missing(self.page, loc, index, action, self.state.portal)
-        if finding.kind != ERROR and self._renamed(index, action, loc):
+        finding = _missing(self.page, loc, index, action, self.state.portal, self.state.entered)
+        if finding.kind == STRUCTURE and self._renamed(index, action, loc):
             return None
         return finding
 
@@ -552,7 +589,11 @@ class Performer:
         return " ".join(text.split())[:SHOWN_CHARS]
 
     def _run(self, index: int, action) -> None:
-        page, state, timeout = self.page, self.state, self.state.timeout_ms
+        state, timeout = self.state, self.state.timeout_ms
+        if isinstance(action, Http):
+            self.http(index, action)
+            return
+        page = self.page
         if isinstance(action, GoTo):
             if action.portal:
                 state.portal = action.portal
@@ -573,6 +614,8 @@ class Performer:
             value = state.secrets.get(target.secret, "") if target.secret else state.resolve(
                 target.value or "")
             self.control(target).fill(value, timeout=timeout)
+            if not target.secret:
+                state.entered.append(value)
         elif isinstance(action, Select):
             self.control(target).select_option(label=state.resolve(target.option), timeout=timeout)
         elif isinstance(action, Check):
@@ -600,6 +643,45 @@ class Performer:
             wait = timeout if isinstance(action, Expect) else target.timeout * 1000
             self.expect(target, wait)
 
+    def http(self, index: int, action: Http) -> None:
+        """A request to a portal's API, in the browser context's own cookie jar (the
+        simulators keep an organization per session): what set-up does behind the reader's
+        back. Its answer is portal text; only its status and a short excerpt are kept."""
+        req, state = action.http, self.state
+        path, base = state.resolve(req.path), state.base_urls[req.portal]
+        parts = urlsplit(path)
+        if parts.scheme in ("http", "https"):
+            # A URL the portal showed (its SCIM address), remembered: only its path is used,
+            # under the portal's own address, so the bearer secret never goes anywhere else.
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not path.startswith("/") or path.startswith("//"):
+            raise Finding(STRUCTURE, f"http: '{path}' is no path under the {req.portal} "
+                          "portal's address; the request was not sent", index, describe(action))
+        url = base + path
+        headers = {"Accept": "application/json"}
+        if req.bearer is not None:
+            headers["Authorization"] = f"Bearer {state.secrets.get(req.bearer, '')}"
+        body = _resolve_json(req.json_, state.resolve)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            state.entered += list(json_strings(body))
+        what = f"{req.method} {path}"
+        try:
+            response = self.context.request.fetch(
+                url, method=req.method, headers=headers, timeout=state.timeout_ms,
+                data=None if body is None else json.dumps(body), fail_on_status_code=False)
+        except PlaywrightError as err:
+            raise Finding(ERROR, f"{what}: {_first_line(err)}", index, what) from None
+        if response.status >= 500:
+            raise Finding(ERROR, f"HTTP {response.status} from {what}: the portal failed, not "
+                          "the guide", index, what)
+        if response.status not in req.status:
+            excerpt = " ".join(response.text()[:SHOWN_CHARS].split())
+            raise Finding(STRUCTURE, f"{what} answered HTTP {response.status}, not "
+                          f"{' or '.join(map(str, req.status))}", index, what,
+                          expected=f"HTTP {' or '.join(map(str, req.status))}",
+                          shown=excerpt or None)
+
     def expect(self, spec: Expectation, timeout: float) -> None:
         loc = spec.target()
         if loc is not None:
@@ -621,6 +703,17 @@ class Performer:
             expect(target).to_be_checked(checked=spec.checked, timeout=timeout)
         if spec.visible or (spec.text is None and spec.value is None and spec.checked is None):
             expect(target).to_be_visible(timeout=timeout)
+
+
+def _resolve_json(data, resolve):
+    """The body with {{ names }} filled in its strings, keys and values."""
+    if isinstance(data, str):
+        return resolve(data)
+    if isinstance(data, list):
+        return [_resolve_json(x, resolve) for x in data]
+    if isinstance(data, dict):
+        return {resolve(k): _resolve_json(v, resolve) for k, v in data.items()}
+    return data
 
 
 def _first_line(err: Exception) -> str:

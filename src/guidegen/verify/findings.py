@@ -9,8 +9,9 @@ from .. import results
 from ..results import FindingRecord, Kind, Rename
 
 # The kinds under the short names the engine raises them by.
-STRUCTURE, VISUAL, OUTCOME, PLAN_CLAIM, ERROR, BLOCKED = (
-    Kind.STRUCTURE, Kind.VISUAL, Kind.OUTCOME, Kind.PLAN_CLAIM, Kind.ERROR, Kind.BLOCKED)
+STRUCTURE, VISUAL, OUTCOME, PLAN_CLAIM, ERROR, BLOCKED, SETUP, MISSING_DATA = (
+    Kind.STRUCTURE, Kind.VISUAL, Kind.OUTCOME, Kind.PLAN_CLAIM, Kind.ERROR, Kind.BLOCKED,
+    Kind.SETUP, Kind.MISSING_DATA)
 
 
 @dataclass

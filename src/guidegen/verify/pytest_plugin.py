@@ -35,7 +35,17 @@ from ..terminal import printable
 from . import fingerprints, traces
 from .actions import Performer, RunState
 from .browser_fixtures import Unavailable
-from .findings import BLOCKED, ERROR, OUTCOME, PLAN_CLAIM, STRUCTURE, VISUAL, Finding, renamed_message
+from .findings import (
+    BLOCKED,
+    ERROR,
+    OUTCOME,
+    PLAN_CLAIM,
+    SETUP,
+    STRUCTURE,
+    VISUAL,
+    Finding,
+    renamed_message,
+)
 from .options import add_pytest_options, speaks_for_site
 from .progress import Progress
 from .redact import Secrets
@@ -197,6 +207,12 @@ class GuideRun:
         if not self.shoot_enabled or shot is None:
             return None
         self.state.portal = shot.portal or step.portal
+        # Highlights, masks and the crop name controls as actions do: {{ names }} filled in.
+        resolved = self.performer.resolved
+        shot = shot.model_copy(update={
+            "highlight": [resolved(h) for h in shot.highlight],
+            "mask": [resolved(m) for m in shot.mask],
+            "of": resolved(shot.of) if isinstance(shot.of, Locator) else shot.of})
         new = self.captures / f"{shot.name}.png"
         try:
             # Nothing is written yet: most shots equal their baseline, and those cost no
@@ -287,17 +303,17 @@ class GuideFile(pytest.File):
         item.user_properties += [("guide", self.guide.id), ("step", step.id)]
         if self.plan:
             item.user_properties.append(("plan", self.plan))
+        if step.manual:
+            item.user_properties.append(("manual", step.manual))
         return item
 
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
         catalog = config.stash[_catalog_key]
-        by_id = {g.id: g for g in catalog.guides}
+        required = catalog.requirements(self.guide)
         secrets = _env_secrets(self.guide)
         if config.getoption("target") == "live":
             # The saved sign-ins of every portal this guide (and the guides it needs) drives.
-            portals = list(dict.fromkeys(p for g in (self.guide, *(by_id[r] for r in
-                                                                   self.guide.requires))
-                                         for p in g.portals))
+            portals = list(dict.fromkeys(p for g in (*required, self.guide) for p in g.portals))
             context_args = {**context_args, "storage_state": load_sign_ins(
                 Path(config.getoption("state_dir") or default_state_dir()), portals)}
             file = config.getoption("secrets_file")
@@ -316,41 +332,54 @@ class GuideFile(pytest.File):
                          portal=self.guide.portals[0],
                          outage={p.id: [re.compile(x) for x in p.outage]
                                  for p in catalog.portals.values()},
-                         secret_fields=secret_fields(catalog, [*(by_id[r] for r in
-                                                                 self.guide.requires),
-                                                               self.guide]))
+                         secret_fields=secret_fields(catalog, [*required, self.guide]))
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
-        run = self.run = GuideRun(context, state, self.guide, config,  # teardown closes it
-                                  [by_id[r] for r in self.guide.requires])
+        run = self.run = GuideRun(context, state, self.guide, config, required)  # teardown closes it
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
-        for required in self.guide.requires:
-            for step in by_id[required].all_steps():
+        outcomes = not self.plan and not config.getoption("skip_outcome")
+        # The guides it requires, each after those it requires in turn: their set-up, steps
+        # and outcome checks, each with its own variables; then this guide's own set-up.
+        for guide in [*required, self.guide]:
+            state.variables = dict(guide.variables)
+            steps = [*guide.setup] if guide is self.guide else \
+                [*guide.setup, *guide.all_steps(), *(guide.outcome if outcomes else ())]
+            for step in steps:
+                if step.manual:
+                    continue  # nobody to do it by hand here
                 try:
                     run.perform(step)
                 except Finding as finding:
-                    run.failed = f"{required}/{step.id}"
-                    if finding.kind == ERROR:
-                        finding.message = f"setup: required guide '{required}' failed at " \
-                                          f"step '{step.id}': {finding.message}"
-                    elif self.plan:
-                        # On this plan the guide it builds on cannot be done: so neither can
-                        # this one, whatever it claims.
-                        name = config.stash[_catalog_key].plan_name(self.plan)
-                        finding.message = f"the guide claims the {name} plan, but required " \
-                                          f"guide '{required}' fails at step '{step.id}' for " \
-                                          f"an organization on it: {finding.message}"
-                        finding.kind = PLAN_CLAIM
-                    else:
-                        # The drift is that guide's, reported on its step when it runs; here
-                        # the steps that build on it cannot be checked, and that is all.
-                        finding.message = f"blocked by {finding.kind} in required guide " \
-                                          f"'{required}' at step '{step.id}': {finding.message}"
-                        finding.kind = BLOCKED
+                    run.failed = f"{guide.id}/{step.id}"
+                    self._before_steps_failed(finding, guide, step, config)
                     raise
         run.shoot_enabled = not self.plan  # the baselines come from the plain run
         return run
+
+    def _before_steps_failed(self, finding: Finding, guide: RGuide, step: RStep, config) -> None:
+        """What a failure before this guide's first step means for the guide."""
+        own = guide is self.guide
+        where = f"set-up step '{step.id}'" if own else \
+            f"required guide '{guide.id}' at step '{step.id}'"
+        if finding.kind == ERROR:
+            finding.message = f"setup: {where} failed: {finding.message}"
+        elif self.plan:
+            # On this plan the starting point cannot be reached: so neither can this guide be
+            # done, whatever it claims.
+            name = config.stash[_catalog_key].plan_name(self.plan)
+            finding.message = f"the guide claims the {name} plan, but {where} fails for an " \
+                              f"organization on it: {finding.message}"
+            finding.kind = PLAN_CLAIM
+        elif own:
+            # The guide's hidden set-up, not its steps: what readers do was not checked.
+            finding.message = f"{where} failed ({finding.kind}): {finding.message}"
+            finding.kind = SETUP
+        else:
+            # The drift is that guide's, reported on its step when it runs; here the steps
+            # that build on it cannot be checked, and that is all.
+            finding.message = f"blocked by {finding.kind} in {where}: {finding.message}"
+            finding.kind = BLOCKED
 
     def teardown(self) -> None:
         try:
@@ -455,6 +484,8 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
             if setup_failure is not None:
                 _fail(item, setup_failure, node.run.state.redact, node.run)
         run = node.run
+        if step.manual:
+            pytest.skip(f"checked by hand: {step.manual}")
         if run.failed:
             pytest.skip(f"not run: step '{run.failed}' failed")
         problem = None
@@ -520,7 +551,8 @@ class VerifyRun:
         if "guide" not in props or not (report.when == "call" or
                                         (report.when == "setup" and not report.passed)):
             return
-        status = "passed" if report.passed else "not run" if report.skipped else "failed"
+        status = "passed" if report.passed else ("manual" if "manual" in props else "not run") \
+            if report.skipped else "failed"
         finding = FindingRecord.model_validate_json(props["finding"]) if "finding" in props \
             else None
         if finding is None and report.when == "setup" and report.failed:
