@@ -49,6 +49,10 @@ chromium:
 	@test -x $(CHROMIUM) || command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's Chromium (one time)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@# The simulators' SAML sign-in signs and checks with Debian's xmlsec1 (pysaml2 runs it).
+	@command -v xmlsec1 >/dev/null 2>&1 || { \
+	  echo "Installing Debian's xmlsec1 (one time)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1; }
 
 # actionlint checks the workflows' run: scripts with shellcheck (tests/unit/test_workflows.py);
 # Debian's, since the PyPI wheel exists for x86_64 only.

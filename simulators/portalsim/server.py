@@ -20,6 +20,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from portalsim import drift as corpus
 from portalsim.azure.app import AzureApp
+from portalsim.azure.sso import LOGIN_ORIGIN
 from portalsim.azure.ui import STYLES, VERSIONS
 from portalsim.faults import Fault, FaultSpecError
 from portalsim.web import Account
@@ -122,6 +123,8 @@ def start_simulators(
     if zenkit_public_url:
         zenkit.public_url = zenkit_public_url.rstrip("/")
         azure.hosts[zenkit.public_url] = urls[1]
+    # Zenkit's single sign-on sends browsers to Microsoft's sign-in: the Azure simulator.
+    zenkit.hosts[LOGIN_ORIGIN] = urls[0]
     return Simulators(urls[0], urls[1], azure, zenkit, servers, threads)
 
 

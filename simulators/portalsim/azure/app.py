@@ -13,7 +13,7 @@ from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from portalsim.azure import expressions
+from portalsim.azure import expressions, sso
 from portalsim.azure.connection import test_connection, validate_credentials
 from portalsim.azure.provisioning import provision_on_demand, restart, run_cycle
 from portalsim.azure.scimclient import HOSTS
@@ -36,7 +36,7 @@ PROVISIONING = f"{APP}/provisioning"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AzureApp(PortalApp):
+class AzureApp(sso.SingleSignOn, PortalApp):
     name = "azure"
     # Microsoft's sign-in ends by asking "Stay signed in?".
     sign_in_stages = ("user", "password", "code", "stay")
@@ -63,6 +63,7 @@ class AzureApp(PortalApp):
             f"{PROVISIONING}/mappings/<any(users, groups):key>", endpoint="mapping", methods=["GET", "POST"]
         ),
         Rule(f"{APP}/provision-on-demand", endpoint="on_demand", methods=["GET", "POST"]),
+        *sso.rules(APP),
         Rule(f"{APP}/<section>", endpoint="app_placeholder"),
         Rule("/_sim/provision", endpoint="sim_provision", methods=["POST"]),
         Rule("/_sim/state", endpoint="sim_state"),

@@ -16,6 +16,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from portalsim.web import PortalApp
+from portalsim.zenkit import sso
 from portalsim.zenkit.org import PLANS, SCIM_PLANS, Organization, Organizations
 
 SECTIONS = ("Overview", "Users", "Groups", "Authentication", "Provisioning", "Permissions")
@@ -23,7 +24,7 @@ SECTIONS = ("Overview", "Users", "Groups", "Authentication", "Provisioning", "Pe
 WRITES = ("POST", "PUT")
 
 
-class ZenkitApp(PortalApp):
+class ZenkitApp(sso.SingleSignOn, PortalApp):
     name = "zenkit"
     rules = [
         Rule("/", endpoint="root"),
@@ -31,9 +32,10 @@ class ZenkitApp(PortalApp):
         Rule("/settings/provisioning", endpoint="provisioning", methods=["GET", "POST"]),
         Rule("/settings/provisioning/token", endpoint="token"),
         Rule(
-            "/settings/<any(overview, users, groups, authentication, permissions, integrations):section>",
+            "/settings/<any(overview, users, groups, permissions, integrations):section>",
             endpoint="section",
         ),
+        *sso.RULES,
         Rule("/_sim/state", endpoint="sim_state"),
         Rule("/_sim/plan", endpoint="sim_plan", methods=["POST"]),
     ]
@@ -50,6 +52,7 @@ class ZenkitApp(PortalApp):
         # The origin shown in the Base URL; None shows the real one. A stable origin keeps
         # screenshots identical whatever free port the simulator got.
         self.public_url: str | None = None
+        self.hosts: dict[str, str] = {}  # public origin -> real URL (the Azure simulator's)
         super().__init__(faults, drift)
 
     def new_state(self) -> Organization:
