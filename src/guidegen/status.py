@@ -1,6 +1,12 @@
 """The small status file the verify run leaves for the site: when each guide was last
 verified, against what, which steps drifted, and what verification established about each
-plan the guide claims. It is committed with the screenshots."""
+plan the guide claims. It is committed with the screenshots.
+
+A verdict's date is when a run last established something new about it. Against the
+simulators that is when the verdict last changed: the simulators and the guides are both in
+the repository, so a run on a later day that finds the same proves the same thing again,
+and keeping its date leaves the file (and `git status`) unchanged after `make demo`.
+Against the live portals, which change outside the repository, every run's date counts."""
 
 from __future__ import annotations
 
@@ -53,15 +59,28 @@ def update_status(screenshots: Path, target: str, steps: list[StepResult],
             manual = [s.step for s in plain if s.status == "manual"]
             if manual:
                 entry["manual"] = manual
+            entry = kept_date(guides.get(guide), entry)
         if entry is None:
             continue
         for plan in dict.fromkeys(s.claim for s in mine if s.claim):
             verdict = claim_verdict([s for s in mine if s.claim == plan])
             if verdict is not None:
-                entry.setdefault("plans", {})[plan] = {"target": target, "date": date, **verdict}
+                plans = entry.setdefault("plans", {})
+                plans[plan] = kept_date(plans.get(plan), {"target": target, "date": date,
+                                                          **verdict})
         guides[guide] = entry
     write_atomic(screenshots / STATUS_FILE, json.dumps({"guides": dict(sorted(guides.items()))},
                                                        indent=2, sort_keys=True) + "\n")
+
+
+def kept_date(old: dict | None, new: dict) -> dict:
+    """`new` with the date of `old` when both are the same simulator verdict (see the
+    module's docstring); a guide's plans are dated each on their own, so they do not count."""
+    def verdict(entry: dict) -> dict:
+        return {key: value for key, value in entry.items() if key not in ("date", "plans")}
+    if old and new["target"] == "sim" and verdict(old) == verdict(new) and "date" in old:
+        return {**new, "date": old["date"]}
+    return new
 
 
 def claim_verdict(steps: list[StepResult]) -> dict | None:
