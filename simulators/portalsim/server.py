@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from portalsim import capabilities
 from portalsim import drift as corpus
 from portalsim.azure.app import AzureApp
 from portalsim.azure.sso import LOGIN_ORIGIN
@@ -228,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable; --list-drift lists them)",
     )
     parser.add_argument(
+        "--list", action="store_true",
+        help="list what each simulator supports (areas, actions, labels, limits) and exit",
+    )
+    parser.add_argument(
         "--list-drift", action="store_true",
         help="list the drift corpus: each scenario, its kind, what changes and the verdict "
         "verification should give, then exit",
@@ -250,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.list_drift:
         print(corpus.listing())
+        return 0
+    if args.list:
+        print(capabilities.listing())
         return 0
     scim_plans = [p.strip() for p in args.scim_plans.split(",") if p.strip()]
     try:
