@@ -199,3 +199,19 @@ def test_setup_steps_are_not_numbered_and_manual_steps_keep_their_reason(tmp_pat
     assert [s.id for s in g.setup] == ["add-user"]
     assert [(s.id, s.number, s.manual) for s in g.all_steps()] == [
         ("one", 1, "The simulators have no mail server.")]
+
+
+def test_a_secret_a_setup_step_remembers_is_a_secret_field_of_the_run(tmp_path):
+    """Set-up runs in the same browser as the guide: the field it reads a secret from is
+    masked and scrubbed from the start of the run, like a step's."""
+    from guidegen.verify.pytest_plugin import secret_fields
+
+    body = ("      - {id: one, text: Hi}\n"
+            "setup:\n"
+            "  - id: token\n"
+            "    text: Note the token.\n"
+            "    actions:\n"
+            "      - remember: {label: Access key, as: key, secret: true}\n")
+    catalog = load_catalog(make_project(tmp_path, step(body)), tmp_path)
+    assert [f.describe() for f in secret_fields(catalog, catalog.guides)] == [
+        "field labelled 'Access key'"]

@@ -443,7 +443,7 @@ def secret_fields(catalog: Catalog, guides: list[RGuide]) -> list[Locator]:
                                       control=c.ref)
               for c in catalog.controls.values() if c.secret and c.portal in portals]
     for guide in guides:
-        for step in [*guide.all_steps(), *guide.outcome]:
+        for step in [*guide.setup, *guide.all_steps(), *guide.outcome]:
             for action in step.actions:
                 target = action_target(action)
                 if isinstance(action, (Fill, Remember)) and target.secret:
