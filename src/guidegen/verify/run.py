@@ -101,8 +101,7 @@ def _check_live(root: Path, catalog, guides: list, portal_urls: tuple[str, ...],
     if problems:
         raise GuideError(problems)
     urls = live_urls(catalog, list(portal_urls))
-    by_id = {g.id: g for g in catalog.guides}
-    needed = [p for g in guides for r in (g, *(by_id[x] for x in g.requires)) for p in r.portals]
+    needed = [p for g in guides for r in (*catalog.requirements(g), g) for p in r.portals]
     for portal in dict.fromkeys(needed):
         if not urls.get(portal):
             problems.append(Problem("steps/project.yml", 0, f"portals.{portal}.url",
