@@ -168,6 +168,19 @@ def test_a_user_a_group_assignment_covers_signs_in(sso: Sso):
     assert "Signed in as Alex Wilber" in text_of(sso.post_response(answer.text).text)
 
 
+def test_a_blocked_or_deleted_user_gets_no_response(sims: Simulators, sso: Sso):
+    sso.set_up()
+    state = sims.azure.sessions.states[sso.http.cookies["portalsim_azure"]]
+    adele = state.user(ADELE)
+    adele.account_enabled = False  # Block sign in: Yes
+    page = sso.sign_in_at_azure(ADELE)
+    assert "AADSTS50057: The user account is disabled." in page.text
+    assert "SAMLResponse" not in page.text
+    adele.account_enabled, adele.soft_deleted = True, True  # deleted in the directory
+    page = sso.sign_in_at_azure(ADELE)
+    assert "This username may be incorrect." in page.text and "SAMLResponse" not in page.text
+
+
 def test_an_unknown_user_is_asked_again(sso: Sso):
     sso.set_up()
     page = sso.sign_in_at_azure("nobody@contoso.onmicrosoft.com")

@@ -253,11 +253,17 @@ class SingleSignOn:
         relay_state = values.get("RelayState", "")
         login = request.form.get("login", "").strip()
         user = state.user(login) if login else None
+        if user is not None and user.soft_deleted:
+            user = None  # a deleted user is no longer in the directory's sign-in
         if user is None:
             # Directory users have no passwords in the simulator: naming one is the sign-in.
             return self.render("sso_signin.html", saml_request=saml_request, binding=how,
                                relay_state=relay_state, login=login, unknown=bool(login),
                                app_name="Zenkit")
+        if not user.account_enabled:
+            return self.sso_error("AADSTS50057", "The user account is disabled. The user object "
+                                  "in Active Directory backing this account has been disabled. "
+                                  "An admin can re-enable this account through PowerShell.")
         if not assigned(state, user):
             return self.sso_error("AADSTS50105", "Your administrator has configured the "
                                   f"application Zenkit ('{APP_ID}') to block users unless they "
