@@ -277,7 +277,9 @@ def test_two_workers_report_progress_per_step_and_leave_the_baselines_alone(tmp_
     # Each guide's claim to Enterprise runs on the worker that ran the guide, after it.
     assert "zenkit-scim-token-rotation[enterprise]: step 4/4 ✓ review-audit-log (passed)" \
         in output
-    assert data["passed"] == 25 + 17 + 4
+    # Every step of every shipped guide, and of each one's claim runs, ran and passed.
+    assert data["failed"] == data["not_run"] == 0
+    assert data["passed"] == len(data["steps"]) >= 25 + 17 + 4
     repo = Path(__file__).resolve().parents[2]
     shots = sorted((repo / "screenshots").rglob("*.png"))
     assert shots

@@ -61,7 +61,7 @@ def edit_attribute(page: Page, source: str, **choices: str) -> None:
 def save_and_confirm(page: Page) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("dialog", name="Save changes?").get_by_role("button", name="Yes").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved attribute mappings")
+    expect(page.get_by_role("status").filter(has_text="Saved attribute mappings")).to_be_visible()
 
 
 def test_seed_guide_end_to_end(context: BrowserContext, page: Page, sims: Simulators):
@@ -116,7 +116,7 @@ def test_seed_guide_end_to_end(context: BrowserContext, page: Page, sims: Simula
 
     page.get_by_role("radiogroup", name="Provisioning Status").get_by_role("radio", name="On").check()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Saved provisioning settings")
+    expect(page.get_by_role("status").filter(has_text="Saved provisioning settings")).to_be_visible()
 
     # A user assigned to the app is provisioned on demand and shows up in Zenkit.
     page.get_by_role("link", name="Users and groups", exact=True).click()
@@ -320,9 +320,9 @@ def test_new_configuration_flow(context: BrowserContext, page: Page, new_config:
     page.get_by_role("link", name="Provision Microsoft Entra ID Users").click()
     expect(page.get_by_role("heading", name="Attribute Mapping")).to_be_visible()
     page.get_by_role("button", name="Close").click()
-    page.get_by_role("button", name="Start provisioning").click()
+    page.get_by_role("button", name="Start provisioning", exact=True).click()
     expect(page.get_by_role("button", name="Stop provisioning")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Provisioning for Zenkit is on.")
+    expect(page.get_by_role("status").filter(has_text="Provisioning for Zenkit is on.")).to_be_visible()
 
 
 def test_expired_session_in_browser(page: Page):

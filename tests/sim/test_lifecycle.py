@@ -85,7 +85,8 @@ def test_unassigned_user_is_deactivated_in_zenkit_at_the_next_cycle(azure: Azure
 
     disable = next(e for e in entries if e["identity"] == ALEX_UPN)
     assert (disable["action"], disable["status"]) == ("Disable", "Success")
-    assert re.match(r"PATCH http://127\.0\.0\.1:\d+/scim/\w+/v2/Users/\S+ → 204 No Content", disable["requests"][0])
+    assert re.match(r"PATCH http://127\.0\.0\.1:\d+/scim/\w+/v2/Users/\S+ → 204 No Content",
+                    disable["requests"][0])
     assert status_in_zenkit(zenkit, ALEX_MAIL) == "Deactivated"
     assert status_in_zenkit(zenkit, ADELE_MAIL) == "Provisioned"
     # Zenkit's Users page says so too; a later cycle does not disable the user again.
@@ -95,7 +96,8 @@ def test_unassigned_user_is_deactivated_in_zenkit_at_the_next_cycle(azure: Azure
 
 
 @pytest.mark.parametrize("ui, field, blocked", [("2020", "block_sign_in", "Yes"), ("2023", None, None)])
-def test_blocking_sign_in_deactivates_the_user_in_zenkit(sims: Simulators, zenkit: Zenkit, ui, field, blocked):
+def test_blocking_sign_in_deactivates_the_user_in_zenkit(sims: Simulators, zenkit: Zenkit, ui, field,
+                                                          blocked):
     azure = Azure(sims)
     azure.app = AzureApp(ui)
     azure.app.hosts = sims.azure.hosts

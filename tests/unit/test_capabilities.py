@@ -36,8 +36,10 @@ def test_list_prints_every_area_and_exits_0(capsys):
 COMPOSED = {
     "Initial cycle completed": ("Initial", "{self.kind} cycle completed"),
     "Incremental cycle completed": ("Incremental", "{self.kind} cycle completed"),
-    "Provision Azure Active Directory Users": ("Azure Active Directory", "Provision {self.source_name} Users"),
-    "Provision Azure Active Directory Groups": ("Azure Active Directory", "Provision {self.source_name} Groups"),
+    "Provision Azure Active Directory Users": ("Azure Active Directory",
+                                               "Provision {self.source_name} Users"),
+    "Provision Azure Active Directory Groups": ("Azure Active Directory",
+                                                "Provision {self.source_name} Groups"),
 }
 
 

@@ -2,7 +2,7 @@
 
 A trace is the best account of a failure there is, and the pages it records show secrets,
 so it is kept and scrubbed rather than dropped (the choice is explained in
-docs/about/security.md):
+project-docs/security.md):
 
 - every value any page showed in a secret field during the run (a control declared
   `secret: true`, a value remembered as secret, a password field), and every declared
