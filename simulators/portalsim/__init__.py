@@ -4,7 +4,13 @@ The default verification target of guidegen: both run in-process on loopback por
 Azure's Test Connection and provisioning speak real SCIM 2.0 to Zenkit's endpoint.
 """
 
-from portalsim.faults import Fault, FaultSpecError
-from portalsim.server import Simulators, main, start_simulators
+import warnings
+
+# pysaml2 (the SAML sign-in) reaches for a cipher mode cryptography has moved; the warning is
+# theirs to fix, and would otherwise be a line of every command's output.
+warnings.filterwarnings("ignore", message=r"CFB has been moved")
+
+from portalsim.faults import Fault, FaultSpecError  # noqa: E402
+from portalsim.server import Simulators, main, start_simulators  # noqa: E402
 
 __all__ = ["Fault", "FaultSpecError", "Simulators", "main", "start_simulators"]

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
-from guidegen import capture as capture_module
+from guidegen import atomic as atomic_module
 from guidegen.atomic import write_atomic
 from guidegen.capture import MASK_COLOUR, CaptureError, capture, store_png
 from guidegen.diff import compare, load_rgba
@@ -242,7 +242,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     def crash(fd):
         raise OSError("disk full")
 
-    monkeypatch.setattr(capture_module.os, "fsync", crash)
+    monkeypatch.setattr(atomic_module.os, "fsync", crash)
     with pytest.raises(OSError, match="disk full"):
         write_atomic(dest, b"new contents, half written")
 
@@ -259,7 +259,7 @@ def test_failed_capture_keeps_the_old_png(form: Page, tmp_path, monkeypatch):
     def interrupted(src, dst):
         raise KeyboardInterrupt  # as a Ctrl-C between writing and renaming
 
-    monkeypatch.setattr(capture_module.os, "replace", interrupted)
+    monkeypatch.setattr(atomic_module.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         capture(form, shot(of=FORM), dest)
 

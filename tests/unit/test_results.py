@@ -73,7 +73,7 @@ def test_a_move_in_an_older_report_is_one_link(tmp_path):
 
 @pytest.mark.parametrize(("change", "problem"), [
     ({"steps": [{"guide": SEED, "step": "a", "status": "skipped"}]},
-     "steps[0].status: Input should be 'passed', 'failed' or 'not run'"),
+     "steps[0].status: Input should be 'passed', 'failed', 'not run' or 'manual'"),
     ({"target": "staging"}, "target: Input should be 'sim' or 'live'"),
     ({"extra": 1}, "extra: Extra inputs are not permitted"),
 ])
