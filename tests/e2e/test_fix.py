@@ -38,6 +38,11 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     copy_project(project)
+    # The two guides the Entra renames were found in; the later guides meet other 2023
+    # changes (Remove assignment, say) that are not renames for fix to make.
+    for later in ("zenkit-azure-offboarding", "zenkit-azure-provisioning-logs",
+                  "zenkit-azure-saml-sso"):
+        (project / "steps" / f"{later}.yml").unlink()
     before = {p: p.read_text("utf-8") for p in sorted((project / "steps").rglob("*.yml"))}
     drift = guidegen(project, "verify", "zenkit-azure-scim-provisioning", "--report-dir",
                      str(tmp_path / "drift"), *ENTRA)
