@@ -26,11 +26,12 @@ AREAS: tuple[Area, ...] = (
          ("create a user", "open a user's profile", "select rows and delete users (Yes/No)"),
          ("+ New user", "Refresh", "Delete", "Select row", "Yes", "No", "User principal name",
           "Display name", "Mail", "Create"),
-         "deleted users disappear from every list (no Deleted users page, no restore)"),
+         "deleted users disappear from every list (no Deleted users page, no restore); the 30 "
+         "days before a deleted user is deleted for good pass at POST /_sim/purge-deleted"),
     Area("azure", "A user's profile", "/directory/users/<object id>",
-         ("edit properties (display name, job title, department)",
+         ("edit properties (display name, job title, department, manager by user principal name)",
           "block sign-in: Block sign in Yes/No (2020), Account enabled checkbox (2023, new-config)"),
-         ("Edit properties", "Save", "Cancel", "Block sign in", "Account enabled")),
+         ("Edit properties", "Save", "Cancel", "Block sign in", "Account enabled", "Manager")),
     Area("azure", "Directory groups", "/directory/groups", ("list groups (Marketing, Retail)",),
          (), "groups cannot be created or edited"),
     Area("azure", "Enterprise application Zenkit: Users and groups",
@@ -81,21 +82,28 @@ AREAS: tuple[Area, ...] = (
     Area("azure", "Provisioning logs", "/directory/provisioning-logs",
          ("read one row per cycle and identity", "open a row's details (its date is the link)"),
          ("Date", "Identity", "Action", "Source System", "Target System", "Status",
-          "Create", "Update", "Disable", "Other", "Success", "Failure", "Skipped",
+          "Create", "Update", "Delete", "Disable", "Other", "Success", "Failure", "Skipped",
+          "Warning",
           "Provisioning log details", "Steps", "Troubleshooting and recommendations",
           "Error code", "Reason"),
-         "actions Delete and status Warning are never logged (the simulator never hard-deletes); "
-         "an initial cycle logs every user out of scope as Skipped (NotEffectivelyEntitled)"),
+         "an initial cycle logs every user out of scope and never provisioned as Skipped "
+         "(NotEffectivelyEntitled); Delete: a user deleted for good (POST /_sim/purge-deleted) "
+         "that the app provisioned gets a SCIM DELETE (Skipped when Delete is not a target object "
+         "action); Warning (invented code ReferenceAttributeNotResolved): a user written without "
+         "its manager, who is not provisioned yet"),
     Area("zenkit", "Provisioning settings", "/settings/provisioning",
          ("switch SCIM on", "read the Base URL and Bearer Token", "regenerate the token"),
          ("Provisioning", "Manual provisioning", "Provisioning through SCIM", "Enabled", "Base URL",
           "Bearer Token", "Regenerate token"),
          "SCIM only on Business and Enterprise (--zenkit-plan, --sim-scim-plans)"),
     Area("zenkit", "Users", "/settings/users",
-         ("see each member's status",),
-         ("Name", "Email", "Role", "Status", "Active", "Provisioned", "Deactivated"),
-         "members cannot be invited or edited here; 'Deactivated' (SCIM active: false) is an "
-         "invented label; a SCIM DELETE removes the member"),
+         ("see each member's status: Active, Provisioned (created by SCIM), Invited, Deactivated "
+          "(SCIM active: false)", "invite a member by e-mail"),
+         ("Name", "Email", "Role", "Status", "Active", "Provisioned", "Deactivated", "Invited",
+          "Invite member", "Email address", "Send invitation"),
+         "members cannot be edited here; 'Deactivated', 'Invited' and the invitation form's "
+         "labels are invented; no e-mail is sent and an invitee never joins, but SCIM creating "
+         "the invited address makes them one Provisioned member; a SCIM DELETE removes the member"),
     Area("zenkit", "Authentication (single sign-on)", "/settings/authentication",
          ("copy Zenkit's Entity ID and Reply URL (ACS)",
           "import an identity provider's metadata URL (the simulators' own only), or fill in "

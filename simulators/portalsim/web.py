@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import secrets
 import socket
 import threading
@@ -27,6 +28,8 @@ from portalsim.faults import Fault
 
 log = logging.getLogger("portalsim")
 PACKAGE = Path(__file__).parent
+# What both portals accept as an e-mail address in their forms.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Sessions:

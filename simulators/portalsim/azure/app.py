@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,12 +27,11 @@ from portalsim.azure.state import (
     default_mapping,
 )
 from portalsim.azure.ui import STYLES, UI, ui_for
-from portalsim.web import PortalApp
+from portalsim.web import EMAIL, PortalApp
 
 APP_NAME = "Zenkit"
 APP = "/enterprise-apps/zenkit"
 PROVISIONING = f"{APP}/provisioning"
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AzureApp(sso.SingleSignOn, PortalApp):
@@ -66,6 +64,7 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         *sso.rules(APP),
         Rule(f"{APP}/<section>", endpoint="app_placeholder"),
         Rule("/_sim/provision", endpoint="sim_provision", methods=["POST"]),
+        Rule("/_sim/purge-deleted", endpoint="sim_purge_deleted", methods=["POST"]),
         Rule("/_sim/state", endpoint="sim_state"),
     ]
 
@@ -162,7 +161,7 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         here = f"/directory/users/{object_id}"
         if request.method == "POST":
             if request.form.get("action") == "save":
-                for name in ("display_name", "job_title", "department"):
+                for name in ("display_name", "job_title", "department", "manager"):
                     value = request.form.get(name, "").strip()
                     if name == "display_name" and not value:
                         continue  # the portal keeps the old name rather than save an empty one
@@ -609,6 +608,13 @@ class AzureApp(sso.SingleSignOn, PortalApp):
     def on_sim_provision(self, request: Request, state: AzureState) -> Response:
         entries = run_cycle(state, self.http_timeout)
         return json_response([dataclasses.asdict(e) for e in entries])
+
+    def on_sim_purge_deleted(self, request: Request, state: AzureState) -> Response:
+        """The 30 days after which Entra deletes a deleted user for good have passed: the
+        deleted users leave the directory, and the next cycle hard-deletes them in the app."""
+        state.purged.extend(u for u in state.users if u.soft_deleted)
+        state.users = [u for u in state.users if not u.soft_deleted]
+        return json_response([u.upn for u in state.purged])
 
     def on_sim_state(self, request: Request, state: AzureState) -> Response:
         return json_response(

@@ -164,6 +164,10 @@ class ProvisioningConfig:
     status: str = "Off"
 
 
+def user_object_id(upn: str) -> str:
+    return str(uuid.uuid5(_IDS, upn.lower()))
+
+
 @dataclass
 class DirectoryUser:
     upn: str
@@ -178,10 +182,11 @@ class DirectoryUser:
     country: str | None = None
     soft_deleted: bool = False  # deleted in the directory (kept 30 days, as Entra does)
     account_enabled: bool = True  # cleared by "Block sign in" / "Account enabled"
+    manager: str | None = None  # the manager's user principal name (Edit properties)
 
     @property
     def object_id(self) -> str:
-        return str(uuid.uuid5(_IDS, self.upn.lower()))
+        return user_object_id(self.upn)
 
     def attributes(self) -> dict[str, Any]:
         """The user as Azure's source attributes."""
@@ -203,6 +208,9 @@ class DirectoryUser:
             "IsSoftDeleted": self.soft_deleted or not self.account_enabled,
             "accountEnabled": self.account_enabled and not self.soft_deleted,
             "userType": "Member",
+            # A reference, as in Entra: the manager's objectId, which a cycle translates into
+            # the manager's id in the target.
+            "manager": user_object_id(self.manager) if self.manager else None,
         }
 
 
@@ -325,6 +333,9 @@ class AzureState:
     )
     mapping_drafts: dict[str, ObjectMapping] = field(default_factory=dict)
     users: list[DirectoryUser] = field(default_factory=sample_users)
+    # Users whose 30 days as deleted users are over (/_sim/purge-deleted): gone from the
+    # directory; the next cycle deletes those the app provisioned from the target.
+    purged: list[DirectoryUser] = field(default_factory=list)
     groups: list[DirectoryGroup] = field(default_factory=sample_groups)
     assigned: list[str] = field(default_factory=list)  # UPNs and group names
     logs: list[LogEntry] = field(default_factory=list)

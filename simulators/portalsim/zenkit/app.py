@@ -31,8 +31,9 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
         Rule("/settings", endpoint="root"),
         Rule("/settings/provisioning", endpoint="provisioning", methods=["GET", "POST"]),
         Rule("/settings/provisioning/token", endpoint="token"),
+        Rule("/settings/users", endpoint="users", methods=["GET", "POST"]),
         Rule(
-            "/settings/<any(overview, users, groups, permissions, integrations):section>",
+            "/settings/<any(overview, groups, permissions, integrations):section>",
             endpoint="section",
         ),
         *sso.RULES,
@@ -73,10 +74,12 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
             sections.append(("integrations", "Integrations"))
         return sections
 
-    def page(self, request: Request, org: Organization, template: str, section: str, **context) -> Response:
+    def page(self, request: Request, org: Organization, template: str, section: str,
+             status: int = 200, **context) -> Response:
         """A settings page; `section` is its path segment, its label is the menu's."""
         label = dict(self.sections())[section]
-        return self.render(template, org=org, section=label, sections=self.sections(), **context)
+        return self.render(template, status, org=org, section=label, sections=self.sections(),
+                           **context)
 
     def on_root(self, request: Request, org: Organization) -> Response:
         return redirect("/settings/overview", 302)
@@ -85,6 +88,16 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
         if section not in dict(self.sections()):
             raise NotFound()  # a section of a drift scenario that is off
         return self.page(request, org, f"{section}.html", section)
+
+    def on_users(self, request: Request, org: Organization) -> Response:
+        """The members, and a form to invite one by e-mail (its labels are invented)."""
+        error = None
+        if request.method == "POST":
+            error = org.invite(request.form.get("email", "").strip())
+            if error is None:
+                return redirect("/settings/users", 303)
+        return self.page(request, org, "users.html", "users", invite_error=error,
+                         status=400 if error else 200)
 
     def on_provisioning(self, request: Request, org: Organization) -> Response:
         if request.method == "POST":

@@ -22,6 +22,8 @@ from scim2_server.utils import (
     load_default_service_provider_config,
 )
 
+from portalsim.web import EMAIL
+
 PLANS = ("free", "plus", "business", "enterprise")
 # Zenkit's organization help: organizations, and with them SCIM provisioning, are available
 # on Business and Enterprise. An organization on another plan sees the upgrade notice, and
@@ -41,10 +43,11 @@ def _provider() -> ScimProvider:
 PROVIDER = _provider()
 
 
-# A member's status on the Users page. "Provisioned" is Zenkit's (portals.md); the reference
-# names no label for a member SCIM deactivated, so "Deactivated" is invented.
-ACTIVE, PROVISIONED, DEACTIVATED = "Active", "Provisioned", "Deactivated"
-STATUSES = (ACTIVE, PROVISIONED, DEACTIVATED)
+# A member's status on the Users page. "Provisioned" (created by SCIM, until the first
+# sign-in) is Zenkit's (portals.md); the reference names no label for a member SCIM
+# deactivated or one invited by e-mail, so "Deactivated" and "Invited" are invented.
+ACTIVE, PROVISIONED, INVITED, DEACTIVATED = "Active", "Provisioned", "Invited", "Deactivated"
+STATUSES = (ACTIVE, PROVISIONED, INVITED, DEACTIVATED)
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Organization:
     owner: Member = field(
         default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", "Owner", ACTIVE)
     )
+    invited: list[Member] = field(default_factory=list)  # invited by e-mail on the Users page
     scim: BearerTokenApplication = field(init=False)
 
     def __post_init__(self) -> None:
@@ -100,13 +104,26 @@ class Organization:
 
     def members(self) -> list[Member]:
         """The owner, then everyone SCIM created: Zenkit lists them as "Provisioned", and
-        those SCIM set `active: false` as deactivated. A SCIM DELETE removes the member."""
+        those SCIM set `active: false` as deactivated (a SCIM DELETE removes the member);
+        then those invited by e-mail who have not joined. An invited address that SCIM
+        then provisions is one member, the provisioned one: Zenkit matches on the e-mail."""
         people = [self.owner]
         for resource in self.scim.storage.resources:
             if type(resource).__name__.startswith("User"):
                 status = DEACTIVATED if resource.active is False else PROVISIONED
                 people.append(Member(_user_name(resource), resource.user_name or "", "Member", status))
-        return people
+        known = {person.email.casefold() for person in people}
+        return people + [m for m in self.invited if m.email.casefold() not in known]
+
+    def invite(self, email: str) -> str | None:
+        """Invite a member by e-mail; the reason it cannot be done, or None."""
+        if not EMAIL.match(email):
+            return "Enter an email address, for example pat@contoso.com."  # invented wording
+        if any(m.email.casefold() == email.casefold() for m in self.members()):
+            return f"{email} is already a member of this organization."  # invented wording
+        # Until they join, Zenkit knows an invitee only by the address.
+        self.invited.append(Member(email, email, "Member", INVITED))
+        return None
 
     def groups(self) -> list[dict[str, Any]]:
         return [
