@@ -230,6 +230,10 @@ OPTIONS = (
            "its fingerprint (from the last --update-screenshots run), report it and go on, so "
            "one run finds every affected step; or stop the guide at the first control not "
            "found.", default=True, kind="switch", show_default=True),
+    Option("--from", "from_step", "Iterate on one step: run GUIDE from STEP on, in the state "
+           "the steps before it left (the simulators' and the browser's), saved by the first "
+           "such run and reused until something before STEP changes. Simulators only.",
+           metavar="STEP"),
     Option("--shard", "shard", "Verify only the I-th of N even, deterministic shares of the "
            "guides (one per CI machine); `guidegen report merge` joins the reports.",
            metavar="I/N", pytest=False, check=_shard),
@@ -266,6 +270,8 @@ def speaks_for_site(option: Callable[[str], object]) -> bool:
     """Whether a run's results belong in what readers see (screenshots/status.json), by its
     options (`option(name)`): the live portals, or the simulators as shipped. A what-if
     (another UI version or style, faults, drift, other plans with SCIM) must not land there."""
+    if option("from_step"):
+        return False  # part of one guide: the steps before were not checked by this run
     if option("target") == "live":
         return True
     return (option("azure_ui") == "2020" and not option("faults") and not option("drift")

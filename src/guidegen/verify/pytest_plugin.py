@@ -32,7 +32,7 @@ from ..results import FILE as RESULTS_FILE
 from ..results import FindingRecord, Results, StepResult, Target
 from ..status import update_status
 from ..terminal import printable
-from . import fingerprints, traces
+from . import checkpoints, fingerprints, traces
 from .actions import Performer, RunState
 from .browser_fixtures import Unavailable
 from .findings import (
@@ -56,6 +56,7 @@ _catalog_key = pytest.StashKey[Catalog]()
 _started_key = pytest.StashKey[datetime.datetime]()
 _files_key = pytest.StashKey[dict[str, RGuide]]()
 _run_key = pytest.StashKey["VerifyRun"]()
+_sims_key = pytest.StashKey[object]()  # the simulators this process started (--from saves them)
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
 SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
@@ -146,6 +147,7 @@ def guidegen_target(request: pytest.FixtureRequest):
     with start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
                           azure_style=config.getoption("azure_style"),
                           faults=tuple(config.getoption("faults")), **extra) as sims:
+        config.stash[_sims_key] = sims
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
 
 
@@ -277,6 +279,10 @@ class GuideFile(pytest.File):
         self.guide = guide
         self.run: GuideRun | None = None
         self.no_browser = False  # its first step has said the browser did not start
+        # --from STEP: where the state before STEP is saved, and whether this run restored it
+        # (then the steps before STEP are not run) or must save it when it gets there.
+        self.checkpoint: tuple[Path, str] | None = None
+        self.resumed = False
 
     def collect(self):
         for step in self.guide.all_steps():
@@ -311,6 +317,9 @@ class GuideFile(pytest.File):
         catalog = config.stash[_catalog_key]
         required = catalog.requirements(self.guide)
         secrets = _env_secrets(self.guide)
+        saved = self._saved_checkpoint(config) if config.getoption("from_step") else None
+        if saved is not None:
+            context_args = {**context_args, "storage_state": saved.storage_state}
         if config.getoption("target") == "live":
             # The saved sign-ins of every portal this guide (and the guides it needs) drives.
             portals = list(dict.fromkeys(p for g in (*required, self.guide) for p in g.portals))
@@ -337,6 +346,9 @@ class GuideFile(pytest.File):
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
         run = self.run = GuideRun(context, state, self.guide, config, required)  # teardown closes it
+        if saved is not None:
+            self._restore(saved, run, base_urls, config)
+            return run
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
         outcomes = not self.plan and not config.getoption("skip_outcome")
         # The guides it requires, each after those it requires in turn: their set-up, steps
@@ -356,6 +368,64 @@ class GuideFile(pytest.File):
                     raise
         run.shoot_enabled = not self.plan  # the baselines come from the plain run
         return run
+
+    def _saved_checkpoint(self, config) -> checkpoints.Checkpoint | None:
+        """--from STEP: the saved state before STEP, if it is still the state the steps
+        before it leave; otherwise this run performs them and saves it."""
+        catalog = config.stash[_catalog_key]
+        step = next(s for s in self.guide.all_steps() if s.id == config.getoption("from_step"))
+        options = {name: config.getoption(name) for name in checkpoints.SIM_OPTIONS}
+        key = checkpoints.key(catalog, self.guide, step, options)
+        path = checkpoints.location(Path(config.getoption("guidegen_root")), self.guide, step)
+        self.checkpoint = (path, key)
+        try:
+            saved = checkpoints.load(path, key)
+        except ValueError as err:
+            raise Finding(ERROR, f"--from: {err}") from None
+        before = len(checkpoints.steps_before(catalog, self.guide, step))
+        # Told beside the progress lines, which a test's output capture would swallow.
+        with config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+            sys.stderr.write(f"{self.guide.id}: from '{step.id}': " + (
+                f"restored the state saved before it; {before} earlier steps not run\n"
+                if saved else
+                f"no saved state yet: running the {before} steps before it, then saving it\n"))
+        return saved
+
+    def _restore(self, saved: checkpoints.Checkpoint, run: GuideRun, base_urls: dict,
+                 config) -> None:
+        from portalsim.snapshot import import_session
+
+        import_session(config.stash[_sims_key], saved.sims)
+        state = run.state
+        state.variables, state.values = dict(saved.variables), dict(saved.values)
+        state.secrets, state.entered = dict(saved.secrets), list(saved.entered)
+        for value in saved.secret_values:
+            state.redact.add(value)
+        # Each portal's tab where it was, the one in front last (as the run left them).
+        for portal in sorted(saved.pages, key=lambda p: p == saved.front):
+            state.portal = portal
+            run.performer.page.goto(base_urls[portal] + saved.pages[portal])
+        self.resumed = True
+
+    def save_checkpoint(self, config) -> None:
+        """Just before STEP, in a run that performed everything before it."""
+        from portalsim.snapshot import export_session
+
+        path, key = self.checkpoint
+        run = self.run
+        storage = run.context.storage_state()
+        cookies = {c["name"]: c["value"] for c in storage["cookies"]}
+        performer = run.performer
+        front = next((p for p, page in performer.pages.items() if page is performer.front),
+                     run.state.portal)
+        checkpoints.save(path, checkpoints.Checkpoint(
+            key=key, storage_state=storage,
+            pages={p: checkpoints.page_path(page.url) for p, page in performer.pages.items()},
+            front=front, variables=dict(run.state.variables), values=dict(run.state.values),
+            secrets=dict(run.state.secrets), secret_values=list(run.state.secret_values()),
+            entered=list(run.state.entered),
+            sims=export_session(config.stash[_sims_key], cookies)))
+        self.checkpoint = None  # saved once per run
 
     def _before_steps_failed(self, finding: Finding, guide: RGuide, step: RStep, config) -> None:
         """What a failure before this guide's first step means for the guide."""
@@ -482,12 +552,20 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
             except Finding as finding:
                 setup_failure = finding
             if setup_failure is not None:
-                _fail(item, setup_failure, node.run.state.redact, node.run)
+                run = node.run  # None when the run could not even begin (--from's file)
+                _fail(item, setup_failure, run.state.redact if run else Secrets(), run)
         run = node.run
         if step.manual:
             pytest.skip(f"checked by hand: {step.manual}")
         if run.failed:
             pytest.skip(f"not run: step '{run.failed}' failed")
+        from_step = request.config.getoption("from_step")
+        if from_step and not outcome:
+            ids = [s.id for s in node.guide.all_steps()]
+            if node.resumed and ids.index(step.id) < ids.index(from_step):
+                pytest.skip(f"not run: --from {from_step} restored the state saved before it")
+            if step.id == from_step and node.checkpoint is not None:
+                node.save_checkpoint(request.config)
         problem = None
         try:
             problem = run.perform(step)  # a visual difference; anything else is raised

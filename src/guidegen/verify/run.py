@@ -10,10 +10,17 @@ import pytest
 
 from ..errors import GuideError, Problem
 from ..folders import require_writable
-from ..live import default_state_dir, load_sign_ins, outside_project, read_secrets_file
+from ..live import (
+    default_state_dir,
+    load_sign_ins,
+    outside_project,
+    private_file_problem,
+    read_secrets_file,
+)
 from ..load import load_catalog
 from ..project import Layout
 from ..results import Kind, read_results
+from . import checkpoints
 from .options import pytest_args, speaks_for_site, with_defaults
 from .pytest_plugin import REFRESHED, live_urls, write_empty_results
 from .shards import select
@@ -45,6 +52,8 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
                                   "against the simulators, whose organization can be on any "
                                   "plan; a live portal has one organization on one plan")])
+    if values["from_step"]:
+        _check_from(root, values, chosen)
     if target == "live":
         values["state_dir"] = values["state_dir"] or default_state_dir()
         _check_live(root, catalog, chosen, values["portal_urls"], values["state_dir"],
@@ -74,6 +83,29 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     if status == pytest.ExitCode.USAGE_ERROR:
         return 2
     return 3
+
+
+def _check_from(root: Path, values: dict, chosen: list) -> None:
+    """--from STEP: one guide, one of its steps, on the simulators, whose state can be saved
+    and put back (a live portal's cannot)."""
+    def refuse(message: str) -> None:
+        raise GuideError([Problem("command line", 0, "--from", message)])
+
+    if values["target"] != "sim":
+        refuse("needs --target sim: a live portal's state cannot be saved and put back")
+    if values["shard"] or len(chosen) != 1:
+        refuse("name exactly one guide: `guidegen verify GUIDE --from STEP`")
+    if values["plan_claims"]:
+        refuse("plan claims run the whole guide on each plan: leave out --plan-claims")
+    guide, step = chosen[0], values["from_step"]
+    ids = [s.id for s in guide.all_steps()]
+    if step not in ids:
+        refuse(f"no step '{step}' in guide '{guide.id}' (its steps: {', '.join(ids)})")
+    saved = checkpoints.location(root, guide, guide.all_steps()[ids.index(step)])
+    problem = saved.exists() and private_file_problem(saved)
+    if problem:  # it is unpickled: one others could write is never read
+        raise GuideError([Problem(str(saved), 0, "--from", problem)])
+    values["plan_claims"] = False  # the claims would run every step again, on every plan
 
 
 def _output_folders(root: Path, guides: list, values: dict) -> list[Path]:
