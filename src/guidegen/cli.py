@@ -86,15 +86,29 @@ def main() -> None:
 
 @main.command()
 @root_option
+@click.option("--require-translations", is_flag=True,
+              help="Missing, stale or unstamped translations are problems too (exit 2); "
+              "without it they are listed, and the site shows the source text for them.")
 @handle_errors
-def check(root: Path) -> None:
-    """Validate every step file; report all problems as file:line: field: message."""
+def check(root: Path, require_translations: bool) -> None:
+    """Validate every step file and translation; report all problems as
+    file:line: field: message."""
     from .load import load_catalog
 
     catalog = load_catalog(Layout(root).steps, root)
+    if require_translations and catalog.untranslated:
+        raise GuideError(catalog.untranslated)
     steps = sum(len(g.all_steps()) for g in catalog.guides)
     click.echo(f"ok: {len(catalog.guides)} guides, {steps} steps, {len(catalog.plans)} plans",
                err=True)
+    for locale in catalog.translation_locales:
+        covered = [c for c in catalog.coverage if c.locale == locale]
+        done = sum(c.parts == c.up_to_date and c.exists for c in covered)
+        click.echo(f"translations: {locale}: {done} of {len(covered)} guides up to date"
+                   + ("" if done == len(covered) else "; readers see the source text of:"),
+                   err=True)
+        for problem in sorted(p for c in covered for p in c.problems):
+            click.echo(f"  {problem}", err=True)
 
 
 @main.command()
@@ -333,7 +347,8 @@ def sim(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["guide", "reusable", "project", "page"]), default="guide")
+@click.argument("kind", type=click.Choice(["guide", "reusable", "project", "page", "translation"]),
+                default="guide")
 @root_option
 @click.option("--write", is_flag=True,
               help="Write all schemas to steps/schema/ (referenced by the step files).")
@@ -341,7 +356,8 @@ def sim(ctx: click.Context) -> None:
               help="Exit 1 if steps/schema/ is out of date with the models.")
 @handle_errors
 def schema(kind: str, root: Path, write: bool, check_only: bool) -> None:
-    """Print the JSON Schema of a step file KIND (guide, reusable or project)."""
+    """Print the JSON Schema of a step file KIND (guide, reusable, project, page or
+    translation)."""
     from .schema import KINDS, file_name, schema_text
 
     folder = Layout(root).schemas
@@ -360,6 +376,55 @@ def schema(kind: str, root: Path, write: bool, check_only: bool) -> None:
         return
     click.echo(schema_text(kind), nl=False)
 
+
+
+@main.group()
+def translations() -> None:
+    """What the translations of steps/translations/<locale>/ cover, and stamping them."""
+
+
+@translations.command("status")
+@root_option
+@click.option("--locale", help="Only this language [default: every translation language].")
+@handle_errors
+def translations_status(root: Path, locale: str | None) -> None:
+    """Per language and guide: how many parts are translated and up to date, and which are
+    missing, stale or not stamped (those show in the source language)."""
+    from .load import load_catalog
+
+    catalog = load_catalog(Layout(root).steps, root)
+    if locale is not None and locale not in catalog.translation_locales:
+        raise click.BadParameter(f"'{locale}' is not a translation language "
+                                 f"({', '.join(catalog.translation_locales) or 'none'})",
+                                 param_hint="--locale")
+    for c in catalog.coverage:
+        if locale not in (None, c.locale):
+            continue
+        if not c.exists:
+            state = f"no translation ({c.file})"
+        else:
+            state = f"{c.up_to_date}/{c.parts} parts up to date" + "".join(
+                f"; {kind}: {', '.join(names)}" for kind, names in
+                (("missing", c.missing), ("stale", c.stale), ("not stamped", c.unstamped))
+                if names)
+        click.echo(f"{c.locale}  {c.guide}: {state}")
+
+
+@translations.command("stamp")
+@root_option
+@click.argument("guide")
+@click.option("--locale", required=True, help="The translation's language, e.g. de.")
+@click.option("--step", "steps", multiple=True, metavar="ID",
+              help="Stamp only this step or section (repeatable) [default: every part the "
+              "file translates].")
+@handle_errors
+def translations_stamp(root: Path, guide: str, locale: str, steps: tuple[str, ...]) -> None:
+    """Record that GUIDE's translation matches its source text as it is now: run it after
+    checking the translation against the source. Stale parts then show translated again."""
+    from .translations import stamp
+
+    for name in stamp(root, guide, locale, steps):
+        click.echo(f"stamped {name}", err=True)
 
 
 @report.command("issues")

@@ -7,6 +7,7 @@ Every problem in every file is collected before anything fails, so one run of
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,8 +45,8 @@ PAGES_DIR = "pages"
 PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # What a page's control gives the locator that references it. An expectation's own `text`
 # is the text it expects, never a way of finding the control.
-LOCATOR_FIELDS = ("role", "name", "label", "text", "region", "exact", "within")
-EXPECT_FIELDS = ("role", "name", "label", "region", "exact", "within")
+LOCATOR_FIELDS = ("role", "name", "label", "text", "region", "exact", "within", "names")
+EXPECT_FIELDS = ("role", "name", "label", "region", "exact", "within", "names")
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # A literal typed into one of these is a secret written into YAML.
@@ -57,7 +58,7 @@ RUNTIME_FIELDS = ("name", "label", "text", "region", "value", "option")
 M = TypeVar("M", bound=BaseModel)
 
 
-def _validate(doc: YamlDocument, model: type[M], problems: Problems) -> M | None:
+def validate_doc(doc: YamlDocument, model: type[M], problems: Problems) -> M | None:
     try:
         return model.model_validate(doc.data)
     except ValidationError as err:
@@ -65,7 +66,7 @@ def _validate(doc: YamlDocument, model: type[M], problems: Problems) -> M | None
         return None
 
 
-def _read(path: Path, root: Path, problems: Problems) -> YamlDocument | None:
+def read_doc(path: Path, root: Path, problems: Problems) -> YamlDocument | None:
     if confined(path, root) is None:
         # A clone can hold a link to ~/.ssh or the saved sign-in; its text would show in
         # problems and pages. Named as the link, not as what it points to.
@@ -73,13 +74,13 @@ def _read(path: Path, root: Path, problems: Problems) -> YamlDocument | None:
                      "a symbolic link out of the project: a step file must be inside it")
         return None
     try:
-        return read_yaml(path, _display(path, root))
+        return read_yaml(path, display_path(path, root))
     except GuideError as err:
         problems.extend(err.problems)
         return None
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -98,6 +99,33 @@ def substitute(text: str, scope: dict[str, str], keep_unknown: bool = False) -> 
         return match.group(0) if keep_unknown else name
 
     return VARIABLE.sub(one, text), missing
+
+
+def markdown_scope(scope: dict[str, str]) -> dict[str, str]:
+    """Variables as they go into Markdown: as text, their `<` and `>` references, never a tag."""
+    return {k: str(v).replace("<", "&lt;").replace(">", "&gt;") for k, v in scope.items()}
+
+
+def step_labels(actions: list, screenshot: Any, scope: dict[str, str],
+                locale: str | None = None) -> dict[str, Locator]:
+    """The UI labels a step's actions and screenshot name, in `locale` (None: the source
+    language), variables filled in, whitespace normalised; each with the locator naming it."""
+    locators: list[Locator] = []
+    for action in actions:
+        target = action_target(action)
+        loc = target.target() if isinstance(target, Expectation) else target
+        if isinstance(loc, Locator):
+            locators.append(loc)
+    if screenshot:
+        locators += [*screenshot.highlight, *screenshot.mask,
+                     *([screenshot.of] if isinstance(screenshot.of, Locator) else [])]
+    used: dict[str, Locator] = {}
+    for loc in locators:
+        for part in loc.chain():
+            label = part.name_in(locale)
+            if label:
+                used.setdefault(" ".join(substitute(label, scope)[0].split()), part)
+    return used
 
 
 def _substitute_all(data: Any, scope: dict[str, str]) -> Any:
@@ -160,6 +188,16 @@ def _locators(obj: Any):
                 yield from _locators(value)
 
 
+@dataclass
+class SourceText:
+    """A guide's text as written in the source language, before variables are filled in."""
+
+    guide: Guide
+    file: str
+    sections: dict[str, tuple[Section, int]]  # id -> the section and its line
+    steps: dict[str, tuple[Step, int]]
+
+
 class _GuideChecker:
     """Semantic checks of one guide, expanding reusable steps as it goes."""
 
@@ -172,6 +210,9 @@ class _GuideChecker:
         self.remembered: dict[str, bool] = {}  # name -> secret?
         self.portal = guide.portals[0] if guide.portals else ""
         self.number = 0
+        # What translations translate: the readers' sections and steps as written (reusable
+        # steps expanded), by id.
+        self.source = SourceText(guide, doc.file, {}, {})
 
     def add(self, path: tuple, message: str, file: str | None = None, line: int | None = None) -> None:
         self.problems.add(file or self.doc.file, line or self.doc.line_of(path),
@@ -210,9 +251,7 @@ class _GuideChecker:
     def text(self, value: str | None, path: tuple, scope: dict[str, str]) -> str | None:
         if value is None:
             return None
-        # A value goes into Markdown as text: its `<` and `>` as references, never a tag.
-        out, missing = substitute(value, {k: str(v).replace("<", "&lt;").replace(">", "&gt;")
-                                          for k, v in scope.items()})
+        out, missing = substitute(value, markdown_scope(scope))
         for name in dict.fromkeys(missing):
             self.add(path, f"undefined variable '{name}'{did_you_mean(name, scope)}")
         return out
@@ -233,6 +272,7 @@ class _GuideChecker:
         outcome = [s for i, item in enumerate(g.outcome)
                    if (s := self.step(item, ("outcome", i), plans, shown=False))]
         self.loader.remembered[g.id] = dict(self.remembered)
+        self.loader.sources[g.id] = self.source
         return RGuide(
             id=g.id, title=g.title, summary=self.text(g.summary, ("summary",), self.scope),
             plans=plans, portals=tuple(g.portals), order=g.order,
@@ -254,6 +294,7 @@ class _GuideChecker:
                            "guide" if level == 2 else "enclosing section")
         ident = sec.id or re.sub(r"[^a-z0-9]+", "-", sec.title.lower()).strip("-")
         self.unique(ident, (*path, "id") if sec.id else path)
+        self.source.sections[ident] = (sec, self.doc.line_of(path))
         out = RSection(id=ident, title=self.text(sec.title, (*path, "title"), self.scope),
                        text=self.text(sec.text, (*path, "text"), self.scope), plans=plans,
                        narrower=plans != parent, level=level)
@@ -321,6 +362,8 @@ class _GuideChecker:
             unresolved = len(self.problems.items) > before
         self.unique(step.id, (*path, "id"))
         self.number += shown
+        if shown:
+            self.source.steps[step.id] = (step, where.line)
         plans = self.plans(step.plans, (*path, "plans"), parent, "section")
         variants = []
         for i, var in enumerate(step.variants):
@@ -377,17 +420,7 @@ class _GuideChecker:
         """Every UI label the text quotes in bold must be one the step's actions or
         screenshot name: then a renamed control fails verification instead of leaving prose
         that no longer matches the portal."""
-        used: set[str] = set()
-        for action in step.actions:
-            target = action_target(action)
-            loc = target.target() if isinstance(target, Expectation) else target
-            if isinstance(loc, Locator):
-                used.update(loc.ui_labels())
-        if step.screenshot:
-            shot = step.screenshot
-            for loc in [*shot.highlight, *shot.mask, *([shot.of] if isinstance(shot.of, Locator) else [])]:
-                used.update(loc.ui_labels())
-        used = {" ".join(substitute(u, self.scope)[0].split()) for u in used}
+        used = step_labels(step.actions, step.screenshot, self.scope)
         # Tips and notes quote labels too, and go stale the same way.
         texts = [((*path, "text"), step.text)]
         texts += [((*path, kind), getattr(step, kind)) for kind in ("note", "tip", "warning")
@@ -515,6 +548,8 @@ class Loader:
         # define itself: (guide, name, secret?, the problem if no required guide remembers it).
         self.remembered: dict[str, dict[str, bool]] = {}
         self.pending: list[tuple[str, str, bool, Problem]] = []
+        self.locales: tuple[str, ...] = ("en",)
+        self.sources: dict[str, SourceText] = {}
 
     def claim_screenshot(self, guide: str, name: str, where: Origin, field: str) -> None:
         """Screenshot names are per guide: `screenshots/<guide>/<name>.png`."""
@@ -535,17 +570,45 @@ class Loader:
         self.load_reusable()
         guides = self.load_guides()
         self.check_requires(guides)
+        # Imported here: translations builds on this module's helpers.
+        from .translations import load_translations
+
+        translated, coverage = load_translations(self, guides)
         self.problems.raise_if_any()
         assert project is not None
         return Catalog(plans=list(project.plans), portals={p.id: p for p in project.portals},
                        guides=sorted(guides, key=lambda g: (g.order, g.title)),
-                       controls=self.controls)
+                       controls=self.controls, locales=list(project.locales),
+                       translated=translated, coverage=coverage)
+
+    def check_names(self, obj: Any, doc: YamlDocument, path: tuple) -> None:
+        """Every `names:` inside `obj` is keyed by a language the project translates into."""
+        if not self.plan_ids:
+            return  # project.yml is broken: its languages are unknown, and reported there
+        for key, value in (obj.items() if isinstance(obj, dict) else enumerate(obj)
+                           if isinstance(obj, list) else ()):
+            if key == "names" and isinstance(value, dict):
+                for locale in value:
+                    if locale not in self.locales[1:]:
+                        where = (*path, key, locale)
+                        self.problems.add(doc.file, doc.line_of(where), format_path(where),
+                                          self.locale_message(locale))
+            else:
+                self.check_names(value, doc, (*path, key))
+
+    def locale_message(self, locale: str) -> str:
+        if locale == self.locales[0]:
+            return (f"'{locale}' is the source language: its name is the one written "
+                    "without 'names'")
+        others = ", ".join(self.locales[1:]) or "none"
+        return (f"'{locale}' is not a translation language of the project"
+                f"{did_you_mean(locale, self.locales[1:])} (locales in {PROJECT_FILE}: {others})")
 
     def load_pages(self) -> None:
         """`steps/pages/<page>.yml`: the page id is the file name, so `control: a.b` is
         found in `pages/a.yml` without searching."""
-        for path in _yaml_files(self.steps_dir / PAGES_DIR):
-            display = _display(path, self.root)
+        for path in yaml_files(self.steps_dir / PAGES_DIR):
+            display = display_path(path, self.root)
             if not PAGE_ID.match(path.stem):
                 self.problems.add(display, 0, "", f"page file names are page ids: lower case, "
                                   f"digits and '-' (rename '{path.name}')")
@@ -554,10 +617,11 @@ class Loader:
                 self.problems.add(display, 0, "", f"page '{path.stem}' is defined twice "
                                   "(a .yml and a .yaml file)")
                 continue
-            doc = _read(path, self.root, self.problems)
-            page = doc and _validate(doc, PageFile, self.problems)
+            doc = read_doc(path, self.root, self.problems)
+            page = doc and validate_doc(doc, PageFile, self.problems)
             if not page:
                 continue
+            self.check_names(doc.data, doc, ())
             if self.portal_ids and page.portal not in self.portal_ids:
                 self.problems.add(doc.file, doc.line_of(("portal",)), "portal",
                                   f"unknown portal '{page.portal}'"
@@ -589,14 +653,15 @@ class Loader:
     def load_project(self) -> Project | None:
         path = self.steps_dir / PROJECT_FILE
         if not path.exists():
-            self.problems.add(_display(path, self.root), 0, "", "missing: the plan registry "
+            self.problems.add(display_path(path, self.root), 0, "", "missing: the plan registry "
                               "(plans, portals, variables) is defined here")
             return None
-        doc = _read(path, self.root, self.problems)
-        project = doc and _validate(doc, Project, self.problems)
+        doc = read_doc(path, self.root, self.problems)
+        project = doc and validate_doc(doc, Project, self.problems)
         if project is None:
             return None
-        for kind, items in (("plan", project.plans), ("portal", project.portals)):
+        for kind, items in (("locale", project.locales), ("plan", project.plans),
+                            ("portal", project.portals)):
             seen: dict[str, int] = {}
             for i, item in enumerate(items):
                 line = doc.line_of((f"{kind}s", i, "id"))
@@ -604,18 +669,21 @@ class Loader:
                     self.problems.add(doc.file, line, f"{kind}s[{i}].id",
                                       f"duplicate {kind} id '{item.id}' (first at line {seen[item.id]})")
                 seen.setdefault(item.id, line)
+        self.locales = tuple(dict.fromkeys(loc.id for loc in project.locales))
         self.plan_ids = tuple(dict.fromkeys(p.id for p in project.plans))
+        self.check_names(doc.data, doc, ())
         self.portal_ids = tuple(dict.fromkeys(p.id for p in project.portals))
         self.project_vars = dict(project.variables)
         return project
 
     def load_reusable(self) -> None:
-        for path in _yaml_files(self.steps_dir / REUSABLE_DIR):
-            doc = _read(path, self.root, self.problems)
-            parsed = doc and _validate(doc, ReusableFile, self.problems)
+        for path in yaml_files(self.steps_dir / REUSABLE_DIR):
+            doc = read_doc(path, self.root, self.problems)
+            parsed = doc and validate_doc(doc, ReusableFile, self.problems)
             if not parsed:
                 self.broken_reusable.update(_step_ids(doc))
                 continue
+            self.check_names(doc.data, doc, ())
             for i, step in enumerate(parsed.steps):
                 spath = ("steps", i)
                 if step.id in self.reusable:
@@ -662,14 +730,14 @@ class Loader:
 
     def load_guides(self) -> list[RGuide]:
         guides: list[RGuide] = []
-        files = [p for p in _yaml_files(self.steps_dir) if p.name != PROJECT_FILE]
+        files = [p for p in yaml_files(self.steps_dir) if p.name != PROJECT_FILE]
         if not files:
-            self.problems.add(_display(self.steps_dir, self.root), 0, "",
+            self.problems.add(display_path(self.steps_dir, self.root), 0, "",
                               "no guides: add one .yml file per guide")
         seen: dict[str, str] = {}
         for path in files:
-            doc = _read(path, self.root, self.problems)
-            guide = doc and _validate(doc, Guide, self.problems)
+            doc = read_doc(path, self.root, self.problems)
+            guide = doc and validate_doc(doc, Guide, self.problems)
             if not guide or not self.plan_ids:
                 if doc and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
                     self.broken_guides.add(doc.data["id"])  # reported already, in its file
@@ -681,6 +749,7 @@ class Loader:
             seen[guide.id] = doc.file
             self.requires_lines[guide.id] = [doc.line_of(("requires", i))
                                              for i in range(len(guide.requires))]
+            self.check_names(doc.data, doc, ())
             guides.append(_GuideChecker(self, doc, guide).run())
         return guides
 
@@ -734,7 +803,7 @@ def _required_closure(start: str, by_id: dict[str, RGuide]) -> set[str]:
     return seen
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def yaml_files(folder: Path) -> list[Path]:
     """Both spellings: a writer's `guide.yaml` must not be silently skipped."""
     return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
 

@@ -30,6 +30,13 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 ControlRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$",
                                               max_length=160)]
+# A language: 'de', or with a region, 'de-CH' (BCP 47's common form, as Material and Babel take).
+LocaleId = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+# The same name in other languages, by locale: `names: {de: Speichern}`. The English name
+# stays the key writers use; a language without an entry falls back to it.
+Names = Annotated[dict[LocaleId, Label], Field(
+    default_factory=dict, description="The name in other languages, by locale (e.g. "
+    "`{de: Speichern}`); a language without one uses the English name.")]
 
 # Validation context of a step whose `control:` references the loader has already filled in
 # from the pages (the reference is kept, for reports and `guidegen fix`).
@@ -71,6 +78,15 @@ class Strict(BaseModel):
 class Plan(Strict):
     id: Id = Field(description="Stable id used in guides, e.g. 'business'.")
     name: Label = Field(description="Display name readers see, e.g. 'Business'.")
+    names: Names
+
+
+class Locale(Strict):
+    """A language of the help centre."""
+
+    id: LocaleId = Field(description="Language code, e.g. 'de' (the German pages' path).")
+    name: Label = Field(description="The language's own name, as the language switch shows "
+                        "it, e.g. 'Deutsch'.")
 
 
 class SignIn(Strict):
@@ -113,6 +129,10 @@ class Project(Strict):
     """`steps/project.yml`: what every guide shares."""
 
     schema_version: Literal[1] = Field(1, description="Format version of the step files.")
+    locales: list[Locale] = Field(
+        default_factory=lambda: [Locale(id="en", name="English")], min_length=1,
+        description="The site's languages. The first is the one guides are written in; each "
+        "other is a translation, in steps/translations/<locale>/<guide>.yml.")
     plans: list[Plan] = Field(min_length=1, description="Every plan, in display order.")
     portals: list[Portal] = Field(min_length=1, description="The portals guides drive.")
     variables: dict[Name, str] = Field(
@@ -140,12 +160,14 @@ class Locator(Strict):
                         "portal's (case and words count; whitespace is normalised). false "
                         "only for a name that carries data, such as a table row's.")
     within: Locator | None = Field(None, description="Look only inside this element.")
+    names: Names
 
     @model_validator(mode="after")
     def _one_way(self, info: ValidationInfo) -> Locator:
         if self.control is not None:
             if not _resolved(info):
-                _control_alone(self, ("role", "name", "label", "text", "region", "exact", "within"))
+                _control_alone(self, ("role", "name", "label", "text", "region", "exact", "within",
+                                      "names"))
             return self
         ways = [w for w in ("role", "label", "text", "region") if getattr(self, w) is not None]
         if len(ways) != 1:
@@ -156,6 +178,7 @@ class Locator(Strict):
             )
         if self.name is not None and self.role is None:
             raise ValueError("'name' goes with 'role'")
+        _names_translate(self)
         return self
 
     def describe(self) -> str:
@@ -171,13 +194,51 @@ class Locator(Strict):
             text = f"text '{self.text}'"
         return f"{text} in {self.within.describe()}" if self.within else text
 
-    def ui_labels(self) -> list[str]:
-        """The UI strings this locator names (for binding bold text to actions)."""
-        own = [s for s in (self.name, self.label, self.text, self.region) if s]
-        return own + (self.within.ui_labels() if self.within else [])
+    def ui_labels(self, locale: str | None = None) -> list[str]:
+        """The UI strings this locator names (for binding bold text to actions), in `locale`
+        (None: the source language); a name without a translation stays as written."""
+        return [name for loc in self.chain() if (name := loc.name_in(locale))]
+
+    def chain(self) -> list[Locator]:
+        """This locator and those it is `within`, innermost first."""
+        return [self, *(self.within.chain() if self.within else [])]
+
+    def name_in(self, locale: str | None) -> str | None:
+        """The name, label, text or region this locator finds by, in `locale`."""
+        key = _named_by(self)
+        own = getattr(self, key) if key else None
+        return self.names.get(locale, own) if locale and own else own
+
+    def in_locale(self, locale: str) -> Locator:
+        """The locator a run in `locale` uses: each name replaced by its translation, the
+        English kept where there is none."""
+        return _in_locale(self, locale)
 
 
 # ── Actions ─────────────────────────────────────────────────────────────────────────────────
+
+
+def _named_by(obj: Locator | Expectation) -> str | None:
+    """The field `names` translates. An expectation's `text` is what it expects to see,
+    never how it finds the control."""
+    keys = ("name", "label", "region") if isinstance(obj, Expectation) else (
+        "name", "label", "text", "region")
+    return next((k for k in keys if getattr(obj, k) is not None), None)
+
+
+def _names_translate(obj: Locator | Expectation) -> None:
+    if obj.names and _named_by(obj) is None:
+        raise ValueError("'names' translates the name, label, text or region; this has none")
+
+
+def _in_locale(obj: Any, locale: str) -> Any:
+    """`obj` (a locator or an expectation) with its names in `locale`, its `within` too."""
+    update: dict[str, Any] = {}
+    if obj.within is not None:
+        update["within"] = obj.within.in_locale(locale)
+    if locale in obj.names:
+        update[_named_by(obj)] = obj.names[locale]
+    return obj.model_copy(update=update) if update else obj
 
 
 class FillTarget(Locator):
@@ -216,11 +277,14 @@ class Expectation(Strict):
     value: str | None = Field(None, description="The field's current value.")
     visible: bool | None = Field(None, description="Whether the control is visible.")
     checked: bool | None = Field(None, description="Whether the box or radio is checked.")
+    names: Names
 
     @model_validator(mode="after")
     def _something_to_check(self, info: ValidationInfo) -> Expectation:
         if self.control is not None and not _resolved(info):
-            _control_alone(self, ("role", "name", "label", "region", "exact", "within"))
+            _control_alone(self, ("role", "name", "label", "region", "exact", "within", "names"))
+        if self.control is None:
+            _names_translate(self)
         if self.target() is None and self.text is None:
             raise ValueError("expect needs a 'text', or a control (role, label or region) to check")
         if self.target() is None and any(x is not None for x in (self.value, self.checked)):
@@ -234,7 +298,12 @@ class Expectation(Strict):
         # Built without validation: a filled-in control keeps its reference beside its fields.
         return Locator.model_construct(
             control=self.control, role=self.role, name=self.name, label=self.label,
-            text=None, region=self.region, exact=self.exact, within=self.within)
+            text=None, region=self.region, exact=self.exact, within=self.within,
+            names=self.names)
+
+    def in_locale(self, locale: str) -> Expectation:
+        """The expectation a run in `locale` checks: the control's names translated."""
+        return _in_locale(self, locale)
 
 
 class WaitFor(Expectation):
@@ -549,3 +618,58 @@ class PageFile(Strict):
     controls: dict[Id, PageControl] = Field(
         min_length=1, description="Control name -> how to find it: role and name, label, text "
         "or region (with `within:` to narrow).")
+
+
+# ── Translations: a guide's text in another language ───────────────────────────────────────
+
+SourceHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+_SOURCE = ("The English this was translated from, as a hash of its text (written by `guidegen "
+           "translations stamp`): when the English changes, the translation is stale and the "
+           "site shows the English until it is updated and stamped again.")
+
+
+class TranslatedAdmonition(Strict):
+    title: str | None = None
+    text: Text
+
+
+class TranslatedScreenshot(Strict):
+    alt: Text | None = None
+    caption: str | None = None
+
+
+class TranslatedStep(Strict):
+    """A step's text in another language; what it does comes from the English step."""
+
+    source: SourceHash | None = Field(None, description=_SOURCE)
+    title: str | None = None
+    text: Text | None = None
+    variants: list[Text] = Field(default_factory=list,
+                                 description="Each variant's text, in the English order.")
+    note: str | None = None
+    tip: str | None = None
+    warning: str | None = None
+    admonitions: list[TranslatedAdmonition] = Field(
+        default_factory=list, description="Each admonition's title and text, in the English order.")
+    screenshot: TranslatedScreenshot | None = None
+
+
+class TranslatedSection(Strict):
+    source: SourceHash | None = Field(None, description=_SOURCE)
+    title: Label | None = None
+    text: str | None = None
+
+
+class GuideTranslation(Strict):
+    """`steps/translations/<locale>/<guide>.yml`: one guide's text in one language, keyed by
+    the English guide's section and step ids. Text only: actions, plans and screenshots come
+    from the English guide, so a translation cannot drift from what is verified."""
+
+    source: SourceHash | None = Field(None, description=_SOURCE + " (The guide's title, "
+                                      "summary, intro and outro.)")
+    title: Label | None = None
+    summary: Text | None = None
+    intro: str | None = None
+    outro: str | None = None
+    sections: dict[Id, TranslatedSection] = Field(default_factory=dict)
+    steps: dict[Id, TranslatedStep] = Field(default_factory=dict)

@@ -7,10 +7,11 @@ import json
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
-from .model import Guide, PageFile, Project, ReusableFile
+from .model import Guide, GuideTranslation, PageFile, Project, ReusableFile
 
 KINDS: dict[str, type[BaseModel]] = {
     "guide": Guide, "reusable": ReusableFile, "project": Project, "page": PageFile,
+    "translation": GuideTranslation,
 }
 
 

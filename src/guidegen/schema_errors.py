@@ -113,6 +113,11 @@ def _message(err: dict, root: type[BaseModel], loc: tuple) -> str:
         if "\\." in str(ctx.get("pattern", "")):
             return (f"{_kind(value)} is not a control reference: write '<page>.<control>', "
                     "a control declared in steps/pages/<page>.yml")
+        if str(ctx.get("pattern", "")).startswith("^[a-z]{2,3}"):
+            return f"{_kind(value)} is not a language code such as 'de' or 'de-CH'"
+        if str(ctx.get("pattern", "")).startswith("^[0-9a-f]{12}"):
+            return (f"{_kind(value)} is not a source hash; `guidegen translations stamp` "
+                    "writes it")
         if str(ctx.get("pattern", "")).startswith("^[a-z0-9]"):
             return f"{_kind(value)} is not a valid id: use lowercase letters, digits and hyphens"
         return f"{_kind(value)} is not a valid name: use letters, digits and underscores"

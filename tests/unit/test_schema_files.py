@@ -35,6 +35,8 @@ def test_schema_check_notices_a_stale_schema(tmp_path):
 
 
 def expected_kind(path: Path) -> str:
+    if path.relative_to(STEPS).parts[0] == "translations":
+        return "translation"
     if path.parent.name in ("reusable", "pages"):
         return {"reusable": "reusable", "pages": "page"}[path.parent.name]
     return "project" if path.stem == "project" else "guide"

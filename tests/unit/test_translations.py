@@ -1,0 +1,449 @@
+"""Languages: locales and plan names in project.yml, names per language on page objects, and
+translation files held to their source with exact messages (steps/translations/<locale>/).
+
+Each case builds a small project in tmp_path, files written as raw YAML so the expected line
+numbers can be checked by eye.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from guidegen.cli import main
+from guidegen.errors import GuideError
+from guidegen.load import Loader, load_catalog
+from guidegen.model import Locator
+from guidegen.translations import source_hash, step_text
+
+PROJECT = """\
+locales:
+  - {id: en, name: English}
+  - {id: de, name: Deutsch}
+plans:
+  - {id: free, name: Free, names: {de: Kostenlos}}
+  - {id: business, name: Business}
+portals:
+  - {id: console, name: Acme Console}
+variables:
+  product: Acme
+"""
+
+PAGE = """\
+portal: console
+title: Settings
+controls:
+  save: {role: button, name: Save, names: {de: Speichern}}
+  token: {label: "{{ product }} token", names: {de: "{{ product }}-Token"}}
+  cancel: {role: button, name: Cancel}
+"""
+
+GUIDE = """\
+id: guide
+title: Guide
+summary: A guide about {{ product }}.
+plans: all
+portals: [console]
+sections:
+  - id: first
+    title: First
+    steps:
+      - id: save
+        text: Click **Save** in {{ product }}.
+        tip: Saving is safe.
+        actions:
+          - click: {control: settings.save}
+      - id: cancel
+        text: Click **Cancel**.
+        variants:
+          - plans: [business]
+            text: On Business, ask first.
+        actions:
+          - click: {control: settings.cancel}
+"""
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def make_project(root: Path, translation: str | None = None, *, guide: str = GUIDE,
+                 project: str = PROJECT, page: str = PAGE) -> Path:
+    write(root / "steps" / "project.yml", project)
+    write(root / "steps" / "pages" / "settings.yml", page)
+    write(root / "steps" / "guide.yml", guide)
+    if translation is not None:
+        write(root / "steps" / "translations" / "de" / "guide.yml", translation)
+    return root
+
+
+def hashes(root: Path) -> dict[str, str]:
+    """The source hash of every part of the guide, as stamp would write them."""
+    loader = Loader(root / "steps", root)
+    loader.load()
+    src = loader.sources["guide"]
+    out = {"": source_hash({"title": src.guide.title, "summary": src.guide.summary})}
+    out |= {f"sections.{i}": source_hash({"title": s.title}) for i, (s, _) in src.sections.items()}
+    out |= {f"steps.{i}": source_hash(step_text(s)) for i, (s, _) in src.steps.items()}
+    return out
+
+
+def translation(h: dict[str, str], *, save: str | None = None, cancel: str | None = None,
+                extra: str = "") -> str:
+    """A complete, stamped German translation; `save`/`cancel` replace a step's lines."""
+    save = save if save is not None else (
+        f"    source: {h['steps.save']}\n"
+        "    text: Klicken Sie in {{ product }} auf **Speichern**.\n"
+        "    tip: Speichern ist sicher.\n")
+    cancel = cancel if cancel is not None else (
+        f"    source: {h['steps.cancel']}\n"
+        "    text: Klicken Sie auf **Cancel**.\n"
+        "    variants:\n"
+        "      - Fragen Sie auf Business zuerst nach.\n")
+    return (f"source: {h['']}\n"
+            "title: Anleitung\n"
+            "summary: Eine Anleitung zu {{ product }}.\n"
+            "sections:\n"
+            "  first:\n"
+            f"    source: {h['sections.first']}\n"
+            "    title: Erstens\n"
+            "steps:\n"
+            "  save:\n" + save + "  cancel:\n" + cancel + extra)
+
+
+CANCEL_NAMED = PAGE.replace("name: Cancel}", "name: Cancel, names: {de: Cancel}}")
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(GuideError) as err:
+        load_catalog(root / "steps", root)
+    return [str(p) for p in err.value.problems]
+
+
+def untranslated(root: Path) -> list[str]:
+    return [str(p) for p in load_catalog(root / "steps", root).untranslated]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path, page=CANCEL_NAMED)
+
+
+@pytest.fixture
+def h(project: Path) -> dict[str, str]:
+    return hashes(project)
+
+
+# ── Locales and names per language ───────────────────────────────────────────────────────────
+
+
+def test_plans_and_controls_have_names_per_language(project):
+    catalog = load_catalog(project / "steps", project)
+    assert [loc.id for loc in catalog.locales] == ["en", "de"]
+    assert catalog.source_locale == "en" and catalog.translation_locales == ("de",)
+    assert catalog.plan_name("free", "de") == "Kostenlos"
+    assert catalog.plan_name("business", "de") == "Business"  # no German name: the source's
+    assert catalog.plan_name("free") == "Free"
+    save = catalog.controls["settings.save"].locator
+    assert save.in_locale("de").name == "Speichern" and save.name == "Save"
+    # The step's locator is filled in from the page, its names with it.
+    step = catalog.guides[0].all_steps()[0]
+    assert step.actions[0].click.in_locale("de").name == "Speichern"
+
+
+def test_a_locator_within_another_is_translated_too():
+    loc = Locator(role="checkbox", name="Enabled", names={"de": "Aktiviert"},
+                  within=Locator(region="Provisioning", names={"de": "Bereitstellung"}))
+    assert loc.in_locale("de").describe() == "checkbox 'Aktiviert' in region 'Bereitstellung'"
+    assert loc.ui_labels("de") == ["Aktiviert", "Bereitstellung"]
+    assert loc.in_locale("fr").describe() == "checkbox 'Enabled' in region 'Provisioning'"
+
+
+def test_a_project_without_locales_is_english_only(tmp_path):
+    make_project(tmp_path, project=PROJECT.split("plans:")[0].replace(
+        "  - {id: de, name: Deutsch}\n", "") + "plans:" + PROJECT.split("plans:")[1].replace(
+        ", names: {de: Kostenlos}", ""), page=PAGE.replace(", names: {de: Speichern}", "")
+        .replace(', names: {de: "{{ product }}-Token"}', ""))
+    catalog = load_catalog(tmp_path / "steps", tmp_path)
+    assert catalog.translation_locales == () and catalog.coverage == []
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda p: p.replace("names: {de: Kostenlos}", "names: {fr: Gratuit}"),
+     "steps/project.yml:5: plans[0].names.fr: 'fr' is not a translation language of the "
+     "project (locales in project.yml: de)"),
+    (lambda p: p.replace("names: {de: Kostenlos}", "names: {en: Gratis}"),
+     "steps/project.yml:5: plans[0].names.en: 'en' is the source language: its name is the "
+     "one written without 'names'"),
+    (lambda p: p.replace("{id: de, name: Deutsch}", "{id: en, name: Deutsch}"),
+     "steps/project.yml:3: locales[1].id: duplicate locale id 'en' (first at line 2)"),
+    (lambda p: p.replace("{id: de,", "{id: German,"),
+     "steps/project.yml:3: locales[1].id: 'German' is not a language code such as 'de' or "
+     "'de-CH'"),
+])
+def test_bad_locales_in_the_project(tmp_path, edit, expected):
+    make_project(tmp_path, project=edit(PROJECT))
+    assert expected in problems(tmp_path)
+
+
+def test_a_page_names_only_languages_the_project_has(tmp_path):
+    make_project(tmp_path, page=PAGE.replace("{de: Speichern}", "{de: Speichern, ed: Save}"))
+    assert problems(tmp_path) == [
+        "steps/pages/settings.yml:4: controls.save.names.ed: 'ed' is not a translation language "
+        "of the project (locales in project.yml: de)"]
+
+
+def test_names_need_a_name_to_translate(tmp_path):
+    make_project(tmp_path, page=PAGE + "  main: {role: main, names: {de: Haupt}}\n")
+    assert ("steps/pages/settings.yml:7: controls.main: 'names' translates the name, label, "
+            "text or region; this has none") in problems(tmp_path)
+
+
+# ── Missing, stale, not stamped: listed, never an error unless required ────────────────────
+
+
+def test_a_guide_without_translation_is_listed_and_shown_in_the_source(project):
+    assert untranslated(project) == [
+        "steps/translations/de/guide.yml: missing: guide 'guide' has no 'de' translation; "
+        "readers see it in the source language"]
+    catalog = load_catalog(project / "steps", project)
+    german = catalog.guide_in(catalog.guides[0], "de")
+    assert german.locale == "de" and german.fallback
+    assert all(s.fallback for s in german.all_steps())
+    assert german.all_steps()[0].text == "Click **Save** in Acme."
+
+
+def test_check_lists_missing_translations_and_exits_0_unless_required(project):
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "ok: 1 guides, 2 steps, 2 plans\n"
+        "translations: de: 0 of 1 guides up to date; readers see the source text of:\n"
+        "  steps/translations/de/guide.yml: missing: guide 'guide' has no 'de' translation; "
+        "readers see it in the source language\n")
+    result = CliRunner().invoke(main, ["check", "--root", str(project), "--require-translations"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "steps/translations/de/guide.yml: missing: guide 'guide' has no 'de' translation; "
+        "readers see it in the source language\n1 problem found.\n")
+
+
+def test_an_up_to_date_translation_is_what_german_readers_see(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h))
+    catalog = load_catalog(project / "steps", project)
+    assert catalog.untranslated == []
+    german = catalog.guide_in(catalog.guides[0], "de")
+    assert (german.title, german.summary, german.fallback) == (
+        "Anleitung", "Eine Anleitung zu Acme.", False)
+    save, cancel = german.all_steps()
+    assert save.text == "Klicken Sie in Acme auf **Speichern**." and not save.fallback
+    assert [(a.kind, a.text) for a in save.admonitions] == [("tip", "Speichern ist sicher.")]
+    assert cancel.variants == [(("business",), "Fragen Sie auf Business zuerst nach.")]
+    assert german.sections[0].title == "Erstens"
+    # The source guide is untouched, and actions are the source's.
+    assert catalog.guides[0].all_steps()[0].text == "Click **Save** in Acme."
+    assert save.actions == catalog.guides[0].all_steps()[0].actions
+    result = CliRunner().invoke(main, ["check", "--root", str(project), "--require-translations"])
+    assert result.exit_code == 0, result.output
+    assert "translations: de: 1 of 1 guides up to date\n" in result.stderr
+
+
+def test_a_changed_source_makes_the_step_stale_and_shows_the_source(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h))
+    write(project / "steps/guide.yml", GUIDE.replace("Saving is safe.", "Saving is reversible."))
+    assert untranslated(project) == [
+        "steps/translations/de/guide.yml:10: steps.save.source: stale: the source text of "
+        "step 'save' changed since it was translated (steps/guide.yml:10); update the "
+        "translation, then run `guidegen translations stamp guide --locale de`"]
+    catalog = load_catalog(project / "steps", project)
+    save = catalog.guide_in(catalog.guides[0], "de").all_steps()[0]
+    assert save.fallback and save.text == "Click **Save** in Acme."
+    assert [a.text for a in save.admonitions] == ["Saving is reversible."]
+
+
+def test_a_change_of_actions_leaves_the_translation_up_to_date(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h))
+    write(project / "steps/guide.yml", GUIDE.replace(
+        "          - click: {control: settings.save}\n",
+        "          - click: {control: settings.save}\n"
+        "          - expect: {control: settings.token, visible: true}\n"))
+    assert untranslated(project) == []
+
+
+def test_a_missing_step_and_an_unstamped_one_are_listed(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h, cancel="").replace(
+        f"    source: {h['steps.save']}\n", "").replace("  cancel:\n", ""))
+    assert untranslated(project) == [
+        "steps/translations/de/guide.yml:9: steps.save: not stamped: step 'save' is "
+        "translated, but not marked as checked against the source (steps/guide.yml:10); then "
+        "run `guidegen translations stamp guide --locale de`",
+        "steps/translations/de/guide.yml:8: steps.cancel: missing: step 'cancel' "
+        "(steps/guide.yml:15) has no 'de' translation; readers see it in the source language"]
+    result = CliRunner().invoke(main, ["translations", "status", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("de  guide: 2/4 parts up to date; missing: step 'cancel'; "
+                             "not stamped: step 'save'\n")
+
+
+# ── Errors: what a translation must not do ───────────────────────────────────────────────────
+
+
+def test_a_step_id_the_source_no_longer_has(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h, extra=(
+        "  cancle:\n    text: Abbrechen.\n")))
+    assert problems(project) == [
+        "steps/translations/de/guide.yml:18: steps.cancle: no step 'cancle' in the source "
+        "guide (steps/guide.yml) (did you mean 'cancel'?); its id changed or it was removed: "
+        "rename or remove this translation"]
+
+
+def test_a_translation_holds_no_actions(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h, save=(
+        f"    source: {h['steps.save']}\n"
+        "    text: Klicken Sie in {{ product }} auf **Speichern**.\n"
+        "    tip: Speichern ist sicher.\n"
+        "    actions:\n      - click: {control: settings.cancel}\n")))
+    assert problems(project) == [
+        "steps/translations/de/guide.yml:13: steps.save.actions: unknown key 'actions' "
+        "(did you mean 'admonitions'?)"]
+
+
+def test_variables_the_source_does_not_have(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h, save=(
+        f"    source: {h['steps.save']}\n"
+        "    text: Klicken Sie in {{ produkt }} auf **Speichern**.\n"
+        "    tip: Speichern ist sicher.\n")))
+    assert problems(project) == [
+        "steps/translations/de/guide.yml:11: steps.save.text: '{{ produkt }}' is not in the "
+        "source text of step 'save'; a translation uses only its variables ({{ product }})"]
+
+
+def test_bold_labels_are_the_german_names(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h, save=(
+        f"    source: {h['steps.save']}\n"
+        "    text: Klicken Sie in {{ product }} auf **Sichern**.\n"
+        "    tip: Oder auf **Save**.\n")))
+    assert problems(project) == [
+        "steps/translations/de/guide.yml:11: steps.save.text: **Sichern** is quoted in bold "
+        "but none of the step's actions or highlights has that 'de' name (did you mean "
+        "'Speichern'?); quote the name the 'de' portal shows (the page's `names: {de: ...}`), "
+        "or drop the bold",
+        "steps/translations/de/guide.yml:12: steps.save.tip: **Save** is quoted in bold but "
+        "none of the step's actions or highlights has that 'de' name; quote the name the 'de' "
+        "portal shows (the page's `names: {de: ...}`), or drop the bold"]
+
+
+def test_a_bold_label_of_a_control_without_a_german_name(tmp_path):
+    make_project(tmp_path)  # Cancel has no German name
+    write(tmp_path / "steps/translations/de/guide.yml", translation(hashes(tmp_path)))
+    assert problems(tmp_path) == [
+        "steps/translations/de/guide.yml:15: steps.cancel.text: **Cancel** is the "
+        "source-language name of control 'settings.cancel' (steps/pages/settings.yml:6), which "
+        "has no 'de' name: add `names: {de: ...}` there with the name the 'de' portal shows "
+        "(the same name if it is not translated)"]
+
+
+@pytest.mark.parametrize("save, expected", [
+    ("    text: Klicken Sie auf **Speichern**.\n",
+     "steps/translations/de/guide.yml:9: steps.save: missing 'tip': the source has one; "
+     "translate it"),
+    ("    text: Klicken Sie auf **Speichern**.\n    tip: Sicher.\n    note: Notiz.\n",
+     "steps/translations/de/guide.yml:13: steps.save.note: the source has no 'note' here; "
+     "remove it"),
+    ("    text: Klicken Sie auf **Speichern**.\n    tip: Sicher.\n    variants: [Eins]\n",
+     "steps/translations/de/guide.yml:13: steps.save.variants: the source has no 'variants' "
+     "here; remove it"),
+])
+def test_a_translation_translates_what_its_source_has(project, h, save, expected):
+    write(project / "steps/translations/de/guide.yml",
+          translation(h, save=f"    source: {h['steps.save']}\n" + save))
+    assert problems(project) == [expected]
+
+
+def test_variants_are_translated_each_in_order(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h, cancel=(
+        f"    source: {h['steps.cancel']}\n"
+        "    text: Klicken Sie auf **Cancel**.\n"
+        "    variants: [Eins, Zwei]\n")))
+    assert problems(project) == [
+        "steps/translations/de/guide.yml:16: steps.cancel.variants: the source has 1 of these, "
+        "this has 2; translate each, in the source's order"]
+
+
+def test_a_stale_step_is_not_checked_until_updated(project, h):
+    """A source change alone must not break `check`: the stale step lacks the new tip."""
+    write(project / "steps/translations/de/guide.yml", translation(h))
+    write(project / "steps/guide.yml", GUIDE.replace(
+        "        text: Click **Cancel**.\n",
+        "        text: Click **Cancel**.\n        tip: Nothing is lost.\n"))
+    assert [p.split(":")[3] for p in untranslated(project)] == [" stale"]
+
+
+def test_translation_files_for_unknown_guides_and_languages(project, h):
+    write(project / "steps/translations/de/guidee.yml", "title: X\n")
+    write(project / "steps/translations/fr/guide.yml", "title: X\n")
+    assert problems(project) == [
+        "steps/translations/de/guidee.yml: no guide 'guidee' in steps/ (did you mean "
+        "'guide'?); a translation file is named after the id of the guide it translates",
+        "steps/translations/fr: 'fr' is not a translation language of the project (locales in "
+        "project.yml: de)"]
+
+
+# ── Stamping ─────────────────────────────────────────────────────────────────────────────────
+
+
+def test_stamp_records_the_source_and_makes_the_translation_current(project, h):
+    text = translation(h).replace(f"source: {h['steps.save']}", "source: aaaaaaaaaaaa")
+    text = text.replace(f"    source: {h['sections.first']}\n", "")
+    write(project / "steps/translations/de/guide.yml", "# Übersetzt von Kim\n" + text)
+    before = untranslated(project)
+    assert [p.split(": ")[2] for p in before] == ["not stamped", "stale"]
+    result = CliRunner().invoke(main, ["translations", "stamp", "guide", "--locale", "de",
+                                       "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("stamped the guide's own text\nstamped section 'first'\n"
+                             "stamped step 'save'\nstamped step 'cancel'\n")
+    written = (project / "steps/translations/de/guide.yml").read_text("utf-8")
+    assert written == "# Übersetzt von Kim\n" + translation(h)
+    assert untranslated(project) == []
+
+
+def test_stamp_refuses_a_translation_that_lacks_a_part_of_its_source(project, h):
+    text = translation(h, save="    text: Klicken Sie auf **Speichern**.\n")
+    write(project / "steps/translations/de/guide.yml", text)
+    result = CliRunner().invoke(main, ["translations", "stamp", "guide", "--locale", "de",
+                                       "--root", str(project)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "steps/translations/de/guide.yml:9: steps.save: missing 'tip': the source has one; "
+        "translate it\n1 problem found.\n")
+    assert (project / "steps/translations/de/guide.yml").read_text("utf-8") == text
+
+
+def test_stamp_only_the_steps_named(project, h):
+    text = translation(h).replace(h["steps.save"], "aaaaaaaaaaaa").replace(
+        h["steps.cancel"], "bbbbbbbbbbbb")
+    write(project / "steps/translations/de/guide.yml", text)
+    result = CliRunner().invoke(main, ["translations", "stamp", "guide", "--locale", "de",
+                                       "--step", "cancel", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    assert [p.split(": ")[1] for p in untranslated(project)] == ["steps.save.source"]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["gide", "--locale", "de"],
+     "command line: GUIDE: no guide 'gide' (did you mean 'guide'?)\n1 problem found.\n"),
+    (["guide", "--locale", "fr"],
+     "command line: --locale: 'fr' is not a translation language of the project (locales in "
+     "project.yml: de)\n1 problem found.\n"),
+    (["guide", "--locale", "de"],
+     "steps/translations/de/guide.yml: no such file: write the translation first (see "
+     "project-docs/translations.md)\n1 problem found.\n"),
+])
+def test_stamp_command_line_problems(project, args, expected):
+    result = CliRunner().invoke(main, ["translations", "stamp", *args, "--root", str(project)])
+    assert result.exit_code == 2
+    assert result.stderr == expected
