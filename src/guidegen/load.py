@@ -582,12 +582,13 @@ class Loader:
                        translated=translated, coverage=coverage)
 
     def check_names(self, obj: Any, doc: YamlDocument, path: tuple) -> None:
-        """Every `names:` inside `obj` is keyed by a language the project translates into."""
+        """Every `names:` (`options:`, `texts:`) inside `obj` is keyed by a language the
+        project translates into."""
         if not self.plan_ids:
             return  # project.yml is broken: its languages are unknown, and reported there
         for key, value in (obj.items() if isinstance(obj, dict) else enumerate(obj)
                            if isinstance(obj, list) else ()):
-            if key == "names" and isinstance(value, dict):
+            if key in ("names", "options", "texts") and isinstance(value, dict):
                 for locale in value:
                     if locale not in self.locales[1:]:
                         where = (*path, key, locale)

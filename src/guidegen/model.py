@@ -212,7 +212,7 @@ class Locator(Strict):
     def in_locale(self, locale: str) -> Locator:
         """The locator a run in `locale` uses: each name replaced by its translation, the
         English kept where there is none."""
-        return _in_locale(self, locale)
+        return in_locale(self, locale)
 
 
 # ── Actions ─────────────────────────────────────────────────────────────────────────────────
@@ -231,13 +231,23 @@ def _names_translate(obj: Locator | Expectation) -> None:
         raise ValueError("'names' translates the name, label, text or region; this has none")
 
 
-def _in_locale(obj: Any, locale: str) -> Any:
-    """`obj` (a locator or an expectation) with its names in `locale`, its `within` too."""
-    update: dict[str, Any] = {}
-    if obj.within is not None:
-        update["within"] = obj.within.in_locale(locale)
-    if locale in obj.names:
+def in_locale(obj: Any, locale: str) -> Any:
+    """`obj` (an action, a list of them, a screenshot, a locator...) as a run in `locale`
+    performs it: every name, option and expected text replaced by its translation, the
+    source's kept where there is none."""
+    if isinstance(obj, list):
+        return [in_locale(x, locale) for x in obj]
+    if not isinstance(obj, BaseModel):
+        return obj
+    update = {name: new for name, value in obj.__dict__.items()
+              if isinstance(value, (BaseModel, list))
+              and (new := in_locale(value, locale)) is not value}
+    if isinstance(obj, (Locator, Expectation)) and locale in obj.names:
         update[_named_by(obj)] = obj.names[locale]
+    if isinstance(obj, SelectTarget) and locale in obj.options:
+        update["option"] = obj.options[locale]
+    if isinstance(obj, Expectation) and locale in obj.texts:
+        update["text"] = obj.texts[locale]
     return obj.model_copy(update=update) if update else obj
 
 
@@ -254,6 +264,9 @@ class FillTarget(Locator):
 
 class SelectTarget(Locator):
     option: Label = Field(description="The option to choose, by its visible label.")
+    options: dict[LocaleId, Label] = Field(
+        default_factory=dict, description="The option's label in other languages, by locale "
+        "(e.g. `{de: Automatisch}`); a language without one chooses `option`.")
 
 
 class CheckTarget(Locator):
@@ -278,6 +291,9 @@ class Expectation(Strict):
     visible: bool | None = Field(None, description="Whether the control is visible.")
     checked: bool | None = Field(None, description="Whether the box or radio is checked.")
     names: Names
+    texts: dict[LocaleId, Label] = Field(
+        default_factory=dict, description="The expected `text` in other languages, by locale "
+        "(e.g. `{de: Erfolgreich}`); a language without one expects `text`.")
 
     @model_validator(mode="after")
     def _something_to_check(self, info: ValidationInfo) -> Expectation:
@@ -285,6 +301,8 @@ class Expectation(Strict):
             _control_alone(self, ("role", "name", "label", "region", "exact", "within", "names"))
         if self.control is None:
             _names_translate(self)
+        if self.texts and self.text is None:
+            raise ValueError("'texts' translates 'text', which this has not")
         if self.target() is None and self.text is None:
             raise ValueError("expect needs a 'text', or a control (role, label or region) to check")
         if self.target() is None and any(x is not None for x in (self.value, self.checked)):
@@ -302,8 +320,8 @@ class Expectation(Strict):
             names=self.names)
 
     def in_locale(self, locale: str) -> Expectation:
-        """The expectation a run in `locale` checks: the control's names translated."""
-        return _in_locale(self, locale)
+        """The expectation a run in `locale` checks: names and expected text translated."""
+        return in_locale(self, locale)
 
 
 class WaitFor(Expectation):

@@ -193,7 +193,7 @@ def test_a_control_moved_along_a_path_gets_its_clicks_in_order_and_the_prose(tmp
             "  settings: {role: tab, name: Settings}\n"
             "  provisioning: {role: link, name: Provisioning}\n") in page
     reusable = (project / "steps/reusable/azure.yml").read_text("utf-8")
-    assert ("      - click: {role: link, name: \"{{ app }}\"}\n"
+    assert ("      - click: {role: link, name: \"{{ app }}\", names: {de: \"{{ app }}\"}}\n"
             "      - click: {control: azure-enterprise-app.manage}\n"
             "      - click: {control: azure-enterprise-app.settings}\n"
             "      - click: {control: azure-enterprise-app.provisioning}\n") in reusable

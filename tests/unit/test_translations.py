@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from guidegen.cli import main
 from guidegen.errors import GuideError
 from guidegen.load import Loader, load_catalog
-from guidegen.model import Locator
+from guidegen.model import Locator, Step, in_locale
 from guidegen.translations import source_hash, step_text
 
 PROJECT = """\
@@ -162,6 +162,22 @@ def test_a_locator_within_another_is_translated_too():
     assert loc.in_locale("fr").describe() == "checkbox 'Enabled' in region 'Provisioning'"
 
 
+def test_a_step_performed_in_german_chooses_and_expects_the_german_words():
+    step = Step.model_validate({"id": "s", "text": "T", "actions": [
+        {"select": {"label": "Provisioning Mode", "names": {"de": "Bereitstellungsmodus"},
+                    "option": "Automatic", "options": {"de": "Automatisch"}}},
+        {"expect": {"role": "alert", "text": "Success", "texts": {"de": "Erfolgreich"}}},
+        {"expect": {"text": "Saved"}},
+    ], "screenshot": {"name": "x", "alt": "A", "highlight": [
+        {"role": "button", "name": "Save", "names": {"de": "Speichern"}}]}})
+    select, alert, saved = in_locale(step.actions, "de")
+    assert (select.select.label, select.select.option) == ("Bereitstellungsmodus", "Automatisch")
+    assert (alert.expect.role, alert.expect.text) == ("alert", "Erfolgreich")
+    assert saved is step.actions[2]  # nothing to translate: the source's own object
+    assert in_locale(step.screenshot, "de").highlight[0].name == "Speichern"
+    assert in_locale(step.actions, "fr") == step.actions
+
+
 def test_a_project_without_locales_is_english_only(tmp_path):
     make_project(tmp_path, project=PROJECT.split("plans:")[0].replace(
         "  - {id: de, name: Deutsch}\n", "") + "plans:" + PROJECT.split("plans:")[1].replace(
@@ -194,6 +210,22 @@ def test_a_page_names_only_languages_the_project_has(tmp_path):
     assert problems(tmp_path) == [
         "steps/pages/settings.yml:4: controls.save.names.ed: 'ed' is not a translation language "
         "of the project (locales in project.yml: de)"]
+
+
+@pytest.mark.parametrize("expect, expected", [
+    ("{text: Saved, texts: {fr: Enregistré}}",
+     "steps/guide.yml:15: sections[0].steps[0].actions[1].expect.texts.fr: 'fr' is not a "
+     "translation language of the project (locales in project.yml: de)"),
+    ("{role: alert, texts: {de: Gespeichert}}",
+     "steps/guide.yml:15: sections[0].steps[0].actions[1].expect: 'texts' translates "
+     "'text', which this has not"),
+])
+def test_expected_texts_per_language(tmp_path, expect, expected):
+    make_project(tmp_path, guide=GUIDE.replace(
+        "          - click: {control: settings.save}\n",
+        "          - click: {control: settings.save}\n"
+        f"          - expect: {expect}\n"))
+    assert problems(tmp_path) == [expected]
 
 
 def test_names_need_a_name_to_translate(tmp_path):
