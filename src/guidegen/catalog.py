@@ -104,7 +104,12 @@ class Coverage:
     missing: list[str] = field(default_factory=list)    # part names: 'guide', 'section x', ...
     stale: list[str] = field(default_factory=list)
     unstamped: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)  # translated, but gone from the source
     problems: list[Problem] = field(default_factory=list)  # one line each, for `check`
+
+    @property
+    def complete(self) -> bool:
+        return self.exists and self.parts == self.up_to_date and not self.orphaned
 
 
 @dataclass
@@ -133,7 +138,8 @@ class Catalog:
 
     @property
     def untranslated(self) -> list[Problem]:
-        """Translations missing, stale or not stamped: `check` lists them; never an error
+        """Translations missing, stale, not stamped or of parts the source no longer has:
+        `check` lists them; never an error
         unless asked (`check --require-translations`), as the site then shows the source."""
         return [p for c in self.coverage for p in c.problems]
 

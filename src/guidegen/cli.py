@@ -103,7 +103,7 @@ def check(root: Path, require_translations: bool) -> None:
                err=True)
     for locale in catalog.translation_locales:
         covered = [c for c in catalog.coverage if c.locale == locale]
-        done = sum(c.parts == c.up_to_date and c.exists for c in covered)
+        done = sum(c.complete for c in covered)
         click.echo(f"translations: {locale}: {done} of {len(covered)} guides up to date"
                    + ("" if done == len(covered) else "; readers see the source text of:"),
                    err=True)
@@ -405,7 +405,8 @@ def translations_status(root: Path, locale: str | None) -> None:
         else:
             state = f"{c.up_to_date}/{c.parts} parts up to date" + "".join(
                 f"; {kind}: {', '.join(names)}" for kind, names in
-                (("missing", c.missing), ("stale", c.stale), ("not stamped", c.unstamped))
+                (("missing", c.missing), ("stale", c.stale), ("not stamped", c.unstamped),
+                 ("no longer in the source", c.orphaned))
                 if names)
         click.echo(f"{c.locale}  {c.guide}: {state}")
 

@@ -171,11 +171,15 @@ class _FileChecker:
         return self.localized(), self.coverage
 
     def unknown_ids(self, key: str, translated: dict, source: dict, kind: str) -> None:
+        """Listed, not an error: removing or renaming a source step must not break `check`."""
         for ident in translated:
             if ident not in source:
-                self.add((key, ident), f"no {kind} '{ident}' in the source guide "
-                         f"({self.src.file}){did_you_mean(ident, source)}; its id changed or "
-                         f"it was removed: rename or remove this translation")
+                self.coverage.orphaned.append(f"{kind} '{ident}'")
+                self.coverage.problems.append(Problem(
+                    self.doc.file, self.doc.line_of((key, ident)), format_path((key, ident)),
+                    f"no {kind} '{ident}' in the source guide ({self.src.file})"
+                    f"{did_you_mean(ident, source)}; its id changed or it was removed: rename "
+                    "or remove this translation"))
 
     def shape(self, source: Any, translated: Any, path: tuple) -> None:
         """A translation translates each piece of text its source has, and nothing else."""
