@@ -9,7 +9,7 @@ BIN      := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test venv chromium shellcheck zensical serve project-docs bench lint clean
+.PHONY: demo test venv chromium shellcheck zensical serve project-docs bench bench-report lint clean
 
 demo: venv chromium
 	$(BIN)/guidegen check
@@ -29,8 +29,15 @@ project-docs: venv
 	$(BIN)/mkdocs build --strict -f mkdocs.project.yml
 	@echo "Project documentation: $(CURDIR)/project-site/index.html"
 
+# Each benchmark saves bench/results/<name>.json and exits non-zero when a run it timed
+# failed; bench-report regenerates project-docs/benchmarks.md's tables from those files.
 bench: venv
 	$(BIN)/python bench/build_bench.py
+	$(BIN)/python bench/serve_bench.py
+	$(BIN)/python bench/report.py
+
+bench-report: venv
+	$(BIN)/python bench/report.py
 
 lint: venv
 	$(BIN)/ruff check src simulators tests bench

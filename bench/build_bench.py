@@ -8,7 +8,9 @@ Run `make bench` (or `.venv/bin/python bench/build_bench.py`). It writes a synth
   in-process and both as child processes, as a ratio (goal: at most 1.15);
 - peak memory: tracemalloc for load and render, ru_maxrss of a child running each build.
 
-Figures go to stdout as a table and to bench/out/build.json. See project-docs/benchmarks.md.
+Figures go to stdout as a table and to bench/results/build.json, with the commit, machine and
+load (bench/report.py puts them into project-docs/benchmarks.md). A child build that exits
+non-zero stops the benchmark with one line and status 1.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import cProfile
 import gc
 import json
 import os
-import platform
 import pstats
 import re
 import shutil
@@ -33,6 +34,7 @@ from pathlib import Path
 
 import corpus
 import mkdocs
+import record
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -67,8 +69,7 @@ class Stats:
         return statistics.median(self.runs)
 
     def as_dict(self, scale: float = 1.0) -> dict:
-        return {"median": self.median * scale, "min": min(self.runs) * scale,
-                "max": max(self.runs) * scale, "runs": [r * scale for r in self.runs]}
+        return record.summary([r * scale for r in self.runs])
 
 
 @dataclass
@@ -110,7 +111,8 @@ def run_child(argv: list[str], cwd: Path) -> ChildRun:
                          text=True, check=True)
     usage = json.loads(out.stdout)
     if usage["code"] != 0:
-        sys.exit(f"{' '.join(argv)} failed ({usage['code']}):\n{out.stderr}")
+        raise record.RunFailed(f"{' '.join(argv)} exited with {usage['code']}: "
+                               f"{out.stderr.strip().splitlines()[-1:]}")
     return ChildRun(usage["wall"], usage["cpu"], usage["max_rss_kib"] / 1024)
 
 
@@ -344,20 +346,6 @@ def to_json(value):
     return value
 
 
-def git_commit() -> str | None:
-    """The engine's commit, so figures can be traced to the code they measured."""
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                         text=True, check=False)
-    return out.stdout.strip() or None
-
-
-def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "mkdocs": mkdocs.__version__,
-            "guidegen": guidegen.__version__, "commit": git_commit(),
-            "load_average_at_start": os.getloadavg()}
-
-
 def measure_all(layout: Layout, plain_config: Path, args: argparse.Namespace) -> dict:
     progress("load and render through the API")
     api = measure_api(layout, args.repeat)
@@ -389,7 +377,7 @@ def measure_all(layout: Layout, plain_config: Path, args: argparse.Namespace) ->
 # ── Main ───────────────────────────────────────────────────────────────────────────────────
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_bench(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--guides", type=int, default=200)
     parser.add_argument("--steps", type=int, default=15, help="steps per guide")
@@ -399,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="only profile one guidegen build (cProfile) and print where time goes")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    start_info = machine()
+    recording = record.Recording("build", {k: v for k, v in vars(args).items() if k != "profile"})
 
     progress(f"generating {args.guides} guides x {args.steps} steps in {OUT / 'project'}")
     # Absolute paths: MkDocs resolves docs_dir against mkdocs.yml's folder.
@@ -413,16 +401,13 @@ def main(argv: list[str] | None = None) -> int:
     result = measure_all(layout, plain_config, args)
     result["corpus"] = {"guides": args.guides, "steps_per_guide": args.steps, "seed": corpus.SEED,
                         "yaml_kib": yaml_bytes / 1024}
-    result["machine"] = start_info
-    result["load_average_at_end"] = os.getloadavg()
+    result["versions"] = {"mkdocs": mkdocs.__version__, "guidegen": guidegen.__version__}
     result["script_seconds"] = time.perf_counter() - started
     print(table(result))
-    loads = start_info["load_average_at_start"][0], result["load_average_at_end"][0]
-    print(f"\n{os.cpu_count()} CPUs, load average {loads[0]:.1f} at start, {loads[1]:.1f} at end; "
-          f"script took {result['script_seconds']:.0f} s; figures in {OUT / 'build.json'}")
-    (OUT / "build.json").write_text(json.dumps(to_json(result), indent=2) + "\n", encoding="utf-8")
+    saved = recording.save(to_json(result))
+    print(f"\nscript took {result['script_seconds']:.0f} s; figures in {saved}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(record.main(run_bench))

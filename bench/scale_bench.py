@@ -1,9 +1,9 @@
 """How the nightly run scales: 200 synthetic guides on 1, 2 and 4 shards, and on 1 and 2
 workers, on this machine; and how the cost grows with the number of guides.
 
-A benchmark, not a test: it reports, never fails. Run `.venv/bin/python bench/scale_bench.py`
-(200 guides, with the 25/50/100-guide growth runs and the warm-ups, take about 35 minutes on
-two cores, each guide about 1.1 s; `--guides 32` about six minutes).
+Run `.venv/bin/python bench/scale_bench.py` (`--guides 200 --repeat 3`: each guide costs about
+1.1 s, so the four 200-guide configurations and the 25/50/100-guide growth runs take about
+an hour and three quarters on two cores; `--guides 16 --repeat 3` about eight minutes).
 
 Each synthetic guide is small and real: it opens Zenkit's provisioning settings in the
 simulator, checks the heading, switches SCIM on, remembers the (secret) token and takes one
@@ -12,13 +12,18 @@ padded, masked element screenshot, so a guide costs what the nightly run pays pe
 Shards run as separate `guidegen verify --shard i/n` processes at the same time, as a CI
 matrix would on one machine; workers are `-n 2` in one process. Peak memory is the largest
 proportional set size (PSS) over each run's whole process tree (Python, simulators,
-Chromium), sampled every 100 ms. Figures go to stdout and to bench/out/scale.json and bench/out/scale.md.
+Chromium), sampled every 100 ms.
+
+Every configuration runs `--repeat` times, round by round, and is reported as the median and
+range. Steps per second counts the steps each run's own results.json says passed; a run
+(the untimed warm-ups included) that exits non-zero or leaves a step unpassed stops the
+benchmark with status 1. Figures go to bench/results/scale.json (bench/report.py puts them
+into project-docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -26,11 +31,13 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import record
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-OUT = HERE / "out"
 
 GUIDE = """\
 id: {id}
@@ -57,8 +64,8 @@ sections:
           mask: [{{control: zenkit-provisioning.bearer-token}}]
           alt: Zenkit's SCIM settings.
 """
-STEPS_PER_GUIDE, SHOTS_PER_GUIDE = 1, 1
-ACTIONS_PER_GUIDE = 4
+STEPS_PER_GUIDE = 1  # a check of the results: each run must pass this many per guide
+BASELINE = "1 shard, 1 worker"
 
 
 def make_project(dest: Path, count: int) -> Path:
@@ -108,7 +115,7 @@ def run(project: Path, report: Path, *args: str) -> subprocess.Popen:
 
 
 def measure(processes: list[subprocess.Popen]) -> tuple[float, int, list[int]]:
-    """Wall seconds until all finish, peak summed RSS, exit codes."""
+    """Wall seconds until all finish, peak summed PSS, exit codes."""
     start, peak = time.perf_counter(), 0
     stop = threading.Event()
 
@@ -127,80 +134,94 @@ def measure(processes: list[subprocess.Popen]) -> tuple[float, int, list[int]]:
     return elapsed, peak, codes
 
 
-def config(project: Path, work: Path, name: str, shards: int, workers: int, guides: int) -> dict:
-    print(f"  {name}: {guides} guides ...", flush=True)
-    procs = []
-    for i in range(1, shards + 1):
-        args = ["--shard", f"{i}/{shards}"] if shards > 1 else []
-        if workers > 1:
-            args += ["-n", str(workers)]
-        procs.append(run(project, work / f"{name}-{i}", *args))
+@dataclass(frozen=True)
+class Config:
+    name: str
+    guides: int
+    shards: int = 1
+    workers: int = 1
+
+
+def steps_passed(config: Config, reports: list[Path], codes: list[int]) -> int:
+    """The steps the run's own results.json files say passed, every shard's run checked; a
+    run that did not pass all its guide's steps (or did not exit 0) stops the benchmark."""
+    steps = sum(record.passed_steps(code, report, f"{config.name}, {report.name}")
+                for code, report in zip(codes, reports, strict=True))
+    if steps != config.guides * STEPS_PER_GUIDE:
+        raise record.RunFailed(f"{config.name}: {steps} steps passed, expected "
+                               f"{config.guides * STEPS_PER_GUIDE}")
+    return steps
+
+
+def timed_run(project: Path, work: Path, config: Config, round_: int) -> dict:
+    procs, reports = [], []
+    for i in range(1, config.shards + 1):
+        args = ["--shard", f"{i}/{config.shards}"] if config.shards > 1 else []
+        if config.workers > 1:
+            args += ["-n", str(config.workers)]
+        reports.append(work / f"{config.name}-{round_}-{i}".replace(" ", "_"))
+        procs.append(run(project, reports[-1], *args))
     seconds, peak, codes = measure(procs)
-    row = {"name": name, "guides": guides, "shards": shards, "workers": workers,
-           "seconds": round(seconds, 2), "steps_per_s": round(guides * STEPS_PER_GUIDE / seconds, 2),
-           "shots_per_s": round(guides * SHOTS_PER_GUIDE / seconds, 2),
-           "actions_per_s": round(guides * ACTIONS_PER_GUIDE / seconds, 2),
-           "peak_mib": round(peak / 2**20), "exit_codes": codes}
-    print(f"    {row['seconds']} s, {row['steps_per_s']} steps/s, {row['shots_per_s']} shots/s, "
-          f"peak {row['peak_mib']} MiB, exit {codes}", flush=True)
-    return row
+    steps = steps_passed(config, reports, codes)
+    print(f"    {config.name}, round {round_ + 1}: {seconds:.1f} s, {steps} steps passed, "
+          f"peak {peak / 2**20:.0f} MiB", flush=True)
+    return {"seconds": seconds, "steps": steps, "peak_mib": peak / 2**20}
 
 
-def markdown(result: dict) -> str:
-    rows = result["configs"]
-    base = next(r for r in rows if r["name"] == "1 shard, 1 worker")
-    lines = [f"## Scale: {result['guides']} synthetic guides on shards and workers", "",
-             f"Measured by `bench/scale_bench.py` on {os.cpu_count()} cores: {result['guides']} "
-             "guides of one step each (4 actions: a page load, an expectation, a switch, a "
-             "secret read; one padded, masked element screenshot and its diff against the "
-             "baseline). Shards are separate processes started together, as a CI matrix on "
-             "one machine; `-n 2` is two workers in one process. Peak memory is the largest "
-             "PSS of the whole process tree (Python, simulators, Chromium), shared pages "
-             "split between their users.", "",
-             "| configuration | wall | steps/s | screenshots/s | speed-up | peak memory |",
-             "|---|---|---|---|---|---|"]
-    for r in rows:
-        if r["guides"] != result["guides"]:
-            continue
-        lines.append(f"| {r['name']} | {r['seconds']:.0f} s | {r['steps_per_s']:.2f} | "
-                     f"{r['shots_per_s']:.2f} | {base['seconds'] / r['seconds']:.2f}x | "
-                     f"{r['peak_mib']} MiB |")
-    growth = [r for r in rows if r["name"].startswith("growth")]
+def warm_up(project: Path, report: Path, config: Config) -> None:
+    """Baselines for the synthetic guides (untimed); checked like a timed run, since a failed
+    warm-up leaves guides without baselines and every timed run would measure that."""
+    proc = run(project, report, "--update-screenshots", "-n", "2")
+    steps_passed(Config(f"warm-up of {config.guides} guides", config.guides), [report],
+                 [proc.wait()])
+
+
+def summarise(config: Config, runs: list[dict]) -> dict:
+    return {"name": config.name, "guides": config.guides, "shards": config.shards,
+            "workers": config.workers, "steps": runs[0]["steps"],
+            "seconds": record.summary([r["seconds"] for r in runs]),
+            "steps_per_s": record.summary([r["steps"] / r["seconds"] for r in runs]),
+            "seconds_per_guide": record.summary([r["seconds"] / config.guides for r in runs]),
+            "peak_mib": record.summary([r["peak_mib"] for r in runs])}
+
+
+def configs(guides: int, growth: bool) -> list[Config]:
+    found = [Config(BASELINE, guides), Config("2 shards", guides, shards=2),
+             Config("4 shards", guides, shards=4),
+             Config("1 shard, 2 workers (-n 2)", guides, workers=2)]
     if growth:
-        lines += ["", "How the cost grows with the number of guides (1 shard, 1 worker):", "",
-                  "| guides | wall | seconds per guide |", "|---|---|---|"]
-        for r in sorted(growth + [base], key=lambda r: r["guides"]):
-            lines.append(f"| {r['guides']} | {r['seconds']:.0f} s | "
-                         f"{r['seconds'] / r['guides']:.2f} |")
-    return "\n".join(lines) + "\n"
+        found += [Config(f"growth {n}", n) for n in (guides // 8, guides // 4, guides // 2)]
+    return found
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_bench(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--guides", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each configuration")
     parser.add_argument("--skip-growth", action="store_true")
     args = parser.parse_args(argv)
-    OUT.mkdir(exist_ok=True)
+    if args.guides < 8 or args.repeat < 1:
+        # The smallest growth run has an eighth of the guides; 4 shards need a guide each.
+        parser.error("--guides must be at least 8 and --repeat at least 1")
+    recording = record.Recording("scale", vars(args))
+    chosen = configs(args.guides, not args.skip_growth)
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         work = Path(tmp)
-        project = make_project(work / "project", args.guides)
-        print("warm-up: baselines for the synthetic guides (untimed)", flush=True)
-        run(project, work / "warm-up", "--update-screenshots", "-n", "2").wait()
-        configs = [config(project, work, "1 shard, 1 worker", 1, 1, args.guides),
-                   config(project, work, "2 shards", 2, 1, args.guides),
-                   config(project, work, "4 shards", 4, 1, args.guides),
-                   config(project, work, "1 shard, 2 workers (-n 2)", 1, 2, args.guides)]
-        if not args.skip_growth:
-            for count in (args.guides // 8, args.guides // 4, args.guides // 2):
-                small = make_project(work / f"project-{count}", count)
-                run(small, work / f"warm-{count}", "--update-screenshots").wait()
-                configs.append(config(small, work, f"growth {count}", 1, 1, count))
-    result = {"guides": args.guides, "configs": configs}
-    (OUT / "scale.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
-    (OUT / "scale.md").write_text(markdown(result), "utf-8")
-    print(markdown(result))
+        projects = {}
+        for count in sorted({c.guides for c in chosen}):
+            projects[count] = make_project(work / f"project-{count}", count)
+            print(f"warm-up: baselines for {count} synthetic guides (untimed)", flush=True)
+            warm_up(projects[count], work / f"warm-up-{count}", Config("", count))
+        runs: dict[str, list[dict]] = {c.name: [] for c in chosen}
+        # Round by round, every configuration once, so that outside load falls on all alike.
+        for round_ in range(args.repeat):
+            print(f"  round {round_ + 1}/{args.repeat}", flush=True)
+            for config in chosen:
+                runs[config.name].append(timed_run(projects[config.guides], work, config, round_))
+    figures = {"guides": args.guides, "configs": [summarise(c, runs[c.name]) for c in chosen]}
+    print(f"figures in {recording.save(figures)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(record.main(run_bench))

@@ -1,0 +1,267 @@
+"""The figure tables of project-docs/benchmarks.md, generated from the saved runs.
+
+Each benchmark saves bench/results/<name>.json (bench/record.py); this script writes each
+one's tables between the marker comments `<!-- bench:<name> -->` and `<!-- /bench:<name> -->`
+of benchmarks.md, with a line saying when, at which commit and on what machine it ran, so
+every figure there can be traced to a committed file. A marker pair whose JSON is missing is
+an error: a table nobody can regenerate is a typed-in one.
+
+    .venv/bin/python bench/report.py           # rewrite the tables
+    .venv/bin/python bench/report.py --check   # exit 1 when they differ from the JSON files
+
+tests/unit/test_bench_report.py runs the check, so a number typed into a table fails it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import record
+
+from guidegen.atomic import write_atomic
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+DOC = HERE.parent / "project-docs" / "benchmarks.md"
+BLOCK = re.compile(r"(<!-- bench:(?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- /bench:(?P=name) -->)",
+                   re.S)
+
+
+# ── Formatting ─────────────────────────────────────────────────────────────────────────────
+
+
+def spread(summary: dict, unit: str = "s", digits: int = 2, scale: float = 1.0) -> str:
+    """'median unit (min–max)' of a summary from bench/record.py."""
+    median, low, high = (summary[k] * scale for k in ("median", "min", "max"))
+    unit = f" {unit}" if unit and unit != "×" else unit
+    return f"{median:.{digits}f}{unit} ({low:.{digits}f}–{high:.{digits}f})"
+
+
+def ratio(summary: dict) -> str:
+    return spread(summary, "×")
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    head, *body = rows
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(row) + " |" for row in body)]
+
+
+def provenance(data: dict) -> str:
+    """When, at which commit and on what the run was made, from the file's metadata. Older
+    files (drift.json before bench/record.py) name less, and say what they have."""
+    commit = data.get("commit")
+    if isinstance(commit, dict):
+        sha = (commit.get("sha") or "unknown")[:7]
+        commit_text = f"`{sha}`" + (" with uncommitted changes" if commit.get("dirty") else "")
+    else:
+        commit_text = f"`{commit}`" if commit else "an unrecorded commit"
+    machine = data.get("machine") or {}
+    cores = machine.get("cores", machine.get("cpus"))
+    parts = [f"{cores} cores"] if cores else []
+    if machine.get("cpu"):
+        parts.append(machine["cpu"])
+    if machine.get("memory_gib"):
+        parts.append(f"{machine['memory_gib']:g} GiB")
+    for key, label in (("os", ""), ("platform", ""), ("python", "Python "),
+                       ("chromium", "")):
+        if machine.get(key):
+            parts.append(f"{label}{machine[key]}")
+    load = data.get("load") or {}
+    before = load.get("before", machine.get("load_average_at_start"))
+    load_text = ""
+    if before:
+        load_text = f"; load average {before[0]:.1f} before"
+        if load.get("after"):
+            load_text += f", {load['after'][0]:.1f} after"
+    return (f"*Run {data.get('date', 'at an unrecorded date')[:10]} at commit {commit_text}, on "
+            f"{', '.join(parts) or 'an unrecorded machine'}{load_text} "
+            f"(`bench/results/{data['_name']}.json`).*")
+
+
+def figures(data: dict) -> dict:
+    return data.get("figures", data)
+
+
+# ── One renderer per benchmark ─────────────────────────────────────────────────────────────
+
+
+def build(data: dict) -> list[str]:
+    f = figures(data)
+    api, inproc, child = f["api"], f["in_process"], f["child_process"]
+    per_step = 1e6 / api["steps"]
+
+    def both(pair: dict, **kw) -> tuple[str, str]:
+        return spread(pair["wall"], **kw), spread(pair["cpu"], **kw)
+
+    r = f["ratio"]
+    rows = [("Measure", "Wall time, median (min–max)", "CPU time, median (min–max)"),
+            ("Load + validate, per step", *both(api["load"], unit="µs", digits=0, scale=per_step)),
+            ("Render, per step", *both(api["render"], unit="µs", digits=0, scale=per_step)),
+            (f"Load + validate, all {api['steps']:,} steps", *both(api["load"])),
+            (f"Render, all {api['steps']:,} steps", *both(api["render"])),
+            ("`guidegen build`, in-process", *both(inproc["guidegen"])),
+            ("plain `mkdocs build`, in-process", *both(inproc["mkdocs"])),
+            (f"**Ratio**, in-process (goal ≤ {f['goal']})", ratio(r["in_process_wall"]),
+             ratio(r["in_process_cpu"])),
+            ("`guidegen build`, child process", *both(child["guidegen"])),
+            ("plain `mkdocs build`, child process", *both(child["mkdocs"])),
+            ("Ratio, child processes", ratio(r["child_wall"]), ratio(r["child_cpu"]))]
+    mem = f["memory"]
+    memory = [("Memory", "Peak"),
+              ("`guidegen build`, child process (RSS)",
+               spread(child["guidegen"]["max_rss_mib"], "MiB", 0)),
+              ("plain `mkdocs build`, child process (RSS)",
+               spread(child["mkdocs"]["max_rss_mib"], "MiB", 0)),
+              ("Load (`tracemalloc`)", f"{mem['load_peak_mib']:.1f} MiB, of which the catalog "
+               f"it keeps: {mem['catalog_mib']:.1f} MiB"),
+              ("Render (`tracemalloc`)", f"{mem['render_peak_mib']:.1f} MiB on top of the catalog")]
+    repeat = f["repeat"]
+    return [f"{f['corpus']['guides']} guides × {f['corpus']['steps_per_guide']} steps; "
+            f"{repeat['in_process']} in-process rounds, {repeat['child']} child rounds; "
+            f"ratios are medians of the per-round ratios. Verdict: {f['verdict']}.", "",
+            *table(rows), "", *table(memory)]
+
+
+def verify(data: dict) -> list[str]:
+    f = figures(data)
+    seed, scale = f["seed"], f.get("scaling")
+
+    def run(runs: list[dict], key: str) -> str:
+        return spread(record.summary([r[key] for r in runs]))
+
+    rows = [("", "wall, median (min–max)", "CPU, median (min–max)"),
+            (f"guidegen verify, seed guide ({seed['steps']} steps, {seed['shots']} shots)",
+             run(seed["guidegen"], "wall"), run(seed["guidegen"], "cpu")),
+            ("bare Playwright floor, same actions and shots",
+             run(seed["floor"], "wall"), run(seed["floor"], "cpu")),
+            (f"**guidegen / floor** (goal ≤ {f['goals']['ratio']['goal']}×)",
+             f"**{ratio(seed['ratio_wall'])}**", ratio(seed["ratio_cpu"]))]
+    if seed.get("no_trace"):
+        rows += [("guidegen verify `--no-trace`", run(seed["no_trace"], "wall"),
+                  run(seed["no_trace"], "cpu")),
+                 ("guidegen `--no-trace` / floor", f"**{ratio(seed['no_trace_ratio_wall'])}**",
+                  ratio(seed["no_trace_ratio_cpu"]))]
+    if scale:
+        rows += [(f"{scale['guides']} guides, serial", run(scale["serial"], "wall"),
+                  run(scale["serial"], "cpu")),
+                 (f"{scale['guides']} guides, `-n 2`", run(scale["parallel"], "wall"),
+                  run(scale["parallel"], "cpu")),
+                 (f"**speed-up, 2 workers** (goal ≥ {f['goals']['speedup']['goal']}×)",
+                  f"**{ratio(scale['speedup_wall'])}**", "")]
+    crops = seed["crops"]
+    same = ("the same" if crops["same"] else "different for " + ", ".join(crops["differ"]))
+    return [f"{f['runs']} alternating runs of each side, each a fresh process. Crop sizes of "
+            f"guidegen's {len(crops['shots'])} shots against the floor's: {same}.", "",
+            *table(rows)]
+
+
+def scale(data: dict) -> list[str]:
+    f = figures(data)
+    rows = [c for c in f["configs"] if c["guides"] == f["guides"]]
+    base = rows[0]["seconds"]["median"]
+    main = [("configuration", "wall", "steps/s", "speed-up (medians)", "peak memory")]
+    for c in rows:
+        main.append((c["name"], spread(c["seconds"], digits=0), spread(c["steps_per_s"]),
+                     f"{base / c['seconds']['median']:.2f}×", spread(c["peak_mib"], "MiB", 0)))
+    out = [f"{f['guides']} guides of one step; each configuration run "
+           f"{len(rows[0]['seconds']['runs'])} times, round by round; steps counted from each "
+           "run's results.json.", "", *table(main)]
+    growth = sorted((c for c in f["configs"] if c["workers"] == 1 and c["shards"] == 1),
+                    key=lambda c: c["guides"])
+    if len(growth) > 1:
+        out += ["", *table([("guides (1 shard, 1 worker)", "wall", "seconds per guide"),
+                            *((str(c["guides"]), spread(c["seconds"], digits=0),
+                               spread(c["seconds_per_guide"])) for c in growth)])]
+    return out
+
+
+def drift(data: dict) -> list[str]:
+    t = figures(data)["totals"]
+
+    def pct(part: int, whole: int) -> str:
+        return f"{part} / {whole} ({100 * part / whole:.0f} %)" if whole else "none"
+
+    goals = figures(data).get("goals", {})
+    rows = [("measure", "result", "goal"),
+            ("right class", pct(t["right_class"], t["counted"]),
+             f"{goals.get('right_class', 1.0) * 100:.0f} %"),
+            ("right step", pct(t["right_step"], t["counted"]),
+             f"≥ {goals.get('right_step', 0.9) * 100:.0f} %"),
+            (f"false alarms in {t['clean_runs']} clean runs", str(t["false_alarms"]),
+             str(goals.get("false_alarms", 0))),
+            (f"faults and slow pages reported as drift (of {t['fault_scenarios']})",
+             str(t["faults_as_drift"]), str(goals.get("faults_as_drift", 0))),
+            ("renames and moves repaired by `guidegen fix`",
+             pct(t["fix_repaired"], t["fix_scenarios"]), ""),
+            ("runs that crashed", str(len(t["crashes"])), "0")]
+    return [f"{t['scenarios']} scenarios, {t['counted']} scored.", "", *table(rows)]
+
+
+def serve(data: dict) -> list[str]:
+    f = figures(data)
+    rows = [("measure", "`guidegen serve`", "plain `mkdocs serve`", "ratio (per round)")]
+    for key, label in (("startup", "start → first page served"),
+                       ("save", "save one step file → the changed page served")):
+        rows.append((label, spread(f["guidegen"][key]), spread(f["mkdocs"][key]),
+                     ratio(f["ratio"][key])))
+    return [f"{f['guides']} guides × {f['steps']} steps; {f['repeat']} rounds, each side "
+            f"started once per round and {f['saves']} saves timed per start.", "",
+            *table(rows)]
+
+
+RENDERERS: dict[str, Callable[[dict], list[str]]] = {
+    "build": build, "verify": verify, "scale": scale, "drift": drift, "serve": serve}
+
+
+# ── The document ───────────────────────────────────────────────────────────────────────────
+
+
+class Missing(Exception):
+    pass
+
+
+def block(name: str, results: Path) -> str:
+    path = results / f"{name}.json"
+    if name not in RENDERERS:
+        raise Missing(f"{DOC.name}: no renderer for marker bench:{name}")
+    if not path.exists():
+        raise Missing(f"{DOC.name}: marker bench:{name} but no {path}")
+    data = {**json.loads(path.read_text(encoding="utf-8")), "_name": name}
+    return "\n".join([provenance(data), "", *RENDERERS[name](data)]) + "\n"
+
+
+def generate(text: str, results: Path = RESULTS) -> str:
+    """The document with every marked block regenerated from its JSON file."""
+    return BLOCK.sub(lambda m: m.group(1) + block(m.group("name"), results) + m.group(4), text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 when the tables differ from the JSON files")
+    args = parser.parse_args(argv)
+    text = DOC.read_text(encoding="utf-8")
+    try:
+        new = generate(text)
+    except Missing as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.check:
+        if new != text:
+            print(f"{DOC} is out of date with bench/results/: run bench/report.py",
+                  file=sys.stderr)
+            return 1
+        return 0
+    if new != text:
+        write_atomic(DOC, new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
