@@ -33,11 +33,9 @@ to bench/results/drift.json (`--json`), with the commit, the machine and the dat
 from __future__ import annotations
 
 import argparse
-import datetime
 import hashlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -46,9 +44,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import record
 from portalsim import drift as corpus
 
-import guidegen
 from guidegen.load import load_catalog
 from guidegen.project import Layout
 
@@ -347,21 +345,6 @@ def summary(t: dict) -> str:
     return "\n".join(lines)
 
 
-def git_commit() -> str | None:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                         text=True, check=False)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "simulators", "steps"],
-                           cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
-    commit = out.stdout.strip() or None
-    return f"{commit}+uncommitted" if commit and dirty else commit
-
-
-def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "guidegen": guidegen.__version__,
-            "load_average_at_start": os.getloadavg()}
-
-
 # ── Main ────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -382,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(error))
 
     started = time.perf_counter()
-    date = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+    load_before = list(os.getloadavg())
     catalog = load_catalog(Layout(REPO).steps, REPO)
     outcome_steps = {(g.id, s.id) for g in catalog.guides for s in g.outcome}
     order = step_order(catalog)
@@ -403,7 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         clean = clean_runs(args.clean_runs, Path(tmp))
 
     t = totals(results, clean)
-    figures = {"commit": git_commit(), "machine": machine(), "date": date,
+    # The same commit, machine and date fields as every benchmark's saved run (bench/record.py).
+    figures = {"benchmark": "drift", **record.metadata(),
+               "load": {"before": load_before, "after": list(os.getloadavg())},
                "seconds": round(time.perf_counter() - started), "options": common,
                "slow_step_timeout": SLOW_STEP_TIMEOUT, "goals": GOALS, "totals": t,
                "scenarios": results, "clean_runs": clean}

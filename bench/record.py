@@ -118,7 +118,8 @@ class Recording:
         self.name, self.options = name, options
         self.load_before = list(os.getloadavg())
 
-    def save(self, figures: dict, folder: Path = RESULTS) -> Path:
+    def save(self, figures: dict, folder: Path | None = None) -> Path:
+        folder = folder or RESULTS  # read at call time, so a test can point it elsewhere
         data = {"benchmark": self.name, **metadata(), "options": self.options,
                 "load": {"before": self.load_before, "after": list(os.getloadavg())},
                 "figures": figures}

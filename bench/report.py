@@ -121,8 +121,15 @@ def build(data: dict) -> list[str]:
               ("Load (`tracemalloc`)", f"{mem['load_peak_mib']:.1f} MiB, of which the catalog "
                f"it keeps: {mem['catalog_mib']:.1f} MiB"),
               ("Render (`tracemalloc`)", f"{mem['render_peak_mib']:.1f} MiB on top of the catalog")]
-    repeat = f["repeat"]
-    return [f"{f['corpus']['guides']} guides × {f['corpus']['steps_per_guide']} steps; "
+    repeat, c = f["repeat"], api["features"]
+    return [f"{f['corpus']['guides']} guides × {f['corpus']['steps_per_guide']} steps "
+            f"({api['steps']:,} steps, {f['corpus']['yaml_kib']:,.0f} KiB of YAML): "
+            f"{c['sections']:,} sections, {c['guides_for_some_plans']} guides for a subset of "
+            f"plans, {c['narrower_steps']} steps narrower than their section, "
+            f"{c['steps_with_variants']} with plan variants, {c['steps_with_admonitions']} with "
+            f"admonitions, {c['screenshots']:,} screenshot declarations, {c['actions']:,} "
+            f"actions, {c['reusable_uses']} uses of reusable steps; step text averages "
+            f"{c['text_chars_per_step']} characters.", "",
             f"{repeat['in_process']} in-process rounds, {repeat['child']} child rounds; "
             f"ratios are medians of the per-round ratios. Verdict: {f['verdict']}.", "",
             *table(rows), "", *table(memory)]

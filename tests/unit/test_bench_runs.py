@@ -1,0 +1,158 @@
+"""The benchmarks check the runs they time, with fake runs instead of real ones (no timing):
+scale_bench stops on a warm-up or timed run that exits non-zero (143: killed) or leaves a
+step unpassed, and counts steps from the runs' own results.json; verify_bench's crop
+comparison can say "the same"; serve_bench stops on a server that exits, and summarises
+rounds as medians, ranges and per-round ratios."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import record  # noqa: E402  (bench/ is scripts, not a package)
+import scale_bench  # noqa: E402
+import serve_bench  # noqa: E402
+import verify_bench  # noqa: E402
+
+
+class FakeRun:
+    """A finished `guidegen verify` process: its exit code, and this process's pid for the
+    memory sampler to read."""
+
+    def __init__(self, code: int) -> None:
+        self.code, self.pid = code, os.getpid()
+
+    def wait(self) -> int:
+        return self.code
+
+
+def fake_verify(monkeypatch, warm_up: int = 0, shard_2: int = 0, status: str = "passed",
+                drop: int = 0) -> None:
+    """Each fake run writes results.json for its share of the guides (`drop` of them left
+    out) and exits with the given code: `warm_up` for --update-screenshots runs, `shard_2`
+    for the second of two shards."""
+    def run(project: Path, report: Path, *args: str) -> FakeRun:
+        guides = sorted(p.stem for p in (project / "steps").glob("scale-*.yml"))
+        if "--shard" in args:
+            i, n = map(int, args[args.index("--shard") + 1].split("/"))
+            guides = guides[i - 1::n]
+        guides = guides[drop:]
+        report.mkdir(parents=True)
+        steps = [{"guide": g, "step": "scim-on", "status": status} for g in guides]
+        (report / "results.json").write_text(json.dumps({"target": "sim", "steps": steps}))
+        if "--update-screenshots" in args:
+            return FakeRun(warm_up)
+        return FakeRun(shard_2 if "2/2" in args else 0)
+
+    monkeypatch.setattr(scale_bench, "run", run)
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch):
+    monkeypatch.setattr(record, "RESULTS", tmp_path / "results")
+    return tmp_path / "results"
+
+
+ARGS = ["--guides", "8", "--repeat", "2", "--skip-growth"]
+
+
+def test_scale_bench_fails_when_the_warm_up_fails(monkeypatch, results, capsys):
+    fake_verify(monkeypatch, warm_up=143)
+    assert record.main(scale_bench.run_bench, ARGS) == 1
+    assert "warm-up of 8 guides" in capsys.readouterr().err
+    assert not (results / "scale.json").exists()
+
+
+def test_scale_bench_fails_when_a_timed_shard_was_killed(monkeypatch, results, capsys):
+    fake_verify(monkeypatch, shard_2=143)
+    assert record.main(scale_bench.run_bench, ARGS) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "2 shards" in err[0] and "exited with 143" in err[0]
+
+
+def test_scale_bench_fails_when_a_run_passed_fewer_steps_than_it_has(monkeypatch, results,
+                                                                     capsys):
+    fake_verify(monkeypatch, drop=1)
+    assert record.main(scale_bench.run_bench, ARGS) == 1
+    assert "expected 8" in capsys.readouterr().err
+
+
+def test_scale_bench_fails_when_a_step_failed(monkeypatch, results, capsys):
+    fake_verify(monkeypatch, status="failed")
+    assert record.main(scale_bench.run_bench, ARGS) == 1
+    assert "did not pass" in capsys.readouterr().err
+
+
+def test_scale_bench_counts_steps_from_the_results_and_summarises_the_rounds(monkeypatch,
+                                                                            results):
+    fake_verify(monkeypatch)
+    assert record.main(scale_bench.run_bench, ARGS) == 0
+    configs = json.loads((results / "scale.json").read_text())["figures"]["configs"]
+    assert [c["name"] for c in configs] == ["1 shard, 1 worker", "2 shards", "4 shards",
+                                             "1 shard, 2 workers (-n 2)"]
+    for config in configs:
+        assert config["steps"] == 8 and len(config["seconds"]["runs"]) == 2
+        assert config["steps_per_s"]["runs"] == [8 / s for s in config["seconds"]["runs"]]
+
+
+def png(path: Path, size: tuple[int, int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size).save(path)
+
+
+def test_the_crop_comparison_says_same_when_the_kept_baselines_match_the_floor(tmp_path):
+    for name, size in (("a", (100, 40)), ("b", (300, 200))):
+        png(tmp_path / "baselines" / f"{name}.png", size)
+        png(tmp_path / "floor" / f"{name}.png", size)
+    crops = verify_bench.compare_crops(tmp_path / "baselines", tmp_path / "floor")
+    assert crops["same"] and crops["differ"] == []
+    assert crops["shots"]["a"] == {"guidegen": [100, 40], "floor": [100, 40]}
+
+
+def test_the_crop_comparison_names_the_shots_that_differ_or_are_missing(tmp_path):
+    png(tmp_path / "baselines" / "a.png", (100, 40))
+    png(tmp_path / "floor" / "a.png", (100, 41))
+    png(tmp_path / "floor" / "b.png", (10, 10))
+    crops = verify_bench.compare_crops(tmp_path / "baselines", tmp_path / "floor")
+    assert not crops["same"] and crops["differ"] == ["a", "b"]
+    assert not verify_bench.compare_crops(tmp_path / "none", tmp_path / "none")["same"]
+
+
+def test_the_floor_uses_the_runners_browser_settings():
+    from guidegen.verify.browser_fixtures import browser_context_args, browser_type_launch_args
+
+    source = verify_bench.FLOOR_TEMPLATE.format(
+        guide="g", launch=verify_bench.LAUNCH_ARGS, context=verify_bench.CONTEXT_ARGS,
+        clock=verify_bench.SIM_CLOCK.isoformat(), body="")
+    assert repr(browser_context_args.__wrapped__({})) in source
+    assert repr(browser_type_launch_args.__wrapped__({})) in source
+
+
+def test_serve_bench_stops_when_a_server_exits_instead_of_serving(tmp_path):
+    process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(2)"],
+                               start_new_session=True)
+    process.wait()
+    server = serve_bench.Server("guidegen serve", process, tmp_path / "serve.log")
+    url = f"http://127.0.0.1:{serve_bench.free_port()}/guides/x/"
+    with pytest.raises(record.RunFailed, match="guidegen serve: exited with 2"):
+        serve_bench.wait_for(server, url, "the guide page", timeout=60)
+
+
+def test_serve_figures_are_medians_ranges_and_per_round_ratios():
+    runs = {"guidegen serve": [{"startup": 12.0, "saves": [8.0, 7.0, 9.0]},
+                               {"startup": 10.0, "saves": [6.0, 6.0, 6.0]}],
+            "mkdocs serve": [{"startup": 6.0, "saves": [4.0, 4.0, 4.0]},
+                             {"startup": 5.0, "saves": [2.0, 3.0, 3.0]}]}
+    figures = serve_bench.summarise(runs)
+    assert figures["guidegen"]["startup"] == {"median": 11.0, "min": 10.0, "max": 12.0,
+                                              "runs": [12.0, 10.0]}
+    assert figures["guidegen"]["save"]["median"] == 6.5
+    assert figures["ratio"]["startup"]["runs"] == [2.0, 2.0]
+    assert figures["ratio"]["save"]["runs"] == [2.0, 2.0]
