@@ -74,7 +74,8 @@ def test_an_edit_whose_step_passes_is_written(tmp_path, project):
     [outcome] = fix(project, report(tmp_path, [USERS]), [], run=ran(passed)).outcomes
     assert outcome.kept
     page = (project / "steps/pages/azure-provisioning.yml").read_text("utf-8")
-    assert 'provision-users: {role: link, name: "Provision Entra Users"}' in page
+    assert ('provision-users: {role: link, name: "Provision Entra Users", '
+            'names: {de: "{{ directory }}-Benutzer bereitstellen"}}') in page
     assert "# The Provisioning blade of an enterprise application." in page  # comments kept
     guide = (project / f"steps/{SEED}.yml").read_text("utf-8")
     assert "Click **Provision Entra Users** to open" in guide
@@ -191,7 +192,7 @@ def test_a_control_moved_along_a_path_gets_its_clicks_in_order_and_the_prose(tmp
     page = (project / "steps/pages/azure-enterprise-app.yml").read_text("utf-8")
     assert ("  manage: {role: button, name: Manage}\n"
             "  settings: {role: tab, name: Settings}\n"
-            "  provisioning: {role: link, name: Provisioning}\n") in page
+            "  provisioning: {role: link, name: Provisioning, names: {de: Bereitstellung}}\n") in page
     reusable = (project / "steps/reusable/azure.yml").read_text("utf-8")
     assert ("      - click: {role: link, name: \"{{ app }}\", names: {de: \"{{ app }}\"}}\n"
             "      - click: {control: azure-enterprise-app.manage}\n"
@@ -226,7 +227,7 @@ def test_a_click_on_the_way_reuses_the_control_the_page_has(tmp_path, project):
         f"steps/reusable/azure.yml:{reusable_at}: step 'open-app-provisioning': click "
         "azure-enterprise-app.users-and-groups before action 5"]
     page = (project / "steps/pages/azure-enterprise-app.yml").read_text("utf-8")
-    assert page.count("name: Users and groups}") == 1
+    assert page.count("name: Users and groups") == 1
     reusable = (project / "steps/reusable/azure.yml").read_text("utf-8")
     assert "Go to the **Users and groups** > **Provisioning** menu item" in reusable
 
@@ -241,7 +242,8 @@ def test_a_control_renamed_and_moved_gets_both(tmp_path, project):
         "'Provision Entra Users', behind button 'Manage'")
     page = (project / "steps/pages/azure-provisioning.yml").read_text("utf-8")
     assert "  manage: {role: button, name: Manage}\n" \
-           '  provision-users: {role: link, name: "Provision Entra Users"}\n' in page
+           '  provision-users: {role: link, name: "Provision Entra Users", ' \
+           'names: {de: "{{ directory }}-Benutzer bereitstellen"}}\n' in page
     guide = (project / f"steps/{SEED}.yml").read_text("utf-8")
     assert ("text: Click **Manage** > **Provision Entra Users** to open the user attribute "
             "mapping.\n"
