@@ -505,3 +505,16 @@ def test_stamp_asks_for_a_block_mapping_where_it_must_add_a_line(project, h):
     assert result.stderr == ("steps/translations/de/guide.yml:13: steps.cancel: write it as a "
                              "block mapping, one key a line, to stamp it\n1 problem found.\n")
     assert (project / "steps/translations/de/guide.yml").read_text("utf-8") == text
+
+
+def test_the_seed_guide_is_wholly_in_german_with_german_labels():
+    repo = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(repo / "steps", repo)
+    seed = next(g for g in catalog.guides if g.id == "zenkit-azure-scim-provisioning")
+    [coverage] = [c for c in catalog.coverage if c.guide == seed.id and c.locale == "de"]
+    assert coverage.complete, coverage.problems
+    german = catalog.guide_in(seed, "de")
+    assert not german.fallback and not any(s.fallback for s in german.all_steps())
+    save = next(s for s in german.all_steps() if s.id == "save-credentials")
+    assert save.text == "Sobald der Test erfolgreich war, klicken Sie auf **Speichern**."
+    assert save.actions[0].click.in_locale("de").name == "Speichern"
