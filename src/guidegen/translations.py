@@ -226,7 +226,10 @@ class _FileChecker:
                              f"{did_you_mean(label, used)}; quote the name the "
                              f"'{self.locale}' portal shows (the page's `names: "
                              f"{{{self.locale}: ...}}`), or drop the bold")
-                elif self.locale not in locator.names:
+                elif self.locale not in locator.names and VARIABLE.sub(
+                        "", locator.name_in(None) or "").strip():
+                    # A name made of variables alone ("{{ product }}") is a value, the same
+                    # in every language; any other needs its name in this one.
                     self.add(field_path, self.no_name(label, locator))
 
     def no_name(self, label: str, locator: Any) -> str:

@@ -383,6 +383,19 @@ def test_a_bold_label_of_a_control_without_a_german_name(tmp_path):
         "(the same name if it is not translated)"]
 
 
+def test_a_bold_name_made_of_variables_is_the_same_in_every_language(project):
+    make_project(project, page=CANCEL_NAMED, guide=GUIDE.replace(
+        "          - click: {control: settings.save}\n",
+        "          - click: {control: settings.save}\n"
+        "          - click: {role: link, name: \"{{ product }}\"}\n"))
+    h = hashes(project)
+    write(project / "steps/translations/de/guide.yml", translation(h, save=(
+        f"    source: {h['steps.save']}\n"
+        "    text: Klicken Sie in **{{ product }}** auf **Speichern**.\n"
+        "    tip: Speichern ist sicher.\n")))
+    assert untranslated(project) == []  # loaded without a problem: the link needs no names
+
+
 @pytest.mark.parametrize("save, expected", [
     ("    text: Klicken Sie auf **Speichern**.\n",
      "steps/translations/de/guide.yml:9: steps.save: missing 'tip': the source has one; "
