@@ -533,3 +533,29 @@ def test_every_shipped_guide_is_wholly_in_german_with_german_labels():
     save = next(s for s in german.all_steps() if s.id == "save-credentials")
     assert save.text == "Sobald der Test erfolgreich war, klicken Sie auf **Speichern**."
     assert save.actions[0].click.in_locale("de").name == "Speichern"
+
+
+def test_admonitions_and_screenshot_text_are_translated_in_place(tmp_path):
+    make_project(tmp_path, page=CANCEL_NAMED, guide=GUIDE.replace(
+        "        tip: Saving is safe.\n",
+        "        tip: Saving is safe.\n"
+        "        admonitions:\n"
+        "          - {kind: warning, title: Careful, text: It cannot be undone.}\n"
+        "        screenshot: {name: saved, alt: 'The saved {{ product }} settings.', caption: Saved}\n"))
+    h = hashes(tmp_path)
+    write(tmp_path / "steps/translations/de/guide.yml", translation(h, save=(
+        f"    source: {h['steps.save']}\n"
+        "    text: Klicken Sie in {{ product }} auf **Speichern**.\n"
+        "    tip: Speichern ist sicher.\n"
+        "    admonitions: [{title: Vorsicht, text: Das lässt sich nicht rückgängig machen.}]\n"
+        "    screenshot: {alt: 'Die gespeicherten Einstellungen von {{ product }}.', "
+        "caption: Gespeichert}\n")))
+    catalog = load_catalog(tmp_path / "steps", tmp_path)
+    assert catalog.untranslated == []
+    save = catalog.guide_in(catalog.guides[0], "de").all_steps()[0]
+    assert [(a.kind, a.title, a.text) for a in save.admonitions] == [
+        ("tip", None, "Speichern ist sicher."),
+        ("warning", "Vorsicht", "Das lässt sich nicht rückgängig machen.")]
+    assert (save.screenshot.alt, save.screenshot.caption) == (
+        "Die gespeicherten Einstellungen von Acme.", "Gespeichert")
+    assert save.screenshot.name == "saved"  # what is captured is the source's
