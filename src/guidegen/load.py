@@ -597,10 +597,10 @@ class Loader:
             else:
                 self.check_names(value, doc, (*path, key))
 
-    def locale_message(self, locale: str) -> str:
+    def locale_message(self, locale: str,
+                       source: str = "its name is the one written without 'names'") -> str:
         if locale == self.locales[0]:
-            return (f"'{locale}' is the source language: its name is the one written "
-                    "without 'names'")
+            return f"'{locale}' is the source language: {source}"
         others = ", ".join(self.locales[1:]) or "none"
         return (f"'{locale}' is not a translation language of the project"
                 f"{did_you_mean(locale, self.locales[1:])} (locales in {PROJECT_FILE}: {others})")

@@ -136,7 +136,7 @@ class _FileChecker:
     def lacking(self, kind: list[str], part: _Part, path: tuple, message: str) -> None:
         kind.append(part.name)
         self.coverage.problems.append(Problem(self.doc.file, self.doc.line_of(path),
-                                              format_path(path) or "source", message))
+                                              format_path(path), message))
 
     def run(self) -> tuple[RGuide, Coverage]:
         self.unknown_ids("sections", self.tr.sections, self.src.sections, "section")
@@ -313,10 +313,10 @@ def _find_step(guide: RGuide, ident: str) -> RStep:
 
 
 def translation_file(steps_dir: Path, locale: str, guide: str) -> Path:
-    folder = steps_dir / TRANSLATIONS_DIR / locale
-    yaml_ = folder / f"{guide}.yaml"
-    return yaml_ if yaml_.is_file() and not (folder / f"{guide}.yml").is_file() else \
-        folder / f"{guide}.yml"
+    """Where `guide`'s `locale` translation is: the .yml file, or a .yaml one if only that."""
+    path = steps_dir / TRANSLATIONS_DIR / locale / f"{guide}.yml"
+    other = path.with_suffix(".yaml")
+    return other if other.is_file() and not path.is_file() else path
 
 
 def load_translations(loader: Loader, guides: list[RGuide]
@@ -329,13 +329,16 @@ def load_translations(loader: Loader, guides: list[RGuide]
     if folder.is_dir():
         for sub in sorted(p for p in folder.iterdir()):
             if sub.name not in loader.locales[1:]:
-                loader.problems.add(display_path(sub, loader.root), 0, "",
-                                    loader.locale_message(sub.name).replace(
-                                        "its name is the one written without 'names'",
-                                        "its text is the guides' own"))
+                loader.problems.add(display_path(sub, loader.root), 0, "", loader.locale_message(
+                    sub.name, source="the guides themselves are written in it"))
     by_id = {g.id: g for g in guides}
     for locale in loader.locales[1:]:
+        seen: set[str] = set()
         for path in yaml_files(folder / locale):
+            if path.stem in seen:
+                loader.problems.add(display_path(path, loader.root), 0, "", f"'{path.stem}' is "
+                                    "translated twice (a .yml and a .yaml file)")
+            seen.add(path.stem)
             if path.stem not in by_id and path.stem not in loader.broken_guides:
                 loader.problems.add(display_path(path, loader.root), 0, "",
                                     f"no guide '{path.stem}' in steps/"

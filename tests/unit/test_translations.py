@@ -434,10 +434,16 @@ def test_a_stale_step_is_not_checked_until_updated(project, h):
 
 def test_translation_files_for_unknown_guides_and_languages(project, h):
     write(project / "steps/translations/de/guidee.yml", "title: X\n")
+    write(project / "steps/translations/de/guide.yml", translation(h))
+    write(project / "steps/translations/de/guide.yaml", "title: X\n")
     write(project / "steps/translations/fr/guide.yml", "title: X\n")
+    write(project / "steps/translations/en/guide.yml", "title: X\n")
     assert problems(project) == [
+        "steps/translations/de/guide.yml: 'guide' is translated twice (a .yml and a .yaml file)",
         "steps/translations/de/guidee.yml: no guide 'guidee' in steps/ (did you mean "
         "'guide'?); a translation file is named after the id of the guide it translates",
+        "steps/translations/en: 'en' is the source language: the guides themselves are "
+        "written in it",
         "steps/translations/fr: 'fr' is not a translation language of the project (locales in "
         "project.yml: de)"]
 
