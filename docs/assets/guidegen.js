@@ -5,11 +5,34 @@
  * and on the overview. Without JavaScript nothing is hidden and every badge stays visible.
  * A native <select> keeps the picker usable by keyboard and screen reader alike; a polite
  * live region next to it says what a choice hid, since the hiding happens elsewhere.
+ * Its words are written in English; a translated site's guidegen-data.js carries them in its
+ * language ("messages", from templates/locales/<locale>.po), so the same script serves both.
+ * The chosen plan is kept under one key for the whole origin, so it follows the reader from
+ * one language's pages to the other's; the language switch stays on the same page.
  */
 (function () {
   "use strict";
   var KEY = "guidegen.plan";
   var data = window.GUIDEGEN || { plans: [], guides: {} };
+  var messages = data.messages || {};
+
+  // gettext's Python-style placeholders, so the .po file holds one kind of message.
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : all;
+    });
+  }
+
+  function gettext(msgid, values) {
+    return format(typeof messages[msgid] === "string" ? messages[msgid] : msgid, values);
+  }
+
+  // Two forms (one, other) are what English and German need; more languages would need
+  // the catalog's plural rule here.
+  function ngettext(singular, plural, n, values) {
+    var forms = Array.isArray(messages[singular]) ? messages[singular] : [singular, plural];
+    return format(n === 1 ? forms[0] : forms[forms.length - 1], values);
+  }
 
   function stored() {
     try {
@@ -49,12 +72,12 @@
     wrap.className = "gg-picker";
     var label = document.createElement("label");
     label.setAttribute("for", "gg-plan-picker");
-    label.textContent = "Your plan";
+    label.textContent = gettext("Your plan");
     var select = document.createElement("select");
     select.id = "gg-plan-picker";
     var all = document.createElement("option");
     all.value = "";
-    all.textContent = "All plans";
+    all.textContent = gettext("All plans");
     select.appendChild(all);
     data.plans.forEach(function (p) {
       var opt = document.createElement("option");
@@ -91,16 +114,12 @@
   function markUnavailable(el, plan, out) {
     el.classList.toggle("gg-unavailable", out);
     if (out) {
-      el.setAttribute("data-gg-unavailable", "Not in " + planName(plan));
-      el.setAttribute("title", "Not available on the " + planName(plan) + " plan");
+      el.setAttribute("data-gg-unavailable", gettext("Not in %(plan)s", { plan: planName(plan) }));
+      el.setAttribute("title", gettext("Not available on the %(plan)s plan", { plan: planName(plan) }));
     } else {
       el.removeAttribute("data-gg-unavailable");
       el.removeAttribute("title");
     }
-  }
-
-  function count(n, one) {
-    return n + " " + one + (n === 1 ? "" : "s");
   }
 
   // What the choice hid, in words: the live region reads it out after a change.
@@ -109,17 +128,20 @@
     if (!status) { return; }
     var text;
     if (!plan) {
-      text = "Showing steps for all plans";
+      text = gettext("Showing steps for all plans");
     } else if (guideOut) {
-      text = "This guide does not apply to the " + planName(plan) + " plan";
+      text = gettext("This guide does not apply to the %(plan)s plan", { plan: planName(plan) });
     } else if (guide) {
       var hidden = Array.prototype.filter.call(document.querySelectorAll(".gg-step"),
         function (step) { return !!step.closest("[hidden]"); }).length;
-      text = "Showing steps for " + planName(plan) + ": " + count(hidden, "step") + " hidden";
+      var steps = ngettext("%(n)s step", "%(n)s steps", hidden, { n: hidden });
+      text = gettext("Showing steps for %(plan)s: %(count)s hidden",
+        { plan: planName(plan), count: steps });
     } else {
       var out = document.querySelectorAll(".gg-guide-card.gg-unavailable").length;
-      text = "Showing guides for " + planName(plan) + ": " + count(out, "guide") +
-        " not available";
+      var guides = ngettext("%(n)s guide", "%(n)s guides", out, { n: out });
+      text = gettext("Showing guides for %(plan)s: %(count)s not available",
+        { plan: planName(plan), count: guides });
     }
     status.textContent = text;
   }
@@ -128,7 +150,24 @@
   function nameSearchDialog() {
     var dialog = document.querySelector(".md-search[role='dialog']:not([aria-label])");
     var input = dialog && dialog.querySelector("input[aria-label]");
-    if (dialog) { dialog.setAttribute("aria-label", input ? input.getAttribute("aria-label") : "Search"); }
+    if (dialog) { dialog.setAttribute("aria-label", input ? input.getAttribute("aria-label") : gettext("Search")); }
+  }
+
+  // Material's language switch (extra.alternate) leads to each language's home page; point
+  // it at this page in that language instead: every page exists in every language (a part
+  // not translated yet shows in the source language there).
+  function samePageInOtherLanguages() {
+    var bases = {};
+    document.querySelectorAll("link[rel='alternate'][hreflang]").forEach(function (link) {
+      bases[link.getAttribute("hreflang")] = link.href;
+    });
+    var here = bases[document.documentElement.getAttribute("lang")];
+    if (!here || window.location.href.indexOf(here) !== 0) { return; }
+    var rest = window.location.href.slice(here.length);
+    document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (a) {
+      var there = bases[a.getAttribute("hreflang")];
+      if (there) { a.href = there + rest; }
+    });
   }
 
   function apply(plan) {
@@ -154,8 +193,9 @@
       }
       if (notice) {
         notice.hidden = !guideOut;
-        notice.textContent = guideOut ? "This guide does not apply to the " + planName(plan) +
-          " plan. It is available on: " + plansOf(guide).map(planName).join(", ") + "." : "";
+        notice.textContent = guideOut ? gettext("This guide does not apply to the %(plan)s plan. " +
+          "It is available on: %(plans)s.", { plan: planName(plan),
+          plans: plansOf(guide).map(planName).join(", ") }) : "";
       }
       guide.classList.toggle("gg-unavailable-guide", guideOut);
     }
@@ -168,7 +208,8 @@
         if (!label) { return; }
         var visible = !step.closest("[hidden]");
         if (visible) { n += 1; }
-        label.textContent = "Step " + (visible ? n : label.getAttribute("data-gg-number"));
+        label.textContent = gettext("Step %(number)s",
+          { number: visible ? n : label.getAttribute("data-gg-number") });
       });
     });
 
@@ -193,6 +234,7 @@
 
   function init() {
     nameSearchDialog();
+    samePageInOtherLanguages();
     var plan = stored();
     picker().value = plan;
     apply(plan);

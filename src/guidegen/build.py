@@ -1,8 +1,13 @@
 """Render and build without ever leaving a half-written docs/ or site/ behind.
 
 Everything is produced in a staging folder next to the project (same filesystem, so the
-final moves are renames); only when the strict MkDocs build has succeeded are the
-generated pages and the site swapped into place.
+final moves are renames); only when the strict MkDocs builds of every language have
+succeeded are the generated pages and the site swapped into place.
+
+One build per language, as Material documents for multilingual sites: the source language
+from mkdocs.yml and docs/ into site/, each translation from mkdocs.<locale>.yml (which
+inherits mkdocs.yml) and docs-<locale>/ into site/<locale>/. A translation's docs folder gets
+the guides in its language and a copy of docs/assets/ (the stylesheet and the plan picker).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from .catalog import Catalog
 from .load import load_catalog
 from .project import Layout
 from .render import GUIDES_DIR, Output, render_catalog
+
+ASSETS_DIR = "assets"  # docs/assets/: shared by every language's site
 
 
 class BuildError(Exception):
@@ -57,18 +64,54 @@ def staging(root: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def render_to(layout: Layout, catalog: Catalog, docs_dir: Path) -> None:
-    outputs = render_catalog(catalog, layout.templates, layout.screenshots)
-    write_outputs(outputs, docs_dir)
+def languages(catalog: Catalog) -> list[str | None]:
+    """The languages a site is built in: None (the source) first, then the translations."""
+    return [None, *catalog.translation_locales]
+
+
+def generated(locale: str | None) -> tuple[str, ...]:
+    """The folders of a language's docs folder that guidegen writes (and git ignores)."""
+    return (GUIDES_DIR,) if locale is None else (GUIDES_DIR, ASSETS_DIR)
+
+
+def language_outputs(layout: Layout, catalog: Catalog, locale: str | None) -> dict[str, Output]:
+    """One language's generated files, keyed by path under its docs folder."""
+    outputs = render_catalog(catalog, layout.templates, layout.screenshots, locale)
+    assets = layout.docs / ASSETS_DIR
+    if locale is not None and assets.is_dir():
+        for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+            outputs[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = Output(copy_from=path)
+    return outputs
+
+
+def stage_docs(layout: Layout, catalog: Catalog, tmp: Path) -> dict[str | None, Path]:
+    """Every language's docs folder, hand-written pages and generated ones, under `tmp`."""
+    folders = {}
+    for locale in languages(catalog):
+        source, docs = layout.docs_in(locale), tmp / f"docs-{locale or 'source'}"
+        if source.exists():
+            shutil.copytree(source, docs, ignore=_skip_generated(source, generated(locale)))
+        else:
+            docs.mkdir()
+        write_outputs(language_outputs(layout, catalog, locale), docs)
+        folders[locale] = docs
+    return folders
+
+
+def swap_generated(layout: Layout, folders: dict[str | None, Path]) -> None:
+    for locale, docs in folders.items():
+        layout.docs_in(locale).mkdir(exist_ok=True)
+        for name in generated(locale):
+            if (docs / name).exists():
+                swap_in(docs / name, layout.docs_in(locale) / name)
 
 
 def render(layout: Layout) -> Catalog:
-    """`guidegen render`: refresh docs/guides/ (for Zensical or a plain `mkdocs build`)."""
+    """`guidegen render`: refresh every language's generated pages (docs/guides/,
+    docs-de/guides/ and docs-de/assets/), for Zensical or a plain `mkdocs build`."""
     catalog = load_catalog(layout.steps, layout.root)
     with staging(layout.root) as tmp:
-        render_to(layout, catalog, tmp)
-        layout.docs.mkdir(exist_ok=True)
-        swap_in(tmp / GUIDES_DIR, layout.docs / GUIDES_DIR)
+        swap_generated(layout, stage_docs(layout, catalog, tmp))
     return catalog
 
 
@@ -93,17 +136,19 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
 
 
 def build(layout: Layout, quiet: bool = True) -> Catalog:
-    """`guidegen build`: load, render, strict MkDocs build, then swap docs/guides and site/."""
+    """`guidegen build`: load, render, a strict MkDocs build per language, then swap the
+    generated pages and site/ in."""
     catalog = load_catalog(layout.steps, layout.root)
     with staging(layout.root) as tmp:
-        docs = tmp / "docs"
-        shutil.copytree(layout.docs, docs, ignore=_skip_generated(layout.docs),
-                        dirs_exist_ok=True) if layout.docs.exists() else docs.mkdir()
-        render_to(layout, catalog, docs)
+        folders = stage_docs(layout, catalog, tmp)
+        site = tmp / "site"
         with mkdocs_log(verbose=not quiet):
-            mkdocs_build(layout.mkdocs_yml, docs, tmp / "site")
-        swap_in(docs / GUIDES_DIR, layout.docs / GUIDES_DIR)
-        swap_in(tmp / "site", layout.site)
+            # The source first: a build empties its site folder, which holds the others'.
+            for locale, docs in folders.items():
+                mkdocs_build(layout.mkdocs_yml_in(locale), docs,
+                             site if locale is None else site / locale)
+        swap_generated(layout, folders)
+        swap_in(site, layout.site)
     return catalog
 
 
@@ -126,7 +171,7 @@ def mkdocs_log(verbose: bool) -> Iterator[None]:
         logger.propagate = propagate
 
 
-def _skip_generated(docs: Path):
-    def ignore(folder: str, names: list[str]) -> list[str]:
-        return [GUIDES_DIR] if Path(folder) == docs and GUIDES_DIR in names else []
+def _skip_generated(docs: Path, names: tuple[str, ...]):
+    def ignore(folder: str, found: list[str]) -> list[str]:
+        return [n for n in names if n in found] if Path(folder) == docs else []
     return ignore

@@ -2,6 +2,9 @@
 
 Optional by design: `guidegen render` writes the same pages as real files, which is what
 Zensical (no plugin API) and any plain build use.
+
+A site whose `theme.language` is one of the project's translations (mkdocs.de.yml) gets the
+guides in that language and docs/assets/, as `guidegen build` gives it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .build import ASSETS_DIR, language_outputs
 from .errors import GuideError
 from .load import load_catalog
 from .project import Layout
-from .render import render_catalog
 
 
 class GuideConfig(Config):
@@ -32,16 +35,23 @@ class GuidePlugin(BasePlugin[GuideConfig]):
         root = self.config.root or Path(config.config_file_path).parent
         return Layout(Path(root))
 
+    @staticmethod
+    def _locale(config, catalog) -> str | None:
+        """The translation this site is in, by its theme's language; None: the source."""
+        language = config.theme.get("language")
+        return language if language in catalog.translation_locales else None
+
     def on_files(self, files: Files, /, *, config) -> Files:
         if not self.config.enabled:
             return files
         layout = self._layout(config)
         try:
             catalog = load_catalog(layout.steps, layout.root)
+            outputs = language_outputs(layout, catalog, self._locale(config, catalog))
         except GuideError as err:
-            raise PluginError(f"{err}\nFix the step files above (`guidegen check` lists the "
-                              "same problems).") from None
-        for uri, out in render_catalog(catalog, layout.templates, layout.screenshots).items():
+            raise PluginError(f"{err}\nFix the files above (`guidegen check` lists the "
+                              "step files' problems).") from None
+        for uri, out in outputs.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
@@ -54,7 +64,9 @@ class GuidePlugin(BasePlugin[GuideConfig]):
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:
             layout = self._layout(config)
-            for folder in (layout.steps, layout.templates, layout.screenshots):
+            # A translation's site (docs-de/) shows the source's assets: their edits count too.
+            shared = [] if Path(config.docs_dir) == layout.docs else [layout.docs / ASSETS_DIR]
+            for folder in (layout.steps, layout.templates, layout.screenshots, *shared):
                 if folder.exists():
                     server.watch(str(folder))
         return server

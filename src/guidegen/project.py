@@ -34,6 +34,19 @@ class Layout:
     def mkdocs_yml(self) -> Path:
         return self.root / "mkdocs.yml"
 
+    def docs_in(self, locale: str | None) -> Path:
+        """A language's docs folder: docs/ for the source, docs-<locale>/ for a translation
+        (its hand-written pages; its guides and shared assets are generated there)."""
+        return self.docs if locale is None else self.root / f"docs-{locale}"
+
+    def mkdocs_yml_in(self, locale: str | None) -> Path:
+        """A language's site configuration: mkdocs.<locale>.yml inherits mkdocs.yml."""
+        return self.mkdocs_yml if locale is None else self.root / f"mkdocs.{locale}.yml"
+
+    def site_in(self, locale: str | None) -> Path:
+        """A translation's site lives under the source's: site/de/."""
+        return self.site if locale is None else self.site / locale
+
     @property
     def schemas(self) -> Path:
         return self.steps / "schema"

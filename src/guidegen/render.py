@@ -1,8 +1,15 @@
-"""Catalog -> Markdown pages (and the files they need) through the Jinja2 templates.
+"""Catalog -> Markdown pages (and the files they need) through the Jinja2 templates, in
+each language of the help centre.
 
 The output is plain Markdown and HTML that Material and Zensical both build: no MkDocs
 plugin has to run for a page to exist. Templates get plain data, never Python objects
 with behaviour, so they stay readable for writers.
+
+The templates are written in the source language (English); their words for readers are
+gettext messages (Jinja2's i18n extension), translated per language in
+`templates/locales/<locale>.po`, a Babel catalog compiled in memory when rendering. The plan
+picker's words (docs/assets/guidegen.js) are messages of the same catalog, handed to the
+page in guidegen-data.js.
 
 A bold quote is a UI label, a portal's text (`guidegen fix` writes renamed ones): its `<`
 and `>` reach the Markdown as character references, so a label never becomes HTML in the
@@ -12,18 +19,26 @@ site (the loader does the same for variable values).
 from __future__ import annotations
 
 import datetime
+import gettext
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from babel import Locale as BabelLocale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
 
 from .catalog import Catalog, RGuide, RSection, RStep
 from .errors import GuideError, Problem
 from .load import BOLD
-from .status import TARGET_NAMES, read_status
+from .status import read_status
 
 GUIDES_DIR = "guides"
+MESSAGES_DIR = "locales"  # under templates/: <locale>.po
+SCRIPT = "docs/assets/guidegen.js"  # where the plan picker's messages come from (.po locations)
 
 
 @dataclass(frozen=True)
@@ -40,36 +55,99 @@ def _prose(text: str) -> str:
                     + "**", text.strip())
 
 
-def _environment(templates: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+def messages_file(templates: Path, locale: str) -> Path:
+    return templates / MESSAGES_DIR / f"{locale}.po"
+
+
+def site_messages(templates: Path, locale: str | None) -> tuple[gettext.NullTranslations, dict]:
+    """The site's words in `locale`: translations for the templates and, for the plan
+    picker, its messages (msgid -> text, or [singular, plural] forms). The source language
+    needs no catalog: the templates and the script are written in it."""
+    if locale is None:
+        return gettext.NullTranslations(), {}
+    path = messages_file(templates, locale)
+    try:
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=locale, abort_invalid=True)
+    except OSError:
+        raise GuideError([Problem(str(path), 0, "", f"missing: the site's words in '{locale}' "
+                                  "(copy another language's file and translate it)")]) from None
+    except PoFileError as err:  # its text ends with " on <line>", which Problem says
+        raise GuideError([Problem(str(path), err.lineno + 1, "",
+                                  str(err).rsplit(" on ", 1)[0])]) from None
+    # A translation whose placeholders differ from its message's would fail mid-render.
+    problems = [Problem(str(path), message.lineno, f"msgid {message.id!r}", str(error))
+                for message, errors in catalog.check() for error in errors]
+    if problems:
+        raise GuideError(problems)
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    script = {}
+    for message in catalog:
+        if message.id and message.string and any(f == SCRIPT for f, _ in message.locations):
+            key = message.id[0] if message.pluralizable else message.id
+            script[key] = list(message.string) if message.pluralizable else message.string
+    return gettext.GNUTranslations(mo), script
+
+
+def _environment(templates: Path, translations: gettext.NullTranslations) -> jinja2.Environment:
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build, not the page
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # Markdown out; HTML attributes are escaped with |e where used
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _date(iso: str, locale: str | None) -> str:
+    """'29 November 2026' in English as the site has always said it (Babel's long English
+    date puts the month first), the language's long date elsewhere ('29. November 2026')."""
+    date = datetime.date.fromisoformat(iso)
+    return format_date(date, "long", locale=locale) if locale else \
+        format_date(date, "d MMMM y", locale="en")
+
+
+# A plan note's facts when no verification has spoken about its plans yet.
+NO_VERDICT = dict.fromkeys(("date", "iso", "target", "step", "number"))
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, templates: Path, screenshots: Path) -> None:
+    def __init__(self, catalog: Catalog, templates: Path, screenshots: Path,
+                 locale: str | None = None, status: dict | None = None) -> None:
+        """`locale` None renders the source language. `status` is what verification
+        established for the readers of that language ({guide id: {...}}, as
+        status.read_status gives it); by default the status file's guides."""
         self.catalog = catalog
         self.screenshots = screenshots
-        self.env = _environment(templates)
-        self.plans = [{"id": p.id, "name": p.name} for p in catalog.plans]
-        self.status = read_status(screenshots)
+        self.locale = None if locale == catalog.source_locale else locale
+        translations, self.script_messages = site_messages(templates, self.locale)
+        self.env = _environment(templates, translations)
+        self.plans = [{"id": p.id, "name": catalog.plan_name(p.id, self.locale)}
+                      for p in catalog.plans]
+        self.status = read_status(screenshots) if status is None else status
 
     def names(self, plans: tuple[str, ...]) -> str:
-        return ", ".join(self.catalog.plan_name(p) for p in plans)
+        return ", ".join(self.catalog.plan_name(p, self.locale) for p in plans)
 
     def shot_path(self, guide: RGuide, step: RStep) -> Path | None:
+        """The step's screenshot as the portal shows it in this language (`<name>.de.png`,
+        written by `verify --locale de`), else the source language's."""
         if not step.screenshot:
             return None
-        path = self.screenshots / guide.id / f"{step.screenshot.name}.png"
-        return path if path.is_file() else None
+        folder = self.screenshots / guide.id
+        names = [f"{step.screenshot.name}.{self.locale}.png"] if self.locale else []
+        return next((folder / n for n in [*names, f"{step.screenshot.name}.png"]
+                     if (folder / n).is_file()), None)
 
     def step_data(self, guide: RGuide, step: RStep) -> dict:
         shot = step.screenshot
+        path = self.shot_path(guide, step)
         return {
             # A step checked by hand is never shown as drift, whatever an older status says.
             "problem": None if step.manual else
@@ -77,15 +155,15 @@ class Renderer:
             "manual": step.manual,
             "id": step.id, "number": step.number, "title": step.title, "text": _prose(step.text),
             "plans": step.plans, "plan_names": self.names(step.plans), "narrower": step.narrower,
-            "optional": step.optional,
+            "optional": step.optional, "fallback": step.fallback,
             "variants": [{"plans": p, "plan_names": self.names(p), "text": _prose(t)}
                          for p, t in step.variants],
             "admonitions": [{"kind": a.kind, "title": a.title, "text": _prose(a.text)}
                             for a in step.admonitions],
             "screenshot": shot and {
                 "name": shot.name, "alt": " ".join(shot.alt.split()), "caption": shot.caption,
-                "src": f"screenshots/{guide.id}/{shot.name}.png",
-                "exists": self.shot_path(guide, step) is not None,
+                "src": f"screenshots/{guide.id}/{path.name if path else shot.name + '.png'}",
+                "exists": path is not None,
             },
         }
 
@@ -93,18 +171,20 @@ class Renderer:
         return {
             "id": sec.id, "title": sec.title, "text": _prose(sec.text or ""),
             "plans": sec.plans, "plan_names": self.names(sec.plans), "narrower": sec.narrower,
-            "level": sec.level,
+            "level": sec.level, "fallback": sec.fallback,
             "steps": [self.step_data(guide, s) for s in sec.steps],
             "sections": [self.section_data(guide, s) for s in sec.sections],
         }
 
     def guide_data(self, guide: RGuide) -> dict:
         steps = guide.all_steps()
+        sections = [self.section_data(guide, s) for s in guide.sections]
         return {
             "id": guide.id, "title": guide.title, "summary": " ".join(guide.summary.split()),
             "plans": guide.plans, "plan_names": self.names(guide.plans),
             "intro": _prose(guide.intro or ""), "outro": _prose(guide.outro or ""),
-            "sections": [self.section_data(guide, s) for s in guide.sections],
+            "fallback": guide.fallback,
+            "sections": sections,
             "step_count": len(steps),
             # For the matrix: how many steps each plan's readers see.
             "steps_per_plan": {p: sum(p in s.plans for s in steps) for p in guide.plans},
@@ -117,9 +197,8 @@ class Renderer:
         entry = self.status.get(guide.id)
         if not entry:
             return None
-        date = datetime.date.fromisoformat(entry["date"])
-        return {"target": TARGET_NAMES.get(entry["target"], entry["target"]),
-                "date": f"{date.day} {date:%B %Y}", "iso": entry["date"],
+        return {"target": entry["target"], "date": _date(entry["date"], self.locale),
+                "iso": entry["date"],
                 "passed": entry["result"] == "passed", "problems": len(entry["problems"])}
 
     def plan_checks(self, guide: RGuide) -> dict:
@@ -131,31 +210,39 @@ class Renderer:
         numbers = {s.id: s.number for s in guide.all_steps()}
         plans, notes = [], {}
         for plan in self.catalog.plans:
+            name = self.catalog.plan_name(plan.id, self.locale)
             verdict = verdicts.get(plan.id) if plan.id in guide.plans else None
             state = ("excluded" if plan.id not in guide.plans else "unverified" if not verdict
                      else "verified" if verdict["result"] == "passed" else "failed")
-            plans.append({"id": plan.id, "name": plan.name, "state": state})
+            plans.append({"id": plan.id, "name": name, "state": state})
             if state == "excluded":
                 continue
             when = verdict and (verdict["date"], verdict["target"], verdict.get("step"))
-            note = notes.setdefault((state, when), {"state": state, "names": []})
-            note["names"].append(plan.name)
+            note = notes.setdefault((state, when), {"state": state, "names": [], **NO_VERDICT})
+            note["names"].append(name)
             if verdict:
-                date = datetime.date.fromisoformat(verdict["date"])
-                note.update(date=f"{date.day} {date:%B %Y}", iso=verdict["date"],
-                            target=TARGET_NAMES.get(verdict["target"], verdict["target"]),
+                note.update(date=_date(verdict["date"], self.locale), iso=verdict["date"],
+                            target=verdict["target"],
                             step=verdict.get("step"), number=numbers.get(verdict.get("step")))
         order = {"verified": 0, "failed": 1, "unverified": 2}
-        return {"plans": plans, "notes": [{**n, "plans": _and(n["names"])} for n in
-                                          sorted(notes.values(), key=lambda n: order[n["state"]])]}
+        return {"plans": plans,
+                "notes": sorted(notes.values(), key=lambda n: order[n["state"]])}
 
     def render(self) -> dict[str, Output]:
-        """Every generated file, keyed by its path under docs/."""
-        guides = [self.guide_data(g) for g in self.catalog.guides]
-        context = {"plans": self.plans, "guides": guides}
+        """Every generated file, keyed by its path under the language's docs folder."""
+        guides = [self.catalog.guide_in(g, self.locale) for g in self.catalog.guides]
+        pages = [self.guide_data(g) for g in guides]
+        source = self.catalog.source_locale
+        site = {"locale": self.locale, "source_locale": source, "untranslated": None,
+                # The source language's name in the page's language: 'Englisch'.
+                "source_language": BabelLocale.parse(source).get_display_name(self.locale)
+                if self.locale else None}
+        context = {"plans": self.plans, "guides": pages, "site": site}
         out: dict[str, Output] = {}
-        for guide, data in zip(self.catalog.guides, guides, strict=True):
-            page = self.env.get_template("guide.md.j2").render(guide=data, **context)
+        for guide, data in zip(guides, pages, strict=True):
+            # In a translation: how much of the guide readers see in the source language.
+            page = self.env.get_template("guide.md.j2").render(guide=data, **{
+                **context, "site": {**site, "untranslated": self.locale and _untranslated(guide)}})
             out[f"{GUIDES_DIR}/{guide.id}.md"] = Output(text=page)
             for step in guide.all_steps():
                 shot = self.shot_path(guide, step)
@@ -165,18 +252,24 @@ class Renderer:
             text=self.env.get_template("overview.md.j2").render(**context))
         out[f"{GUIDES_DIR}/plans.md"] = Output(
             text=self.env.get_template("by-plan.md.j2").render(**context))
-        data = {"plans": self.plans,
-                "guides": {g["id"]: {"title": g["title"], "plans": list(g["plans"])}
-                           for g in guides}}
+        data: dict = {"plans": self.plans,
+                      "guides": {g["id"]: {"title": g["title"], "plans": list(g["plans"])}
+                                 for g in pages}}
+        if self.script_messages:
+            data["messages"] = self.script_messages
         out[f"{GUIDES_DIR}/guidegen-data.js"] = Output(
             text="// Generated by guidegen: the plan registry and each guide's plans.\n"
                  f"window.GUIDEGEN = {json.dumps(data, indent=1, sort_keys=True)};\n")
         return out
 
 
-def _and(names: list[str]) -> str:
-    """'Business', 'Business and Enterprise', 'Free, Plus and Business'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _untranslated(guide: RGuide) -> str | None:
+    """'all' when every part of a translated guide is in the source language (no
+    translation at all: one note at the top), 'some' when some are (a note on each)."""
+    def sections(secs: list[RSection]) -> list[bool]:
+        return [flag for s in secs for flag in (s.fallback, *sections(s.sections))]
+    parts = [guide.fallback, *sections(guide.sections), *(s.fallback for s in guide.all_steps())]
+    return "all" if all(parts) else "some" if any(parts) else None
 
 
 def _template_line(err: Exception, templates: Path) -> tuple[str, int]:
@@ -191,9 +284,11 @@ def _template_line(err: Exception, templates: Path) -> tuple[str, int]:
     return str(file or templates), int(line or 0)
 
 
-def render_catalog(catalog: Catalog, templates: Path, screenshots: Path) -> dict[str, Output]:
+def render_catalog(catalog: Catalog, templates: Path, screenshots: Path,
+                   locale: str | None = None, status: dict | None = None) -> dict[str, Output]:
+    """One language's generated files (see Renderer), keyed by path under its docs folder."""
     try:
-        return Renderer(catalog, templates, screenshots).render()
+        return Renderer(catalog, templates, screenshots, locale, status).render()
     except jinja2.TemplateNotFound as err:
         raise GuideError([Problem(str(templates / str(err.name)), 0, "",
                                   "template not found")]) from None

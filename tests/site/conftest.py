@@ -13,14 +13,18 @@ from guidegen.project import Layout
 from tests.helpers import serve_directory
 
 REPO = Path(__file__).resolve().parents[2]
-CONTENT = ("mkdocs.yml", "steps", "templates", "screenshots", "docs")
+CONTENT = ("mkdocs.yml", "mkdocs.de.yml", "steps", "templates", "screenshots", "docs",
+           "docs-de")
+# What `guidegen render` writes into the docs folders (git-ignored): never part of a copy.
+GENERATED = ("docs/guides", "docs-de/guides", "docs-de/assets")
 
 
 def copy_project(dest: Path) -> Layout:
     for name in CONTENT:
         src = REPO / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("guides"))
+            shutil.copytree(src, dest / name, ignore=lambda folder, names: [
+                n for n in names if f"{Path(folder).relative_to(REPO).as_posix()}/{n}" in GENERATED])
         elif src.exists():
             shutil.copy2(src, dest / name)
     return Layout(dest)

@@ -110,17 +110,21 @@ def test_admonitions_render(built_site):
     assert "email notification" in tip.get_text()
 
 
-def test_picker_script_and_plan_data_on_every_page(built_site):
-    pages = list(built_site.site.rglob("*.html"))
+@pytest.mark.parametrize("language", ["", "de"])
+def test_picker_script_and_plan_data_on_every_page(built_site, language):
+    """Each language's pages load that language's copy of the script and its plan data."""
+    root = built_site.site / language
+    pages = [p for p in root.rglob("*.html")
+             if language or p.relative_to(root).parts[0] != "de"]
     assert len(pages) >= 5
-    wanted = {built_site.site / "assets/guidegen.js", built_site.site / "guides/guidegen-data.js"}
+    wanted = {root / "assets/guidegen.js", root / "guides/guidegen-data.js"}
     for html in pages:
         scripts = BeautifulSoup(html.read_text("utf-8"), "html.parser").select("script[src]")
         # 404.html links from the site root (site_url); every other page relatively.
         loaded = {(built_site.site / s["src"].lstrip("/") if s["src"].startswith("/")
                    else html.parent / s["src"]).resolve() for s in scripts}
         assert {w.resolve() for w in wanted} <= loaded, html
-    data = (built_site.site / "guides/guidegen-data.js").read_text("utf-8")
+    data = (root / "guides/guidegen-data.js").read_text("utf-8")
     payload = json.loads(re.search(r"window\.GUIDEGEN = (.*);", data, re.S).group(1))
     assert [p["id"] for p in payload["plans"]] == ["free", "plus", "business", "enterprise"]
     assert payload["guides"][ROTATION]["plans"] == ["business", "enterprise"]

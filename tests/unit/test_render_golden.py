@@ -1,6 +1,8 @@
 """Golden render tests: the YAML under golden/<case>/steps/ in, the Markdown under
 golden/<case>/expected/ out, through the repo's real templates/ (with golden/<case>/status.json
-as the status file the last verify run left, where a case has one).
+as the status file the last verify run left, where a case has one). A case whose project has
+translations also renders each of them, into golden/<case>/expected-<locale>/, through the
+templates' message catalogs (templates/locales/).
 
 When a change to the templates or the renderer is intended, regenerate the goldens with
 
@@ -27,7 +29,9 @@ UPDATE = os.environ.get("GUIDEGEN_UPDATE_GOLDEN") == "1"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "steps").is_dir())
 
 # Screenshots that exist for each case; every other declared screenshot is not captured yet.
-CAPTURED = {"all-plans": ["connect-directory/directory-settings.png"]}
+CAPTURED = {"all-plans": ["connect-directory/directory-settings.png"],
+            "german": ["invite-member/members.png", "invite-member/members.de.png",
+                       "invite-member/invite-dialog.png"]}
 
 
 def tiny_png() -> bytes:
@@ -43,7 +47,7 @@ def tiny_png() -> bytes:
             + chunk(b"IEND", b""))
 
 
-def render_case(case: str, screenshots: Path) -> dict:
+def render_case(case: str, screenshots: Path, locale: str | None = None) -> dict:
     for rel in CAPTURED.get(case, []):
         (screenshots / rel).parent.mkdir(parents=True, exist_ok=True)
         (screenshots / rel).write_bytes(tiny_png())
@@ -55,19 +59,26 @@ def render_case(case: str, screenshots: Path) -> dict:
         (screenshots / "status.json").write_bytes(status.read_bytes())
     root = GOLDEN / case
     catalog = load_catalog(root / "steps", root)
-    return render_catalog(catalog, REPO / "templates", screenshots)
+    return render_catalog(catalog, REPO / "templates", screenshots, locale)
+
+
+def renderings() -> list[tuple[str, str | None]]:
+    """(case, locale) for each case's source language (None) and translations."""
+    return [(case, locale) for case in CASES for locale in [None, *load_catalog(
+        GOLDEN / case / "steps", GOLDEN / case).translation_locales]]
 
 
 def test_cases_exist():
-    assert CASES == ["all-plans", "hostile-labels", "plan-subset"]
+    assert CASES == ["all-plans", "german", "hostile-labels", "plan-subset"]
+    assert ("german", "de") in renderings()
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_render_matches_golden(case, tmp_path):
-    outputs = render_case(case, tmp_path / "screenshots")
+@pytest.mark.parametrize(("case", "locale"), renderings())
+def test_render_matches_golden(case, locale, tmp_path):
+    outputs = render_case(case, tmp_path / "screenshots", locale)
     texts = {rel.removeprefix(f"{GUIDES_DIR}/"): out.text for rel, out in outputs.items()
              if out.text is not None}
-    expected_dir = GOLDEN / case / "expected"
+    expected_dir = GOLDEN / case / ("expected" if locale is None else f"expected-{locale}")
     if UPDATE:
         expected_dir.mkdir(exist_ok=True)
         for old in expected_dir.iterdir():
@@ -78,7 +89,7 @@ def test_render_matches_golden(case, tmp_path):
     assert sorted(texts) == sorted(expected), "generated files differ from the golden ones"
     for name, text in texts.items():
         assert text == expected[name], (
-            f"{case}/expected/{name} differs; if the change is intended, regenerate with "
+            f"{expected_dir.relative_to(GOLDEN)}/{name} differs; if the change is intended, regenerate with "
             "GUIDEGEN_UPDATE_GOLDEN=1"
         )
 
