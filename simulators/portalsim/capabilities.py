@@ -22,6 +22,13 @@ AREAS: tuple[Area, ...] = (
          ("sign in with user name, password, code, Stay signed in? (with --require-sign-in)",),
          ("Next", "Sign in", "Verify", "Yes", "No")),
     Area("zenkit", "Log-in", "/_sim/login", ("log in (with --require-sign-in)",), ("Log in", "Verify")),
+    Area("azure", "Portal settings: Language + region", "/settings/language",
+         ("choose the portal's language (English, Deutsch); it wins over the browser's",),
+         ("Portal settings", "Language + region", "Language", "Apply language"),
+         "reached by its address: the top bar's settings gear is not simulated; labels invented"),
+    Area("zenkit", "Profile", "/profile",
+         ("choose the interface language (English, Deutsch); it wins over the browser's",),
+         ("Profile", "Language", "Save"), "reached by its address; labels invented"),
     Area("azure", "Directory users", "/directory/users",
          ("create a user", "open a user's profile", "select rows and delete users (Yes/No)"),
          ("+ New user", "Refresh", "Delete", "Select row", "Yes", "No", "User principal name",
@@ -120,9 +127,17 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+# The languages both simulators serve (portalsim.i18n), and how a page picks one.
+LANGUAGES = ("English (en, the source) and German (de), every page of both simulators: the "
+             "portal's language setting if one was chosen, else the browser's Accept-Language, "
+             "else English; German labels are Zenkit's where portals.md gives them, the others "
+             "invented (simulators/portalsim/locales/*.de.po marks each); the SCIM API and /_sim "
+             "answers have no language")
+
+
 def listing() -> str:
     """The plain-text list `--list` prints."""
-    lines = []
+    lines = [f"languages: {LANGUAGES}"]
     for area in AREAS:
         lines.append(f"{area.simulator}: {area.name} ({area.path})")
         lines += [f"  can: {action}" for action in area.actions]

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from werkzeug.wrappers import Request, Response
 
 from portalsim.drift import Active
 from portalsim.faults import Fault
+from portalsim.i18n import LANGUAGES, NAMES, SOURCE, Formats, catalog, language_of
 
 log = logging.getLogger("portalsim")
 PACKAGE = Path(__file__).parent
@@ -107,14 +109,12 @@ class PortalApp:
             ],
             strict_slashes=False,
         )
-        self.jinja = Environment(
-            loader=FileSystemLoader(PACKAGE / self.name / "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.jinja.globals.update(self.template_globals(), drift=self.drift)
+        # One environment per language: each renders with its own catalog and formats, so
+        # pages in both languages can be served at once.
+        self.jinja = {language: self.environment(language) for language in LANGUAGES}
+        # The language of the request being answered (each request has its own thread).
+        self.language: ContextVar[str] = ContextVar(f"{self.name}_language", default=SOURCE)
+        self.language_cookie = f"portalsim_{self.name}_language"
         self.sessions = Sessions(f"portalsim_{self.name}", self.new_state)
         self.signed_in: dict[str, float] = {}  # session id -> when its sign-in expires
         # What each session has proven so far on the way through the sign-in pages.
@@ -125,17 +125,51 @@ class PortalApp:
     def new_state(self) -> Any:
         raise NotImplementedError
 
+    def environment(self, language: str) -> Environment:
+        environment = Environment(
+            loader=FileSystemLoader(PACKAGE / self.name / "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
+        )
+        translations = catalog(self.name, language)
+        # Newstyle: a template's own words are HTML as written; parameters are escaped.
+        environment.install_gettext_translations(translations, newstyle=True)
+        environment.filters.update(Formats(language, translations).filters())
+        # N_ marks a term for the catalog where the page shows it translated later (|tr).
+        environment.globals.update(self.template_globals(), drift=self.drift, language=language,
+                                   languages=NAMES, N_=str)
+        return environment
+
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
-        html = self.jinja.get_template(template).render(**context)
-        return Response(html, status=status, mimetype="text/html")
+        language = self.language.get()
+        html = self.jinja[language].get_template(template).render(**context)
+        response = Response(html, status=status, mimetype="text/html")
+        response.content_language = language
+        response.vary.add("Accept-Language")
+        return response
+
+    def choose_language(self, request: Request, back: str) -> Response:
+        """The portal's language setting: kept in a cookie for a year, it wins over the
+        browser's Accept-Language from the next page on."""
+        response = redirect(safe_next(back), 303)
+        chosen = request.form.get("language", "")
+        if chosen in LANGUAGES:
+            response.set_cookie(self.language_cookie, chosen, max_age=365 * 24 * 3600,
+                                httponly=True, samesite="Lax")
+        return response
 
     def template_globals(self) -> dict[str, Any]:
         """Names every template and macro of this app sees."""
         return {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        request = Request(environ)
+        self.language.set(language_of(request, self.language_cookie))
         # Faults first, so that they reach the static files (scripts, styles) too.
-        injected = self.inject_faults(Request(environ))
+        injected = self.inject_faults(request)
         if injected is not None:
             return injected(environ, start_response)
         return self.wsgi(environ, start_response)

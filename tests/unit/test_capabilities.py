@@ -34,12 +34,8 @@ def test_list_prints_every_area_and_exits_0(capsys):
 
 # Labels a simulator composes at run time, and the text that composes them.
 COMPOSED = {
-    "Initial cycle completed": ("Initial", "{self.kind} cycle completed"),
-    "Incremental cycle completed": ("Incremental", "{self.kind} cycle completed"),
-    "Provision Azure Active Directory Users": ("Azure Active Directory",
-                                               "Provision {self.source_name} Users"),
-    "Provision Azure Active Directory Groups": ("Azure Active Directory",
-                                                "Provision {self.source_name} Groups"),
+    "Provision Azure Active Directory Users": ("Azure Active Directory", "Provision %(source)s Users"),
+    "Provision Azure Active Directory Groups": ("Azure Active Directory", "Provision %(source)s Groups"),
 }
 
 

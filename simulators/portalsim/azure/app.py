@@ -27,6 +27,7 @@ from portalsim.azure.state import (
     default_mapping,
 )
 from portalsim.azure.ui import STYLES, UI, ui_for
+from portalsim.i18n import Text
 from portalsim.web import EMAIL, PortalApp
 
 APP_NAME = "Zenkit"
@@ -63,6 +64,7 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         Rule(f"{APP}/provision-on-demand", endpoint="on_demand", methods=["GET", "POST"]),
         *sso.rules(APP),
         Rule(f"{APP}/<section>", endpoint="app_placeholder"),
+        Rule("/settings/language", endpoint="language", methods=["GET", "POST"]),
         Rule("/_sim/provision", endpoint="sim_provision", methods=["POST"]),
         Rule("/_sim/purge-deleted", endpoint="sim_purge_deleted", methods=["POST"]),
         Rule("/_sim/state", endpoint="sim_state"),
@@ -111,21 +113,23 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         """The left navigation; the Entra admin center unfolds Identity > Applications as you go."""
         items = [{"label": label, "href": href, "children": []} for label, href in self.ui.nav]
         if self.ui.version != "2020" and path.startswith(("/directory", "/applications", "/enterprise-apps")):
-            applications = {"label": "Applications", "href": "/applications", "children": []}
+            applications = {"label": Text("Applications"), "href": "/applications", "children": []}
             if path.startswith(("/applications", "/enterprise-apps")):
                 applications["children"] = [
-                    {"label": "Enterprise applications", "href": "/enterprise-apps", "children": []},
-                    {"label": "App registrations", "href": "/applications", "children": []},
+                    {"label": Text("Enterprise applications"), "href": "/enterprise-apps", "children": []},
+                    {"label": Text("App registrations"), "href": "/applications", "children": []},
                 ]
             items[-1]["children"] = [
-                {"label": "Overview", "href": "/directory", "children": []},
-                {"label": "Users", "href": "/directory/users", "children": []},
-                {"label": "Groups", "href": "/directory/groups", "children": []},
+                {"label": Text("Overview"), "href": "/directory", "children": []},
+                {"label": Text("Users"), "href": "/directory/users", "children": []},
+                {"label": Text("Groups"), "href": "/directory/groups", "children": []},
                 applications,
-                {"label": "Monitoring & health", "href": "/directory/provisioning-logs", "children": []},
+                {"label": Text("Monitoring & health"), "href": "/directory/provisioning-logs",
+                 "children": []},
             ]
         if self.drift("azure-portal-menu-link"):  # a service pinned after the directory
-            items.append({"label": "Cost Management + Billing", "href": "/cost-management", "children": []})
+            items.append({"label": Text("Cost Management + Billing"), "href": "/cost-management",
+                          "children": []})
         return items
 
     # Home and directory
@@ -148,8 +152,9 @@ class AzureApp(sso.SingleSignOn, PortalApp):
             for user in deleted:
                 user.soft_deleted = True  # Entra keeps deleted users 30 days before hard deletion
             state.notification = (
-                {"kind": "success", "title": "Deleted users",
-                 "body": f"Successfully deleted {len(deleted)} user(s)."} if deleted else NOTHING_SELECTED
+                {"kind": "success", "title": Text("Deleted users"),
+                 "body": Text("Successfully deleted %(count)s user(s).", count=len(deleted))}
+                if deleted else NOTHING_SELECTED
             )
             return redirect("/directory/users", 303)
         return self.page(request, state, "users.html", users=live_users(state))
@@ -171,8 +176,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                 else:
                     user.account_enabled = "account_enabled" in request.form
                 state.notification = {
-                    "kind": "success", "title": "Updated user",  # invented wording
-                    "body": f"Successfully updated '{user.display_name}'.",
+                    "kind": "success", "title": Text("Updated user"),  # invented wording
+                    "body": Text("Successfully updated '%(name)s'.", name=user.display_name),
                 }
             return redirect(here, 303)
         return self.page(request, state, "user_profile.html", user=user,
@@ -190,17 +195,17 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         if request.method == "POST":
             for name in ("upn", "display_name"):
                 if not form[name]:
-                    errors[name] = "The value must not be empty."
+                    errors[name] = Text("The value must not be empty.")
             if form["upn"] and not EMAIL.match(form["upn"]):
-                errors["upn"] = (
+                errors["upn"] = Text(
                     "The user principal name must look like name@domain, for example alex@contoso.com."
                 )
             elif form["upn"] and state.user(form["upn"]):
-                errors["upn"] = (
+                errors["upn"] = Text(
                     "Another object with the same value for property userPrincipalName already exists."
                 )
             if form["mail"] and not EMAIL.match(form["mail"]):
-                errors["mail"] = "Please enter a valid email address."
+                errors["mail"] = Text("Please enter a valid email address.")
             if not errors:
                 state.users.append(
                     DirectoryUser(
@@ -215,8 +220,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                 )
                 state.notification = {
                     "kind": "success",
-                    "title": "Successfully created user",
-                    "body": f"Successfully created user '{form['display_name']}'.",
+                    "title": Text("Successfully created user"),
+                    "body": Text("Successfully created user '%(name)s'.", name=form["display_name"]),
                 }
                 return redirect("/directory/users", 303)
         return self.page(request, state, "new_user.html", form=form, errors=errors)
@@ -259,8 +264,9 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                 state.assigned = [a for a in state.assigned if a not in chosen]
                 state.notification = {
                     "kind": "success",
-                    "title": "Removed assignment",  # invented wording
-                    "body": f"{len(chosen)} user(s) or group(s) were removed from {APP_NAME}.",
+                    "title": Text("Removed assignment"),  # invented wording
+                    "body": Text("%(count)s user(s) or group(s) were removed from %(app)s.",
+                                 count=len(chosen), app=APP_NAME),
                 }
             return redirect(f"{APP}/users-and-groups", 303)
         return self.page(request, state, "assignments.html", rows=assignment_rows(state))
@@ -272,8 +278,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         if request.method == "POST":
             state.notification = {
                 "kind": "success",
-                "title": "Assignment succeeded",
-                "body": f"{len(chosen)} user(s) or group(s) were assigned to {APP_NAME}.",
+                "title": Text("Assignment succeeded"),
+                "body": assigned(len(chosen)),
             }
             return redirect(f"{APP}/users-and-groups", 303)
         rows = [row for row in assignment_rows(state) if row[2] in chosen]
@@ -291,13 +297,13 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                     "add_assignment.html",
                     users=live_users(state),
                     groups=state.groups,
-                    error="Select at least one user or group.",
+                    error=Text("Select at least one user or group."),
                 )
             state.assigned.extend(new)
             state.notification = {
                 "kind": "success",
-                "title": "Assignment succeeded",
-                "body": f"{len(new)} user(s) or group(s) were assigned to {APP_NAME}.",
+                "title": Text("Assignment succeeded"),
+                "body": assigned(len(new)),
             }
             return redirect(f"{APP}/users-and-groups", 303)
         return self.page(
@@ -355,11 +361,13 @@ class AzureApp(sso.SingleSignOn, PortalApp):
             state.errors = {}
             return back
         if action in ("start-provisioning", "stop-provisioning"):
-            state.saved.status = state.draft.status = "On" if action == "start-provisioning" else "Off"
+            on = action == "start-provisioning"
+            state.saved.status = state.draft.status = "On" if on else "Off"
             state.notification = {
                 "kind": "success",
-                "title": f"{'Started' if state.saved.status == 'On' else 'Stopped'} provisioning",
-                "body": f"Provisioning for {APP_NAME} is {state.saved.status.lower()}.",
+                "title": Text("Started provisioning") if on else Text("Stopped provisioning"),
+                "body": Text("Provisioning for %(app)s is on.", app=APP_NAME) if on
+                else Text("Provisioning for %(app)s is off.", app=APP_NAME),
             }
             if state.saved.status == "On":
                 # The service's first cycle starts at once; later ones every 40 minutes,
@@ -370,8 +378,9 @@ class AzureApp(sso.SingleSignOn, PortalApp):
             restart(state, self.http_timeout)
             state.notification = {
                 "kind": "success",
-                "title": "Restarted provisioning",  # invented wording
-                "body": f"The provisioning state of {APP_NAME} was cleared and an initial cycle ran.",
+                "title": Text("Restarted provisioning"),  # invented wording
+                "body": Text("The provisioning state of %(app)s was cleared and an initial cycle ran.",
+                             app=APP_NAME),
             }
             return back
         self.read_draft(request, state)
@@ -391,8 +400,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
             if state.errors:
                 state.notification = {
                     "kind": "error",
-                    "title": "Failed to save provisioning settings",
-                    "body": "Correct the highlighted fields, then save again.",
+                    "title": Text("Failed to save provisioning settings"),
+                    "body": Text("Correct the highlighted fields, then save again."),
                 }
                 return back
             if request.form.get("restore_defaults"):
@@ -405,8 +414,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                 run_cycle(state, self.http_timeout)  # turning the status On starts a cycle
             state.notification = {
                 "kind": "success",
-                "title": "Saved provisioning settings",
-                "body": f"Successfully updated the provisioning settings for {APP_NAME}.",
+                "title": Text("Saved provisioning settings"),
+                "body": Text("Successfully updated the provisioning settings for %(app)s.", app=APP_NAME),
             }
             return back
         return back
@@ -428,16 +437,16 @@ class AzureApp(sso.SingleSignOn, PortalApp):
     def validate_draft(self, state: AzureState) -> dict[str, str]:
         draft = state.draft
         if not draft.mode:  # only with drift azure-mode-placeholder; the wording is invented
-            return {"mode": "Select a provisioning mode."}
+            return {"mode": Text("Select a provisioning mode.")}
         if draft.mode == "Manual":
             return {}
         errors = validate_credentials(draft.tenant_url, draft.secret_token)
         if draft.notification_email and not EMAIL.match(draft.notification_email):
-            errors["notification_email"] = "Please enter a valid email address."
+            errors["notification_email"] = Text("Please enter a valid email address.")
         if draft.notify_on_failure and not draft.notification_email:
-            errors["notification_email"] = "Enter an email address to receive failure notifications."
+            errors["notification_email"] = Text("Enter an email address to receive failure notifications.")
         if draft.prevent_deletion and not draft.deletion_threshold.isdigit():
-            errors["deletion_threshold"] = "The value must be a whole number."
+            errors["deletion_threshold"] = Text("The value must be a whole number.")
         return errors
 
     # Attribute Mapping page and the Edit Attribute pane
@@ -476,8 +485,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                     if not mapping.matching():
                         state.notification = {
                             "kind": "error",
-                            "title": "Failed to save attribute mappings",
-                            "body": "At least one attribute must be used for matching objects.",
+                            "title": Text("Failed to save attribute mappings"),
+                            "body": Text("At least one attribute must be used for matching objects."),
                         }
                     else:
                         if not self.drift("azure-mapping-save-dropped"):  # says saved, keeps the old
@@ -485,8 +494,8 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                         state.mapping_drafts.pop(key, None)
                         state.notification = {
                             "kind": "success",
-                            "title": "Saved attribute mappings",
-                            "body": "Your changes have been saved.",
+                            "title": Text("Saved attribute mappings"),
+                            "body": Text("Your changes have been saved."),
                         }
                 return redirect(here, 303)
         elif "edit" in request.args:
@@ -540,16 +549,16 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         )
         errors: dict[str, str] = {}
         if row.type not in MAPPING_TYPES:
-            errors["mapping_type"] = "Select a mapping type."
+            errors["mapping_type"] = Text("Select a mapping type.")
         elif row.type == "Direct" and row.source not in mapping.sources:
             errors["source"] = f"'{row.source}' is not an attribute of the source object."
         elif row.type == "Constant" and not row.source:
-            errors["source"] = "The value must not be empty."
+            errors["source"] = Text("The value must not be empty.")
         elif row.type == "Expression":
             try:
                 unknown = expressions.attributes_used(expressions.parse(row.source)) - set(mapping.sources)
                 if not row.source:
-                    errors["source"] = "The value must not be empty."
+                    errors["source"] = Text("The value must not be empty.")
                 elif unknown:
                     errors["source"] = f"'{sorted(unknown)[0]}' is not an attribute of the source object."
             except expressions.ExpressionError as error:
@@ -557,15 +566,15 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         if row.type == "None":
             row.source = ""
         if row.target not in mapping.targets:
-            errors["target"] = "Select a target attribute."
+            errors["target"] = Text("Select a target attribute.")
         elif any(a.target == row.target for a in mapping.attributes if a is not existing):
-            errors["target"] = f"The target attribute '{row.target}' is already mapped."
+            errors["target"] = Text("The target attribute '%(target)s' is already mapped.", target=row.target)
         if row.apply not in APPLY:
-            errors["apply"] = "Select when to apply this mapping."
+            errors["apply"] = Text("Select when to apply this mapping.")
         if row.match:
             precedence = form.get("precedence", "").strip()
             if not precedence.isdigit() or int(precedence) < 1:
-                errors["precedence"] = "The matching precedence must be a whole number of 1 or more."
+                errors["precedence"] = Text("The matching precedence must be a whole number of 1 or more.")
             else:
                 row.precedence = int(precedence)
                 clash = next(
@@ -573,11 +582,11 @@ class AzureApp(sso.SingleSignOn, PortalApp):
                     None,
                 )
                 if clash:
-                    errors["precedence"] = (
-                        f"Matching precedence {row.precedence} is already used by '{clash.target}'."
-                    )
+                    errors["precedence"] = Text(
+                        "Matching precedence %(precedence)s is already used by '%(target)s'.",
+                        precedence=row.precedence, target=clash.target)
         if existing and existing.required and row.target != existing.target:
-            errors["target"] = f"'{existing.target}' is required and cannot be changed."
+            errors["target"] = Text("'%(target)s' is required and cannot be changed.", target=existing.target)
         if not errors:
             if existing:
                 mapping.attributes[mapping.attributes.index(existing)] = row
@@ -604,6 +613,12 @@ class AzureApp(sso.SingleSignOn, PortalApp):
             results=results,
             ready=state.saved_once and state.saved.mode == "Automatic",
         )
+
+    def on_language(self, request: Request, state: AzureState) -> Response:
+        """Settings > Language + region: the portal's language, which wins over the browser's."""
+        if request.method == "POST":
+            return self.choose_language(request, "/settings/language")
+        return self.page(request, state, "language.html")
 
     def on_sim_provision(self, request: Request, state: AzureState) -> Response:
         entries = run_cycle(state, self.http_timeout)
@@ -635,7 +650,12 @@ class AzureApp(sso.SingleSignOn, PortalApp):
 
 
 # The portal's answer to a command with no row selected (wording invented).
-NOTHING_SELECTED = {"kind": "error", "title": "Nothing selected", "body": "Select at least one row first."}
+NOTHING_SELECTED = {"kind": "error", "title": Text("Nothing selected"),
+                    "body": Text("Select at least one row first.")}
+
+
+def assigned(count: int) -> Text:
+    return Text("%(count)s user(s) or group(s) were assigned to %(app)s.", count=count, app=APP_NAME)
 
 
 def live_users(state: AzureState) -> list[DirectoryUser]:
@@ -650,5 +670,6 @@ def assignment_rows(state: AzureState) -> list[tuple[str, str, str]]:
 
 
 def json_response(data: Any) -> Response:
-    return Response(json.dumps(data, indent=2), mimetype="application/json")
+    # Dates (a log row's) as their ISO text: /_sim answers have no language.
+    return Response(json.dumps(data, indent=2, default=str), mimetype="application/json")
 

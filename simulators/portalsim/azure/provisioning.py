@@ -20,6 +20,7 @@ from portalsim.azure.state import (
     LogEntry,
     ObjectMapping,
 )
+from portalsim.i18n import Text
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -83,10 +84,10 @@ def to_resource(values: dict[str, Any]) -> dict[str, Any]:
 
 # The steps a log entry's details list (portals.md: Import, Determine if in scope, Match,
 # Perform action); the long names are those of Microsoft's provisioning documentation.
-IMPORT = "Import user"
-SCOPE = "Determine if user is in scope"
-MATCH = "Match user between source and target system"
-PERFORM = "Perform action"
+IMPORT = Text("Import user")
+SCOPE = Text("Determine if user is in scope")
+MATCH = Text("Match user between source and target system")
+PERFORM = Text("Perform action")
 # The steps before the action, for a user the app provisioned earlier.
 MATCHED = ((IMPORT, "Success"), (SCOPE, "Success"), (MATCH, "Success"))
 # Skip reason of Microsoft's provisioning logs documentation (not in portals.md).
@@ -98,11 +99,11 @@ WRITE_FAILED = "SystemForCrossDomainIdentityManagementBadResponse"
 # (the logs documentation lists Warning as a status but no public example of its details).
 MANAGER = f"{ENTERPRISE}:manager"
 MANAGER_UNRESOLVED = "ReferenceAttributeNotResolved"
-MANAGER_NOT_SET = "The manager attribute was not set: the manager is not provisioned in Zenkit."
+MANAGER_NOT_SET = Text("The manager attribute was not set: the manager is not provisioned in Zenkit.")
 SKIP_REASONS = {
-    "unassigned": "The user is not assigned to the application and is not in scope for provisioning.",
-    "blocked": "The user is blocked from signing in and does not exist in the target system.",
-    "deleted": "The user is deleted in the directory and does not exist in the target system.",
+    "unassigned": Text("The user is not assigned to the application and is not in scope for provisioning."),
+    "blocked": Text("The user is blocked from signing in and does not exist in the target system."),
+    "deleted": Text("The user is deleted in the directory and does not exist in the target system."),
 }
 
 
@@ -117,17 +118,14 @@ class Cycle:
     def log(self, identity: str, action: str, status: str, detail: str, requests: list[str],
             steps: list[tuple[str, str]] = (), error_code: str = "") -> LogEntry:
         when = _EPOCH + datetime.timedelta(seconds=len(self.state.logs))
-        entry = LogEntry(
-            when.strftime("%-m/%-d/%Y, %-I:%M:%S %p"), identity, action, status, detail, requests,
-            list(steps), error_code,
-        )
+        entry = LogEntry(when, identity, action, status, detail, requests, list(steps), error_code)
         self.state.logs.append(entry)
         self.entries.append(entry)
         return entry
 
     def ready(self, require_on: bool = True) -> bool:
         if self.config.mode != "Automatic" or (require_on and self.config.status != "On"):
-            self.log("-", "Other", "Skipped", "Provisioning Status is Off: nothing was sent.", [])
+            self.log("-", "Other", "Skipped", Text("Provisioning Status is Off: nothing was sent."), [])
             return False
         probe = send(
             "GET",
@@ -215,7 +213,7 @@ class Cycle:
         """Hard delete, as Azure deprovisions a user deleted for good: a SCIM DELETE of the
         id it created, if Delete is a target object action of the user mapping."""
         if not self.state.mappings["users"].delete:
-            self.log(user.upn, "Delete", "Skipped", "Delete is not a target object action.", [],
+            self.log(user.upn, "Delete", "Skipped", Text("Delete is not a target object action."), [],
                      [*MATCHED, (PERFORM, "Skipped")])
             return
         # 404: already gone from the target, which is what the delete was for.
@@ -224,13 +222,13 @@ class Cycle:
             self.state.disabled.discard(user.object_id)
 
     def deprovision(self, user: DirectoryUser, action: str, method: str, body: dict[str, Any] | None,
-                    done: tuple[int, ...]) -> bool:
+                    succeeded: tuple[int, ...]) -> bool:
         """Send `method` to the user the app created in the target and log it as `action`;
-        True when the target's answer is one of `done`."""
+        True when the target's answer is one of the statuses that mean it `succeeded`."""
         found = self.state.scim_ids[user.object_id]
         answer = send(method, f"{self.base}/Users/{found}", self.config.secret_token, body, self.timeout)
-        if answer.status in done:
-            self.log(user.upn, action, "Success", f"{action}d user in Zenkit.", [answer.summary()],
+        if answer.status in succeeded:
+            self.log(user.upn, action, "Success", done(action, "Users"), [answer.summary()],
                      [*MATCHED, (PERFORM, "Success")])
             return True
         self.log(user.upn, action, "Failure", failure_detail(answer), [answer.summary()],
@@ -251,7 +249,8 @@ class Cycle:
             created = map_values(mapping, source, creating=True)
         except expressions.ExpressionError as error:
             self.log(
-                identity, "Other", "Failure", f"An attribute mapping could not be evaluated: {error}", [],
+                identity, "Other", "Failure",
+                Text("An attribute mapping could not be evaluated: %(error)s", error=str(error)), [],
                 [*steps, (MATCH, "Failure")], WRITE_FAILED,
             )
             return
@@ -279,7 +278,8 @@ class Cycle:
         manager_set = self.manager_reference(created)
         if found is None:
             if not mapping.create:
-                self.log(identity, "Create", "Skipped", "Create is not a target object action.", requests,
+                self.log(identity, "Create", "Skipped", Text("Create is not a target object action."),
+                         requests,
                          [*steps, (PERFORM, "Skipped")])
                 return
             body = {"schemas": [schema], **to_resource(created)}
@@ -289,7 +289,8 @@ class Cycle:
             action, ok = "Create", answer.status == 201
         else:
             if not mapping.update:
-                self.log(identity, "Update", "Skipped", "Update is not a target object action.", requests,
+                self.log(identity, "Update", "Skipped", Text("Update is not a target object action."),
+                         requests,
                          [*steps, (PERFORM, "Skipped")])
                 return
             updated = map_values(mapping, source, creating=False)
@@ -307,15 +308,28 @@ class Cycle:
                 self.state.disabled.add(object_id)
             else:
                 self.state.disabled.discard(object_id)
-            done = f"{action}d {resource[:-1].lower()} in Zenkit."
+            written = done(action, resource)
             if manager_set:
-                self.log(identity, action, "Success", done, requests, [*steps, (PERFORM, "Success")])
+                self.log(identity, action, "Success", written, requests, [*steps, (PERFORM, "Success")])
             else:
-                self.log(identity, action, "Warning", f"{done} {MANAGER_NOT_SET}", requests,
+                self.log(identity, action, "Warning", Text("%(done)s %(warning)s", done=written,
+                                                           warning=MANAGER_NOT_SET), requests,
                          [*steps, (PERFORM, "Warning")], MANAGER_UNRESOLVED)
         else:
             self.log(identity, action, "Failure", failure_detail(answer), requests,
                      [*steps, (PERFORM, "Failure")], WRITE_FAILED)
+
+
+def done(action: str, resource: str) -> Text:
+    """What a row says when its write succeeded."""
+    return {
+        ("Create", "Users"): Text("Created user in Zenkit."),
+        ("Update", "Users"): Text("Updated user in Zenkit."),
+        ("Disable", "Users"): Text("Disabled user in Zenkit."),
+        ("Delete", "Users"): Text("Deleted user in Zenkit."),
+        ("Create", "Groups"): Text("Created group in Zenkit."),
+        ("Update", "Groups"): Text("Updated group in Zenkit."),
+    }[action, resource]
 
 
 def failure_detail(answer: Exchange) -> str:
@@ -339,7 +353,7 @@ def provision_on_demand(state: AzureState, upn: str, timeout: float = 10.0) -> l
     cycle = Cycle(state, timeout)
     user = state.user(upn)
     if user is None:
-        return [cycle.log(upn, "Other", "Failure", "The user was not found in the directory.", [])]
+        return [cycle.log(upn, "Other", "Failure", Text("The user was not found in the directory."), [])]
     if cycle.ready(require_on=False):
         # Microsoft: on demand disables a user unassigned from the app, like a cycle would.
         if not cycle.in_scope(user) and user.object_id in state.scim_ids:

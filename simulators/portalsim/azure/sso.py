@@ -10,6 +10,7 @@ to the app (directly or through a group) get one, as Azure's "Assignment require
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from portalsim.azure.state import AzureState, DirectoryUser
+from portalsim.i18n import Text
 from portalsim.saml import PerSession, pem_body, resolve, xmlsec_binary
 
 HERE = Path(__file__).parent
@@ -37,7 +39,7 @@ KEY_FILE = HERE / "saml-signing-key.pem"
 CERT_FILE = HERE / "saml-signing-cert.pem"
 CERTIFICATE = CERT_FILE.read_text("ascii")
 THUMBPRINT = hashlib.sha1(base64.b64decode(pem_body(CERTIFICATE))).hexdigest().upper()
-EXPIRATION = "1/1/2036, 12:00:00 AM"  # the certificate's notAfter, as the blade shows dates
+EXPIRATION = datetime.datetime(2036, 1, 1)  # the certificate's notAfter
 
 # Contoso's tenant and the app's id (the Overview shows the same Application ID). The URLs
 # are the real ones' shapes; the Zenkit simulator resolves LOGIN_ORIGIN to this simulator.
@@ -156,9 +158,11 @@ class SingleSignOn:
     page: Callable[..., Response]
     render: Callable[..., Response]
 
-    def identifier_label(self) -> str:
+    def identifier_label(self) -> Text:
         # Microsoft renamed it with Azure AD (portals.md): the Entra-era UIs say the new name.
-        return "Azure AD Identifier" if self.ui.version == "2020" else "Microsoft Entra Identifier"
+        if self.ui.version == "2020":
+            return Text("Azure AD Identifier")
+        return Text("Microsoft Entra Identifier")
 
     def on_sso(self, request: Request, state: AzureState) -> Response:
         settings = settings_of(state)
@@ -195,8 +199,8 @@ class SingleSignOn:
                 setattr(settings, name, value)
             settings.draft = {}
             # The toast's wording is invented (not in the reference).
-            state.notification = {"kind": "success", "title": "Saved single sign-on configuration",
-                                  "body": "Successfully updated the single sign-on settings."}
+            state.notification = {"kind": "success", "title": Text("Saved single sign-on configuration"),
+                                  "body": Text("Successfully updated the single sign-on settings.")}
         return redirect(request.path, 303)
 
     def on_sso_download(self, request: Request, state: AzureState, kind: str) -> Response:
@@ -225,8 +229,8 @@ class SingleSignOn:
         values = request.values
         saml_request = values.get("SAMLRequest", "")
         if not saml_request:
-            return self.sso_error("AADSTS750054", "SAMLRequest or SAMLResponse must be present as "
-                                  "query string parameters in HTTP request for SAML Redirect binding.")
+            return self.sso_error("AADSTS750054", Text("SAMLRequest or SAMLResponse must be present as "
+                                  "query string parameters in HTTP request for SAML Redirect binding."))
         server = identity_provider(settings)
         # The request came by redirect or by post; the sign-in form carries it on as it came.
         how = "redirect" if request.method == "GET" else request.form.get("binding", "post")
@@ -235,21 +239,22 @@ class SingleSignOn:
             authn = server.parse_authn_request(saml_request, binding).message
         except Exception:  # pysaml2 raises many kinds for a request it cannot read
             # The code is Azure's for a malformed request; the wording is invented.
-            return self.sso_error("AADSTS7500529", "The SAML request could not be read.")
+            return self.sso_error("AADSTS7500529", Text("The SAML request could not be read."))
         issuer = authn.issuer.text if authn.issuer is not None else ""
         if settings.method != "SAML" or issuer != settings.identifier:
-            return self.sso_error("AADSTS700016", f"Application with identifier '{issuer}' was "
+            return self.sso_error("AADSTS700016", Text("Application with identifier '%(issuer)s' was "
                                   "not found in the directory 'Contoso'. This can happen if the "
                                   "application has not been installed by the administrator of "
                                   "the tenant or consented to by any user in the tenant. You may "
-                                  "have sent your authentication request to the wrong tenant.")
+                                  "have sent your authentication request to the wrong tenant.",
+                                  issuer=issuer))
         acs = authn.assertion_consumer_service_url or settings.reply_url
         if acs != settings.reply_url:
-            return self.sso_error("AADSTS50011", f"The redirect URI '{acs}' specified in the "
+            return self.sso_error("AADSTS50011", Text("The redirect URI '%(acs)s' specified in the "
                                   "request does not match the redirect URIs configured for the "
-                                  f"application '{APP_ID}'. Make sure the redirect URI sent in "
+                                  "application '%(app_id)s'. Make sure the redirect URI sent in "
                                   "the request matches one added to your application in the "
-                                  "Azure portal.")
+                                  "Azure portal.", acs=acs, app_id=APP_ID))
         relay_state = values.get("RelayState", "")
         login = request.form.get("login", "").strip()
         user = state.user(login) if login else None
@@ -261,18 +266,18 @@ class SingleSignOn:
                                relay_state=relay_state, login=login, unknown=bool(login),
                                app_name="Zenkit")
         if not user.account_enabled:
-            return self.sso_error("AADSTS50057", "The user account is disabled. The user object "
+            return self.sso_error("AADSTS50057", Text("The user account is disabled. The user object "
                                   "in Active Directory backing this account has been disabled. "
-                                  "An admin can re-enable this account through PowerShell.")
+                                  "An admin can re-enable this account through PowerShell."))
         if not assigned(state, user):
-            return self.sso_error("AADSTS50105", "Your administrator has configured the "
-                                  f"application Zenkit ('{APP_ID}') to block users unless they "
+            return self.sso_error("AADSTS50105", Text("Your administrator has configured the "
+                                  "application Zenkit ('%(app_id)s') to block users unless they "
                                   "are specifically granted ('assigned') access to the "
-                                  f"application. The signed in user '{user.upn}' is blocked "
+                                  "application. The signed in user '%(upn)s' is blocked "
                                   "because they are not a direct member of a group with access, "
                                   "nor had access directly assigned by an administrator. Please "
                                   "contact your administrator to assign access to this "
-                                  "application.")
+                                  "application.", app_id=APP_ID, upn=user.upn))
         response = server.create_authn_response(
             claim_values(user), authn.id, acs, issuer,
             name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=user.upn),
@@ -283,7 +288,7 @@ class SingleSignOn:
                            saml_response=base64.b64encode(str(response).encode()).decode(),
                            relay_state=relay_state)
 
-    def sso_error(self, code: str, message: str) -> Response:
+    def sso_error(self, code: str, message: Text) -> Response:
         return self.render("sso_error.html", status=400, code=code, message=message)
 
 
@@ -293,10 +298,10 @@ def basic_errors(fields: dict[str, str]) -> dict[str, str]:
     errors = {}
     for name in ("identifier", "reply_url"):
         if not fields[name]:
-            errors[name] = "The value must not be empty."
+            errors[name] = Text("The value must not be empty.")
     for name in ("reply_url", "sign_on_url", "logout_url"):
         if fields[name] and not _is_url(fields[name]):
-            errors.setdefault(name, "The value must be a valid URL that starts with https://.")
+            errors.setdefault(name, Text("The value must be a valid URL that starts with https://."))
     return errors
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from portalsim.i18n import Text
+
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 SWITCH_ACTIVE = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'
-MAPPING_TYPES = ("Direct", "Constant", "Expression", "None")
-APPLY = ("Always", "Only during object creation")
-SCOPES = ("Sync only assigned users and groups", "Sync all users and groups")
+MAPPING_TYPES = (Text("Direct"), Text("Constant"), Text("Expression"), Text("None"))
+APPLY = (Text("Always"), Text("Only during object creation"))
+SCOPES = (Text("Sync only assigned users and groups"), Text("Sync all users and groups"))
 # Stable ids, so that pages and logs are the same on every run.
 _IDS = uuid.UUID("6f1c3a52-2c1e-4d8a-9d34-7a6b0c2f9e11")
 
@@ -106,7 +109,7 @@ class AttributeMapping:
 class ObjectMapping:
     key: str  # "users" or "groups"
     enabled: bool = True
-    scope: str = "All records"
+    scope: str = Text("All records")
     create: bool = True
     update: bool = True
     delete: bool = True
@@ -288,13 +291,13 @@ def sample_groups() -> list[DirectoryGroup]:
 
 
 # The provisioning logs' columns (portals.md): what happened to one identity in one cycle.
-ACTIONS = ("Create", "Update", "Delete", "Disable", "Other")
-STATUSES = ("Success", "Failure", "Skipped", "Warning")
+ACTIONS = (Text("Create"), Text("Update"), Text("Delete"), Text("Disable"), Text("Other"))
+STATUSES = (Text("Success"), Text("Failure"), Text("Skipped"), Text("Warning"))
 
 
 @dataclass
 class LogEntry:
-    when: str
+    when: datetime.datetime  # shown in the reader's language
     identity: str
     action: str  # one of ACTIONS
     status: str  # one of STATUSES
@@ -315,8 +318,10 @@ class CycleStatus:
     failures: int
 
     @property
-    def text(self) -> str:
-        return f"{self.kind} cycle completed"
+    def text(self) -> Text:
+        if self.kind == "Initial":
+            return Text("Initial cycle completed")
+        return Text("Incremental cycle completed")
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portalsim.i18n import Text
+
 VERSIONS = ("2020", "2023", "new-config")
 # A visual-only change, independent of the naming: "fluent2" recolours links, icons and
 # primary buttons the way the portal's Fluent 2 refresh did, and changes no name.
@@ -20,25 +22,25 @@ class UI:
     new_config_flow: bool  # "+ New configuration" instead of "Get started"
 
     @property
-    def users_mapping(self) -> str:
-        return f"Provision {self.source_name} Users"
+    def users_mapping(self) -> Text:
+        return Text("Provision %(source)s Users", source=self.source_name)
 
     @property
-    def groups_mapping(self) -> str:
-        return f"Provision {self.source_name} Groups"
+    def groups_mapping(self) -> Text:
+        return Text("Provision %(source)s Groups", source=self.source_name)
 
     @property
-    def source_column(self) -> str:
-        return f"{self.source_name} Attribute"
+    def source_column(self) -> Text:
+        return Text("%(source)s Attribute", source=self.source_name)
 
 
 _PORTAL_NAV = (
-    ("Home", "/"),
-    ("Dashboard", "/dashboard"),
-    ("All services", "/all-services"),
+    (Text("Home"), "/"),
+    (Text("Dashboard"), "/dashboard"),
+    (Text("All services"), "/all-services"),
     ("Azure Active Directory", "/directory"),
 )
-_ENTRA_NAV = (("Home", "/"), ("Favorites", "/favorites"), ("Identity", "/directory"))
+_ENTRA_NAV = ((Text("Home"), "/"), (Text("Favorites"), "/favorites"), (Text("Identity"), "/directory"))
 
 
 def ui_for(version: str) -> UI:
@@ -50,7 +52,7 @@ def ui_for(version: str) -> UI:
         return UI(
             version,
             "Microsoft Entra admin center",
-            "Identity",
+            Text("Identity"),
             _ENTRA_NAV,
             "Microsoft Entra ID",
             version == "new-config",

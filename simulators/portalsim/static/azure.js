@@ -46,9 +46,11 @@ document.addEventListener("click", (event) => {
   }
 });
 // As the portal does, a blade says when its data was loaded, in the browser's clock: a page
-// that shows the time only screenshots identically when the browser's clock is frozen.
+// that shows the time only screenshots identically when the browser's clock is frozen. The
+// element holds the words in the page's language; the time follows that language too.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-refreshed]").forEach((el) => {
-    el.textContent = `Last refreshed ${new Date().toLocaleTimeString("en-US", { timeZone: "UTC" })} UTC`;
+    const lang = document.documentElement.lang === "en" ? "en-US" : document.documentElement.lang;
+    el.textContent = `${el.textContent} ${new Date().toLocaleTimeString(lang, { timeZone: "UTC" })} UTC`;
   });
 });

@@ -11,7 +11,8 @@ document.addEventListener("click", async (event) => {
   if (!button) return;
   const value = document.getElementById(button.dataset.copy).value;
   try { await navigator.clipboard.writeText(value); } catch (error) { /* no clipboard in some browsers */ }
-  document.querySelector(".copied").textContent = "Copied to clipboard";
+  const status = document.querySelector(".copied");
+  status.textContent = status.dataset.message;  // the page's words, in its language
 });
 // Only in scenarios of the drift corpus (portalsim.drift): tabs, confirmation dialogs, and a
 // token the page shows only on request.

@@ -15,11 +15,14 @@ from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from portalsim.i18n import Text
 from portalsim.web import PortalApp
 from portalsim.zenkit import sso
 from portalsim.zenkit.org import PLANS, SCIM_PLANS, Organization, Organizations
 
-SECTIONS = ("Overview", "Users", "Groups", "Authentication", "Provisioning", "Permissions")
+SECTIONS = (Text("Overview"), Text("Users"), Text("Groups"), Text("Authentication"), Text("Provisioning"),
+            Text("Permissions"))
+PROFILE = Text("Profile")
 # Requests that create or replace a user through the SCIM API.
 WRITES = ("POST", "PUT")
 
@@ -32,6 +35,7 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
         Rule("/settings/provisioning", endpoint="provisioning", methods=["GET", "POST"]),
         Rule("/settings/provisioning/token", endpoint="token"),
         Rule("/settings/users", endpoint="users", methods=["GET", "POST"]),
+        Rule("/profile", endpoint="profile", methods=["GET", "POST"]),
         Rule(
             "/settings/<any(overview, groups, permissions, integrations):section>",
             endpoint="section",
@@ -68,10 +72,10 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
     def sections(self) -> list[tuple[str, str]]:
         """The settings menu: (path segment, label) of each section."""
         renamed = self.drift("zenkit-heading-user-provisioning")
-        labels = {"Provisioning": "User provisioning"} if renamed else {}
+        labels = {"Provisioning": Text("User provisioning")} if renamed else {}
         sections = [(name.lower(), labels.get(name, name)) for name in SECTIONS]
         if self.drift("zenkit-nav-integrations"):
-            sections.append(("integrations", "Integrations"))
+            sections.append(("integrations", Text("Integrations")))
         return sections
 
     def page(self, request: Request, org: Organization, template: str, section: str,
@@ -98,6 +102,13 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
                 return redirect("/settings/users", 303)
         return self.page(request, org, "users.html", "users", invite_error=error,
                          status=400 if error else 200)
+
+    def on_profile(self, request: Request, org: Organization) -> Response:
+        """The member's profile: the language of Zenkit's interface, which wins over the
+        browser's."""
+        if request.method == "POST":
+            return self.choose_language(request, "/profile")
+        return self.render("profile.html", org=org, section=PROFILE, sections=self.sections())
 
     def on_provisioning(self, request: Request, org: Organization) -> Response:
         if request.method == "POST":

@@ -22,6 +22,7 @@ from scim2_server.utils import (
     load_default_service_provider_config,
 )
 
+from portalsim.i18n import Text
 from portalsim.web import EMAIL
 
 PLANS = ("free", "plus", "business", "enterprise")
@@ -29,6 +30,9 @@ PLANS = ("free", "plus", "business", "enterprise")
 # on Business and Enterprise. An organization on another plan sees the upgrade notice, and
 # its SCIM API answers 401.
 SCIM_PLANS = ("business", "enterprise")
+# The plans as Zenkit's pages name them (in German, Free is "Kostenlos": portals.md).
+PLAN_NAMES = {"free": Text("Free"), "plus": Text("Plus"), "business": Text("Business"),
+              "enterprise": Text("Enterprise")}
 
 
 def _provider() -> ScimProvider:
@@ -46,7 +50,10 @@ PROVIDER = _provider()
 # A member's status on the Users page. "Provisioned" (created by SCIM, until the first
 # sign-in) is Zenkit's (portals.md); the reference names no label for a member SCIM
 # deactivated or one invited by e-mail, so "Deactivated" and "Invited" are invented.
-ACTIVE, PROVISIONED, INVITED, DEACTIVATED = "Active", "Provisioned", "Invited", "Deactivated"
+ACTIVE, PROVISIONED, INVITED, DEACTIVATED = (Text("Active"), Text("Provisioned"), Text("Invited"),
+                                             Text("Deactivated"))
+# A member's role on the Users page.
+OWNER, MEMBER = Text("Owner"), Text("Member")
 STATUSES = (ACTIVE, PROVISIONED, INVITED, DEACTIVATED)
 
 
@@ -70,7 +77,7 @@ class Organization:
     generation: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: Member = field(
-        default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", "Owner", ACTIVE)
+        default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", OWNER, ACTIVE)
     )
     invited: list[Member] = field(default_factory=list)  # invited by e-mail on the Users page
     scim: BearerTokenApplication = field(init=False)
@@ -89,6 +96,10 @@ class Organization:
         # the engine masks it in screenshots all the same.
         digest = hashlib.sha256(f"{self.token_seed}:{self.id}:{self.generation}".encode()).hexdigest()
         return f"zk_{digest[:40]}"
+
+    @property
+    def plan_name(self) -> Text:
+        return PLAN_NAMES[self.plan]
 
     @property
     def scim_included(self) -> bool:
@@ -111,18 +122,18 @@ class Organization:
         for resource in self.scim.storage.resources:
             if type(resource).__name__.startswith("User"):
                 status = DEACTIVATED if resource.active is False else PROVISIONED
-                people.append(Member(_user_name(resource), resource.user_name or "", "Member", status))
+                people.append(Member(_user_name(resource), resource.user_name or "", MEMBER, status))
         known = {person.email.casefold() for person in people}
         return people + [m for m in self.invited if m.email.casefold() not in known]
 
-    def invite(self, email: str) -> str | None:
+    def invite(self, email: str) -> Text | None:
         """Invite a member by e-mail; the reason it cannot be done, or None."""
         if not EMAIL.match(email):
-            return "Enter an email address, for example pat@contoso.com."  # invented wording
+            return Text("Enter an email address, for example pat@contoso.com.")  # invented wording
         if any(m.email.casefold() == email.casefold() for m in self.members()):
-            return f"{email} is already a member of this organization."  # invented wording
+            return Text("%(email)s is already a member of this organization.", email=email)  # invented
         # Until they join, Zenkit knows an invitee only by the address.
-        self.invited.append(Member(email, email, "Member", INVITED))
+        self.invited.append(Member(email, email, MEMBER, INVITED))
         return None
 
     def groups(self) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from werkzeug.routing import Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from portalsim.i18n import Text
 from portalsim.saml import PerSession, pem_body, resolve, xmlsec_binary
 from portalsim.zenkit.org import Organization
 
@@ -81,11 +82,11 @@ def settings_errors(settings: SsoSettings) -> dict[str, str]:
     errors = {}
     parts = urlparse(settings.login_url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        errors["login_url"] = "Enter the identity provider's sign-in URL (https://...)."
+        errors["login_url"] = Text("Enter the identity provider's sign-in URL (https://...).")
     if not settings.idp_id:
-        errors["idp_id"] = "Enter the identity provider's ID."
+        errors["idp_id"] = Text("Enter the identity provider's ID.")
     if certificate_pem(settings.certificate) is None:
-        errors["certificate"] = "Paste the identity provider's X.509 certificate (Base64)."
+        errors["certificate"] = Text("Paste the identity provider's X.509 certificate (Base64).")
     return errors
 
 
@@ -165,7 +166,7 @@ class SingleSignOn:
         """Fills the identity provider's fields from its metadata. Only the simulators'
         own addresses are fetched: the simulator never reaches the network."""
         url = resolve(settings.metadata_url, self.hosts)
-        failed = "Zenkit could not load identity provider metadata from this URL."
+        failed = Text("Zenkit could not load identity provider metadata from this URL.")
         if url == settings.metadata_url or not url.startswith(tuple(self.hosts.values())):
             settings.errors = {"metadata_url": failed}
             return
