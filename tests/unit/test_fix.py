@@ -271,7 +271,8 @@ def test_an_inline_control_moved_gets_inline_clicks(tmp_path, project):
     assert ("            actions:\n"
             "              - click: {role: button, name: More actions}\n"
             "              - click: {role: menuitem, name: Edit}\n"
-            "              - click: {role: button, name: Delete, within: {role: row, name: "
+            "              - click: {role: button, name: Delete, names: {de: Löschen}, "
+            "within: {role: row, name: "
             "'emails[type eq \"work\"].value', exact: false}}\n") in guide
     load_catalog(project / "steps", project)
 
