@@ -122,6 +122,7 @@ class StepResult(BaseModel):
     status: Status
     finding: FindingRecord | None = None
     claim: str | None = None         # the plan whose claim its result speaks for
+    locale: str | None = None        # the language of the portal's UI; None: the source's
 
     @property
     def kind(self) -> Kind | None:
@@ -129,8 +130,10 @@ class StepResult(BaseModel):
 
     @property
     def where(self) -> str:
-        """'<guide>/<step>', or '<guide>[<plan>]/<step>' in a claim run."""
-        guide = f"{self.guide}[{self.plan}]" if self.plan else self.guide
+        """'<guide>/<step>', '<guide>[<plan>]/<step>' in a claim run, and '@<locale>' after
+        the guide in a run in another language: '<guide>@de/<step>'."""
+        guide = f"{self.guide}@{self.locale}" if self.locale else self.guide
+        guide = f"{guide}[{self.plan}]" if self.plan else guide
         return f"{guide}/{self.step}"
 
 

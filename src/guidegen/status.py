@@ -22,13 +22,27 @@ STATUS_FILE = "status.json"  # under screenshots/
 TARGET_NAMES = {"sim": "the portal simulators", "live": "the live portals"}
 
 
-def read_status(screenshots: Path) -> dict:
-    """{guide id: {...}}; a missing or unreadable file means "never verified"."""
+def read_status(screenshots: Path, locale: str | None = None) -> dict:
+    """{guide id: {...}} of runs in the source language, or with `locale` of runs whose
+    portal spoke that language (`"locales": {"de": {"guides": {...}}}` in the file); a
+    missing or unreadable file means "never verified"."""
+    return _section(_read(screenshots), locale)
+
+
+def _read(screenshots: Path) -> dict:
     try:
         data = json.loads((screenshots / STATUS_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return data.get("guides", {}) if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) else {}
+
+
+def _section(data: dict, locale: str | None) -> dict:
+    if locale:
+        data = data.get("locales", {}).get(locale, {}) if isinstance(data.get("locales"), dict) \
+            else {}
+    guides = data.get("guides", {}) if isinstance(data, dict) else {}
+    return guides if isinstance(guides, dict) else {}
 
 
 def update_status(screenshots: Path, target: str, steps: list[StepResult],
@@ -41,8 +55,22 @@ def update_status(screenshots: Path, target: str, steps: list[StepResult],
     Plans are checked against the simulators only, so a simulator run updates them without
     replacing a guide's last verification against the live portals.
     """
-    guides = read_status(screenshots)
+    data = _read(screenshots)
     date = today or datetime.now(UTC).date().isoformat()
+    saved = data.get("locales") if isinstance(data.get("locales"), dict) else {}
+    sections = {loc: _section(data, loc) for loc in [None, *saved]}
+    for locale in dict.fromkeys(s.locale for s in steps):  # each language's verdicts apart
+        guides = sections.setdefault(locale, {})
+        _merge(guides, target, [s for s in steps if s.locale == locale], date)
+    out: dict = {"guides": dict(sorted(sections.pop(None).items()))}
+    if sections:
+        out["locales"] = {loc: {"guides": dict(sorted(guides.items()))}
+                          for loc, guides in sorted(sections.items())}
+    write_atomic(screenshots / STATUS_FILE, json.dumps(out, indent=2, sort_keys=True) + "\n")
+
+
+def _merge(guides: dict, target: str, steps: list[StepResult], date: str) -> None:
+    """One language's verdicts: this run's merged into `guides`, in place."""
     for guide in dict.fromkeys(s.guide for s in steps):
         mine = [s for s in steps if s.guide == guide]
         plain = [s for s in mine if not s.plan]
@@ -69,8 +97,6 @@ def update_status(screenshots: Path, target: str, steps: list[StepResult],
                 plans[plan] = kept_date(plans.get(plan), {"target": target, "date": date,
                                                           **verdict})
         guides[guide] = entry
-    write_atomic(screenshots / STATUS_FILE, json.dumps({"guides": dict(sorted(guides.items()))},
-                                                       indent=2, sort_keys=True) + "\n")
 
 
 def kept_date(old: dict | None, new: dict) -> dict:

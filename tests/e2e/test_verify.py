@@ -16,6 +16,7 @@ import pytest
 from tests.site.conftest import copy_project
 
 SEED = "zenkit-azure-scim-provisioning"
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +121,11 @@ def test_entra_naming_is_structure_drift_at_exactly_the_affected_steps(tmp_path)
     assert "changed: link 'Azure Active Directory' is now 'Identity'; link 'Enterprise " \
            "applications' is now behind link 'Applications'" in summary
     report = (tmp_path / "report" / "report.html").read_text("utf-8")
-    assert "Changed in the portal" in report and "steps/pages/azure-provisioning.yml:19" in report
+    page = REPO / "steps" / "pages" / "azure-provisioning.yml"
+    line = next(n for n, text in enumerate(page.read_text("utf-8").splitlines(), 1)
+                if text.startswith("  provision-groups:"))
+    assert "Changed in the portal" in report and f"steps/pages/azure-provisioning.yml:{line}" \
+        in report
 
 
 def test_new_configuration_flow_is_caught_at_the_first_step(tmp_path):

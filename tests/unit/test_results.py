@@ -29,11 +29,11 @@ def written(**finding) -> dict:
               "renamed": [], "shown": None, "notices": [], **finding}
     return {"target": "sim", "speaks_for_site": True, "steps": [
         {"guide": SEED, "step": "open-app-provisioning", "plan": None, "status": "failed",
-         "finding": record, "claim": "business"},
+         "finding": record, "claim": "business", "locale": None},
         {"guide": SEED, "step": "enter-credentials", "plan": None, "status": "not run",
-         "finding": None, "claim": "business"},
+         "finding": None, "claim": "business", "locale": None},
         {"guide": SEED, "step": "open-app-provisioning", "plan": "free", "status": "passed",
-         "finding": None, "claim": "free"}],
+         "finding": None, "claim": "free", "locale": "de"}],
         "passed": 1, "failed": 1, "not_run": 1}
 
 
@@ -45,7 +45,7 @@ def test_a_run_s_file_reads_and_writes_back_byte_for_byte(tmp_path):
     assert results.to_json() == text
     assert results.steps[0].finding.renamed[0].via == [Hop(role="button", name="Manage")]
     assert results.steps[0].where == f"{SEED}/open-app-provisioning"
-    assert results.steps[2].where == f"{SEED}[free]/open-app-provisioning"
+    assert results.steps[2].where == f"{SEED}@de[free]/open-app-provisioning"
 
 
 def test_the_counts_follow_the_steps(tmp_path):

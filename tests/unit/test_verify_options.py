@@ -26,7 +26,7 @@ def given(tmp_path) -> list[str]:
             "--skip-outcome", "--sim-scim-plans", "free",
             "--portal-url", "azure=https://portal.example", "--state-dir", "/state",
             "--secrets-file", str(secrets), "--browser-endpoint", "ws://127.0.0.1:1/",
-            "--no-follow-renames", "--shard", "1/2", "--from", "paste-token"]
+            "--no-follow-renames", "--shard", "1/2", "--from", "paste-token", "--locale", "de"]
 
 
 class Group:

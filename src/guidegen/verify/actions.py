@@ -67,6 +67,9 @@ class RunState:
     redact: Secrets = field(default_factory=Secrets)
     # What the run has typed or sent so far: a row named after none of it was never created.
     entered: list[str] = field(default_factory=list)
+    # The portal's language in this run (None: the source language): controls are found by
+    # their names in it, expected texts are its.
+    locale: str | None = None
 
     def __post_init__(self) -> None:
         for value in self.secrets.values():
@@ -257,7 +260,9 @@ class Performer:
         return page
 
     def resolved(self, loc: Locator) -> Locator:
-        """The locator with {{ variables }} in its names filled in."""
+        """The locator in the run's language, with {{ variables }} in its names filled in."""
+        if self.state.locale:
+            loc = loc.in_locale(self.state.locale)
         update = {k: self.state.resolve(getattr(loc, k)) for k in ("name", "label", "text", "region")
                   if getattr(loc, k)}
         if loc.within is not None:

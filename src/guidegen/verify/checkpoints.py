@@ -31,7 +31,8 @@ from ..live import private_file_problem
 
 FOLDER = Path(".guidegen-cache") / "checkpoints"
 # The options that change what the simulators do, so what a step leaves behind.
-SIM_OPTIONS = ("azure_ui", "azure_style", "faults", "drift", "sim_scim_plans", "step_timeout")
+SIM_OPTIONS = ("azure_ui", "azure_style", "faults", "drift", "sim_scim_plans", "step_timeout",
+               "locale")
 
 
 @dataclass

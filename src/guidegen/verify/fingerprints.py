@@ -63,10 +63,16 @@ def key(loc: Locator, portal: str) -> str:
     return f"{portal}: {loc.describe()}"
 
 
-def read(folder: Path) -> dict[str, dict]:
+def file_name(locale: str | None = None) -> str:
+    """controls.json; controls.<locale>.json for a portal in another language, whose controls
+    have other names."""
+    return f"controls.{locale}.json" if locale else FILE
+
+
+def read(folder: Path, locale: str | None = None) -> dict[str, dict]:
     """The fingerprints, by key. On disk they are grouped by portal."""
     try:
-        data = json.loads((folder / FILE).read_text("utf-8"))
+        data = json.loads((folder / file_name(locale)).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -76,14 +82,14 @@ def read(folder: Path) -> dict[str, dict]:
             for name, info in controls.items() if isinstance(info, dict) and "tag" in info}
 
 
-def write(folder: Path, found: dict[str, dict]) -> Path | None:
+def write(folder: Path, found: dict[str, dict], locale: str | None = None) -> Path | None:
     """Merge this run's fingerprints in (controls not used this run keep theirs); atomic.
     The file's path when its content changed, else None (and nothing is written)."""
     if not found:
         return None
-    path = folder / FILE
+    path = folder / file_name(locale)
     grouped: dict[str, dict[str, dict]] = {}
-    for full, info in sorted({**read(folder), **found}.items()):
+    for full, info in sorted({**read(folder, locale), **found}.items()):
         portal, _, name = full.partition(": ")
         grouped.setdefault(portal, {})[name] = info
     text = json.dumps(grouped, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -230,6 +230,10 @@ OPTIONS = (
            "its fingerprint (from the last --update-screenshots run), report it and go on, so "
            "one run finds every affected step; or stop the guide at the first control not "
            "found.", default=True, kind="switch", show_default=True),
+    Option("--locale", "locale", "The language the portals' UI is driven in (see steps/"
+           "project.yml's locales): controls are found by their names in it, screenshots are "
+           "<name>.<locale>.png, and the status file keeps its verdicts apart [default: the "
+           "source language].", metavar="LOCALE"),
     Option("--from", "from_step", "Iterate on one step: run GUIDE from STEP on, in the state "
            "the steps before it left (the simulators' and the browser's), saved by the first "
            "such run and reused until something before STEP changes. Simulators only.",

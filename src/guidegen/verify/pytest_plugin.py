@@ -162,6 +162,9 @@ class GuideRun:
         root = Path(config.getoption("guidegen_root"))
         screenshots = Layout(root).screenshots
         self.baselines = screenshots / guide.id
+        self.locale = config.getoption("locale")
+        # A run in another language has pictures of its own beside the source's: name.de.png.
+        self.suffix = f".{self.locale}" if self.locale else ""
         self.captures = Path(config.getoption("report_dir")) / "screenshots" / guide.id
         # What this run changed in the baselines, copied into the report: a shard's report
         # then carries its share of the refresh to `guidegen report merge --update-screenshots`.
@@ -171,7 +174,7 @@ class GuideRun:
         # The fingerprints of the guides run first as setup count too: their steps run here.
         prints = {}
         for other in [*requires, guide]:
-            prints.update(fingerprints.read(screenshots / other.id))
+            prints.update(fingerprints.read(screenshots / other.id, self.locale))
         self.performer = Performer(context, state, baseline_prints=prints, record=self.update,
                                    heal=config.getoption("follow_renames"))
         self.prints: dict[str, dict] = {}  # of the steps that passed: the new baseline
@@ -215,7 +218,7 @@ class GuideRun:
             "highlight": [resolved(h) for h in shot.highlight],
             "mask": [resolved(m) for m in shot.mask],
             "of": resolved(shot.of) if isinstance(shot.of, Locator) else shot.of})
-        new = self.captures / f"{shot.name}.png"
+        new = self.captures / f"{shot.name}{self.suffix}.png"
         try:
             # Nothing is written yet: most shots equal their baseline, and those cost no
             # encoding and no file at all.
@@ -227,7 +230,7 @@ class GuideRun:
                           expected=err.locator.describe(), control=err.locator.control) from None
         finally:
             self.state.portal = step.portal
-        baseline = self.baselines / f"{shot.name}.png"
+        baseline = self.baselines / f"{shot.name}{self.suffix}.png"
         if self.update:
             self.pending = (result, baseline)
             return None
@@ -241,7 +244,7 @@ class GuideRun:
             return None
         # Report copies are for people to look at: the browser's own encoding will do.
         write_atomic(new, result.png)
-        diff_path = self.captures / f"{shot.name}.diff.png"
+        diff_path = self.captures / f"{shot.name}{self.suffix}.diff.png"
         write_diff_png(diff, diff_path)
         what = "a different size" if diff.size_mismatch else f"{diff.ratio:.2%} of its pixels differ"
         return Finding(VISUAL, f"screenshot '{shot.name}': {what}", expected=str(baseline),
@@ -309,6 +312,8 @@ class GuideFile(pytest.File):
         item.user_properties += [("guide", self.guide.id), ("step", step.id)]
         if self.plan:
             item.user_properties.append(("plan", self.plan))
+        if self.config.getoption("locale"):
+            item.user_properties.append(("locale", self.config.getoption("locale")))
         if step.manual:
             item.user_properties.append(("manual", step.manual))
         return item
@@ -328,6 +333,10 @@ class GuideFile(pytest.File):
             file = config.getoption("secrets_file")
             secrets = secret_values(list(self.guide.secrets),
                                     read_secrets_file(Path(file)) if file else {})
+        if config.getoption("locale"):
+            # The browser asks for the language (Accept-Language, navigator.language), as an
+            # admin's browser set to it does; dates and numbers follow.
+            context_args = {**context_args, "locale": config.getoption("locale")}
         context = browser.new_context(**context_args)
         # Date.now() and new Date() stand still; timers keep running, so pages still work. A
         # live portal gets the run's start (its sign-in tokens must not look expired).
@@ -341,7 +350,8 @@ class GuideFile(pytest.File):
                          portal=self.guide.portals[0],
                          outage={p.id: [re.compile(x) for x in p.outage]
                                  for p in catalog.portals.values()},
-                         secret_fields=secret_fields(catalog, [*required, self.guide]))
+                         secret_fields=secret_fields(catalog, [*required, self.guide]),
+                         locale=config.getoption("locale"))
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
@@ -461,11 +471,12 @@ class GuideFile(pytest.File):
         if self.run is not None:
             run, self.run = self.run, None
             if run.update and not self.plan:
-                written = fingerprints.write(run.baselines, run.prints)
+                written = fingerprints.write(run.baselines, run.prints, run.locale)
                 if written:
                     write_atomic(run.refreshed / written.name, written.read_bytes())
             if not self.config.getoption("no_trace"):
-                name = f"{self.guide.id}-{self.plan}" if self.plan else self.guide.id
+                name = "-".join(filter(None, (self.guide.id, self.config.getoption("locale"),
+                                              self.plan)))
                 dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
                         if run.any_failure else None)
                 if dest is not None:
@@ -640,7 +651,7 @@ class VerifyRun:
                          lines[-1] if lines else "setup failed")
             finding = Finding(ERROR, f"could not start: {cause}").record()
         result = StepResult(guide=props["guide"], step=props["step"], plan=props.get("plan"),
-                            status=status, finding=finding)
+                            status=status, finding=finding, locale=props.get("locale"))
         if self.progress is not None:
             label = f"{result.guide}[{result.plan}]" if result.plan else result.guide
             self.progress.step(label, result.step, status, result.kind)

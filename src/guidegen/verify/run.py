@@ -52,6 +52,13 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
                                   "against the simulators, whose organization can be on any "
                                   "plan; a live portal has one organization on one plan")])
+    locales = [loc.id for loc in catalog.locales]
+    if values["locale"] is not None and values["locale"] not in locales:
+        raise GuideError([Problem("command line", 0, "--locale", f"unknown locale "
+                                  f"'{values['locale']}' (steps/project.yml has: "
+                                  f"{', '.join(locales)})")])
+    if values["locale"] == catalog.source_locale:
+        values["locale"] = None  # the source language's run, as without the option
     if values["from_step"]:
         _check_from(root, values, chosen)
     if target == "live":
