@@ -7,6 +7,7 @@ numbers can be checked by eye.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -565,3 +566,39 @@ def test_admonitions_and_screenshot_text_are_translated_in_place(tmp_path):
     assert (save.screenshot.alt, save.screenshot.caption) == (
         "Die gespeicherten Einstellungen von Acme.", "Gespeichert")
     assert save.screenshot.name == "saved"  # what is captured is the source's
+
+
+# ── The page objects and the German simulator agree ─────────────────────────────────────────
+
+SIGN_IN_PAGES = {"microsoft-sign-in", "zenkit-log-in"}  # driven by `login`, in English only
+PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}|%\(\w+\)s")
+
+
+def simulator_german(portal: str) -> dict[str, str]:
+    """The German simulator's words, variables written as one placeholder shape."""
+    from babel.messages.pofile import read_po
+
+    repo = Path(__file__).resolve().parents[2]
+    with (repo / "simulators/portalsim/locales" / f"{portal}.de.po").open("rb") as po:
+        catalog = read_po(po, locale="de")
+    return {PLACEHOLDER.sub("§", m.id): PLACEHOLDER.sub("§", m.string)
+            for m in catalog if m.id and m.string}
+
+
+def test_every_german_name_of_the_pages_is_the_one_the_german_simulator_shows():
+    repo = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(repo / "steps", repo)
+    words = {portal: simulator_german(portal) for portal in ("azure", "zenkit")}
+    disagree, checked = [], 0
+    for ref, control in catalog.controls.items():
+        if ref.split(".")[0] in SIGN_IN_PAGES:
+            continue
+        for loc in control.locator.chain():
+            english = PLACEHOLDER.sub("§", loc.name_in(None) or "")
+            german = words[control.portal].get(english)
+            if german is not None:
+                checked += 1
+                if PLACEHOLDER.sub("§", loc.name_in("de") or "") != german:
+                    disagree.append(f"{ref}: {loc.name_in('de')!r}, simulator {german!r}")
+    assert disagree == []
+    assert checked > 80
