@@ -107,6 +107,7 @@ def test_accept_language_de_gets_german_azure_pages(azure: Azure, zenkit: Zenkit
     assert "Benutzer | Alle Benutzer" in german(client, "/directory/users")
     assert "Unternehmensanwendungen" in german(client, "/enterprise-apps")
     assert "Erste Schritte" in german(client, f"{APP}/provisioning")
+    assert "Zenkit | Bereitstellungsplan" in german(client, f"{APP}/deployment-plan")
     azure.post_provisioning(action="start")
     blade = german(client, f"{APP}/provisioning")
     for label in ("Bereitstellungsmodus", "Administratoranmeldeinformationen", "Mandanten-URL",

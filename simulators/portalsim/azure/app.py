@@ -248,8 +248,9 @@ class AzureApp(sso.SingleSignOn, PortalApp):
     def on_app_placeholder(self, request: Request, state: AzureState, section: str) -> Response:
         if section == "manage" and self.drift("azure-app-menu-manage-page"):
             return self.page(request, state, "app_manage.html")
+        title = PLACEHOLDER_TITLES.get(section) or section.replace("-", " ").capitalize()
         return self.page(
-            request, state, "app_placeholder.html", section=section.replace("-", " ").capitalize()
+            request, state, "app_placeholder.html", section=title
         )
 
     def on_assignments(self, request: Request, state: AzureState) -> Response:
@@ -649,6 +650,13 @@ class AzureApp(sso.SingleSignOn, PortalApp):
         )
 
 
+# The titles of the app's menu pages the simulator leaves empty (the menu's own labels are
+# title case; these pages' titles are not), so that they show in the reader's language.
+PLACEHOLDER_TITLES = {
+    "properties": Text("Properties"), "owners": Text("Owners"), "self-service": Text("Self-service"),
+    "deployment-plan": Text("Deployment plan"), "conditional-access": Text("Conditional access"),
+    "permissions": Text("Permissions"),
+}
 # The portal's answer to a command with no row selected (wording invented).
 NOTHING_SELECTED = {"kind": "error", "title": Text("Nothing selected"),
                     "body": Text("Select at least one row first.")}
