@@ -81,7 +81,7 @@ def project_with(tmp_path: Path, old: str, new: str) -> Path:
     ("page: microsoft-sign-in", "page: microsoft-signin",
      "steps/project.yml:{line}: portals[0].sign_in.page: no page 'microsoft-signin' in "
      "steps/pages/ (did you mean 'microsoft-sign-in'?)"),
-    ("  sign-in: {role: button, name: Sign in}\n", "",
+    ("  sign-in: {role: button, name: Sign in, names: {de: Anmelden}}\n", "",
      "steps/project.yml:{line}: portals[0].sign_in.page: page 'microsoft-sign-in' has no "
      "control 'sign-in' (the sign-in needs it)"),
     ("  verify: {role: button", "  verfy: {role: button",
