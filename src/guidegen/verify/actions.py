@@ -30,6 +30,7 @@ from ..model import (
     Wait,
     action_kind,
     action_target,
+    in_locale,
 )
 from . import fingerprints
 from .drift import accessible_names, closest_names
@@ -409,7 +410,11 @@ class Performer:
 
     def run(self, index: int, action) -> None:
         """Perform one action. A request of its own that fails (HTTP 5xx, a dropped
-        connection) makes it an error, and it is tried again, ATTEMPTS times in all."""
+        connection) makes it an error, and it is tried again, ATTEMPTS times in all. In a run
+        in another language, the action as it is there: its names, options and expected texts
+        in that language (findings then quote what was looked for)."""
+        if self.state.locale:
+            action = in_locale(action, self.state.locale)
         try:
             self._attempts(index, action)
         finally:
