@@ -175,17 +175,17 @@ def fill_controls(obj: Any, path: tuple, controls: dict[str, Control], report) -
     return obj.model_copy(update=update) if update else obj
 
 
-def _locators(obj: Any):
+def locators(obj: Any):
     """Every Locator or Expectation inside `obj`, outermost first."""
     if isinstance(obj, list):
         for x in obj:
-            yield from _locators(x)
+            yield from locators(x)
     elif isinstance(obj, BaseModel):
         if isinstance(obj, (Locator, Expectation)):
             yield obj
         for value in obj.__dict__.values():
             if isinstance(value, (BaseModel, list)):
-                yield from _locators(value)
+                yield from locators(value)
 
 
 @dataclass
@@ -444,7 +444,7 @@ class _GuideChecker:
     def control_portal(self, obj: Any, portal: str, path: tuple, what: str) -> None:
         """A control of one portal's page used while another portal's tab is in front
         would fail at run time; say so now."""
-        for loc in _locators(obj):
+        for loc in locators(obj):
             control = self.loader.controls.get(loc.control) if loc.control else None
             if control is not None and control.portal != portal:
                 self.add(path, f"'{loc.control}' is a control of the {control.portal} portal, "
@@ -628,7 +628,7 @@ class Loader:
                                   f"unknown portal '{page.portal}'"
                                   f"{did_you_mean(page.portal, self.portal_ids)}")
             for name, loc in page.controls.items():
-                for inner in _locators(loc):
+                for inner in locators(loc):
                     if inner.control is not None:
                         self.problems.add(doc.file, doc.line_of(("controls", name)),
                                           f"controls.{name}", "a page's control is named by "

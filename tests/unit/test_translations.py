@@ -599,3 +599,34 @@ def test_every_german_name_of_the_pages_is_the_one_the_german_simulator_shows():
                     disagree.append(f"{ref}: {loc.name_in('de')!r}, simulator {german!r}")
     assert disagree == []
     assert checked > 80
+
+
+def test_every_german_word_the_guides_give_is_the_one_the_german_simulator_shows():
+    """Options, expected texts and the names steps write themselves."""
+    from guidegen.load import locators
+    from guidegen.model import Expectation, SelectTarget
+
+    repo = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(repo / "steps", repo)
+    words = {portal: simulator_german(portal) for portal in ("azure", "zenkit")}
+    disagree, checked = [], 0
+    for guide in catalog.guides:
+        for step in [*guide.setup, *guide.all_steps(), *guide.outcome]:
+            pairs = []
+            for obj in locators([*step.actions, step.screenshot]):
+                if isinstance(obj, SelectTarget) and "de" in obj.options:
+                    pairs.append((obj.option, obj.options["de"]))
+                if isinstance(obj, Expectation) and "de" in obj.texts:
+                    pairs.append((obj.text, obj.texts["de"]))
+                if not obj.control and "de" in obj.names:
+                    pairs.append((obj.name or obj.label or obj.region or obj.text,
+                                  obj.names["de"]))
+            for english, german in pairs:
+                known = next((w[PLACEHOLDER.sub("§", english)] for w in words.values()
+                              if PLACEHOLDER.sub("§", english) in w), None)
+                if known is not None:
+                    checked += 1
+                    if PLACEHOLDER.sub("§", german) != known:
+                        disagree.append(f"{guide.id}/{step.id}: {german!r}, simulator {known!r}")
+    assert disagree == []
+    assert checked >= 10
