@@ -390,13 +390,12 @@ def translations() -> None:
 def translations_status(root: Path, locale: str | None) -> None:
     """Per language and guide: how many parts are translated and up to date, and which are
     missing, stale or not stamped (those show in the source language)."""
-    from .load import load_catalog
+    from .load import load_catalog, locale_message
 
     catalog = load_catalog(Layout(root).steps, root)
     if locale is not None and locale not in catalog.translation_locales:
-        raise click.BadParameter(f"'{locale}' is not a translation language "
-                                 f"({', '.join(catalog.translation_locales) or 'none'})",
-                                 param_hint="--locale")
+        raise GuideError([Problem("command line", 0, "--locale", locale_message(
+            locale, tuple(loc.id for loc in catalog.locales), "it has no translation"))])
     for c in catalog.coverage:
         if locale not in (None, c.locale):
             continue

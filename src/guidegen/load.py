@@ -101,6 +101,15 @@ def substitute(text: str, scope: dict[str, str], keep_unknown: bool = False) -> 
     return VARIABLE.sub(one, text), missing
 
 
+def locale_message(locale: str, locales: tuple[str, ...], source: str) -> str:
+    """Why `locale` is no language to translate into; `source` says what the source's is."""
+    if locales and locale == locales[0]:
+        return f"'{locale}' is the source language: {source}"
+    others = ", ".join(locales[1:]) or "none"
+    return (f"'{locale}' is not a translation language of the project"
+            f"{did_you_mean(locale, locales[1:])} (locales in {PROJECT_FILE}: {others})")
+
+
 def markdown_scope(scope: dict[str, str]) -> dict[str, str]:
     """Variables as they go into Markdown: as text, their `<` and `>` references, never a tag."""
     return {k: str(v).replace("<", "&lt;").replace(">", "&gt;") for k, v in scope.items()}
@@ -599,11 +608,7 @@ class Loader:
 
     def locale_message(self, locale: str,
                        source: str = "its name is the one written without 'names'") -> str:
-        if locale == self.locales[0]:
-            return f"'{locale}' is the source language: {source}"
-        others = ", ".join(self.locales[1:]) or "none"
-        return (f"'{locale}' is not a translation language of the project"
-                f"{did_you_mean(locale, self.locales[1:])} (locales in {PROJECT_FILE}: {others})")
+        return locale_message(locale, self.locales, source)
 
     def load_pages(self) -> None:
         """`steps/pages/<page>.yml`: the page id is the file name, so `control: a.b` is

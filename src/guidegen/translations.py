@@ -376,7 +376,8 @@ def stamp(root: Path, guide_id: str, locale: str, only: tuple[str, ...] = ()) ->
         raise GuideError([Problem("command line", 0, "GUIDE", f"no guide '{guide_id}'"
                                   f"{did_you_mean(guide_id, loader.sources)}")])
     if locale not in catalog.translation_locales:
-        raise GuideError([Problem("command line", 0, "--locale", loader.locale_message(locale))])
+        raise GuideError([Problem("command line", 0, "--locale", loader.locale_message(
+            locale, source="it has no translation"))])
     path = translation_file(loader.steps_dir, locale, guide_id)
     if not path.is_file():
         raise GuideError([Problem(display_path(path, root), 0, "", "no such file: write the "

@@ -490,6 +490,25 @@ def test_stamp_only_the_steps_named(project, h):
     assert [p.split(": ")[1] for p in untranslated(project)] == ["steps.save.source"]
 
 
+@pytest.mark.parametrize("locale, expected", [
+    ("fr", "command line: --locale: 'fr' is not a translation language of the project (locales "
+     "in project.yml: de)\n1 problem found.\n"),
+    ("en", "command line: --locale: 'en' is the source language: it has no translation\n"
+     "1 problem found.\n"),
+])
+def test_status_of_a_language_the_project_does_not_translate_into(project, locale, expected):
+    result = CliRunner().invoke(main, ["translations", "status", "--locale", locale,
+                                       "--root", str(project)])
+    assert (result.exit_code, result.stderr) == (2, expected)
+
+
+def test_status_of_one_language(project, h):
+    write(project / "steps/translations/de/guide.yml", translation(h))
+    result = CliRunner().invoke(main, ["translations", "status", "--locale", "de",
+                                       "--root", str(project)])
+    assert (result.exit_code, result.stdout) == (0, "de  guide: 4/4 parts up to date\n")
+
+
 @pytest.mark.parametrize("args, expected", [
     (["gide", "--locale", "de"],
      "command line: GUIDE: no guide 'gide' (did you mean 'guide'?)\n1 problem found.\n"),
