@@ -16,8 +16,10 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils.meta import get_data
 
 from .build import ASSETS_DIR, language_outputs
+from .render import GUIDES_DIR
 from .errors import GuideError
 from .load import load_catalog
 from .project import Layout
@@ -60,6 +62,18 @@ class GuidePlugin(BasePlugin[GuideConfig]):
             else:
                 files.append(File.generated(config, uri, content=out.text or ""))
         return files
+
+    def on_nav(self, nav, /, *, config, files):
+        """MkDocs names a folder's section after the folder ('Guides', on the German site
+        too); name the guides' section as its overview page is titled, in the site's
+        language. Also when `guidegen build` has switched rendering off: it is naming."""
+        for section in (item for item in nav.items if item.is_section):
+            overview = next((c for c in section.children if c.is_page
+                             and c.file.src_uri == f"{GUIDES_DIR}/index.md"), None)
+            if overview is not None:
+                section.title = get_data(overview.file.content_string)[1].get(
+                    "title", section.title)
+        return nav
 
     def on_serve(self, server, /, *, config, builder):
         if self.config.enabled:

@@ -93,3 +93,12 @@ def test_a_guide_without_translation_still_has_a_whole_german_page(tmp_path):
     assert first.select_one(".gg-source-text")["lang"] == "en"
     assert first.select_one(".gg-step-number").get_text() == "Schritt 1"
     assert not page.select(".gg-untranslated:not(.gg-untranslated-guide)")
+
+
+def test_the_guides_section_of_the_navigation_is_named_in_the_sites_language(built_site):
+    """MkDocs would call it 'Guides' after its folder on both sites; the plugin names it as
+    the overview page is titled."""
+    for path, name in (("de/guides/plans", "Anleitungen"), ("guides/plans", "Guides")):
+        nav = soup(built_site.site, path).select(
+            ".md-nav--primary .md-nav__item--section > .md-nav__link")
+        assert [n.get_text(" ", strip=True) for n in nav] == [name]
