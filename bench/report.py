@@ -142,30 +142,31 @@ def verify(data: dict) -> list[str]:
     def run(runs: list[dict], key: str) -> str:
         return spread(record.summary([r[key] for r in runs]))
 
-    rows = [("", "wall, median (min–max)", "CPU, median (min–max)"),
-            (f"guidegen verify, seed guide ({seed['steps']} steps, {seed['shots']} shots)",
-             run(seed["guidegen"], "wall"), run(seed["guidegen"], "cpu")),
-            ("bare Playwright floor, same actions and shots",
-             run(seed["floor"], "wall"), run(seed["floor"], "cpu")),
+    def side(label: str, runs: list[dict]) -> tuple[str, ...]:
+        others = record.summary([r["other_work_cores"] for r in runs])["median"]
+        return (label, run(runs, "wall"), run(runs, "cpu"), f"{others:.2f}")
+
+    rows = [("", "wall, median (min–max)", "CPU, median (min–max)", "other work, cores"),
+            side(f"guidegen verify, seed guide ({seed['steps']} steps, {seed['shots']} shots)",
+                 seed["guidegen"]),
+            side("bare Playwright floor, same actions and shots", seed["floor"]),
             (f"**guidegen / floor** (goal ≤ {f['goals']['ratio']['goal']}×)",
-             f"**{ratio(seed['ratio_wall'])}**", ratio(seed["ratio_cpu"]))]
+             f"**{ratio(seed['ratio_wall'])}**", ratio(seed["ratio_cpu"]), "")]
     if seed.get("no_trace"):
-        rows += [("guidegen verify `--no-trace`", run(seed["no_trace"], "wall"),
-                  run(seed["no_trace"], "cpu")),
+        rows += [side("guidegen verify `--no-trace`", seed["no_trace"]),
                  ("guidegen `--no-trace` / floor", f"**{ratio(seed['no_trace_ratio_wall'])}**",
-                  ratio(seed["no_trace_ratio_cpu"]))]
+                  ratio(seed["no_trace_ratio_cpu"]), "")]
     if scale:
-        rows += [(f"{scale['guides']} guides, serial", run(scale["serial"], "wall"),
-                  run(scale["serial"], "cpu")),
-                 (f"{scale['guides']} guides, `-n 2`", run(scale["parallel"], "wall"),
-                  run(scale["parallel"], "cpu")),
+        rows += [side(f"{scale['guides']} guides, serial", scale["serial"]),
+                 side(f"{scale['guides']} guides, `-n 2`", scale["parallel"]),
                  (f"**speed-up, 2 workers** (goal ≥ {f['goals']['speedup']['goal']}×)",
-                  f"**{ratio(scale['speedup_wall'])}**", "")]
+                  f"**{ratio(scale['speedup_wall'])}**", "", "")]
     crops = seed["crops"]
     same = ("the same" if crops["same"] else "different for " + ", ".join(crops["differ"]))
-    return [f"{f['runs']} alternating runs of each side, each a fresh process. Crop sizes of "
-            f"guidegen's {len(crops['shots'])} shots against the floor's: {same}.", "",
-            *table(rows)]
+    return [f"{f['runs']} alternating runs of each side, each a fresh process; *other work* is "
+            "how many cores the rest of the machine kept busy meanwhile (from /proc/stat, less "
+            f"the run's own CPU). Crop sizes of guidegen's {len(crops['shots'])} shots against "
+            f"the floor's: {same}.", "", *table(rows)]
 
 
 def scale(data: dict) -> list[str]:

@@ -58,6 +58,7 @@ from guidegen.load import load_catalog
 from guidegen.locate import to_locator
 from guidegen.project import Layout
 from guidegen.verify import browser_fixtures
+from guidegen.verify.options import BY_NAME
 from guidegen.verify.pytest_plugin import SIM_CLOCK
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +72,9 @@ SPEEDUP_GOAL = 1.6
 # pytest-playwright's defaults as the runner has them (no device, base URL or video).
 LAUNCH_ARGS = browser_fixtures.browser_type_launch_args.__wrapped__({})
 CONTEXT_ARGS = browser_fixtures.browser_context_args.__wrapped__({})
+# How long the runner lets an action or expectation wait (verify's --step-timeout default);
+# the floor waits as long, or a slow page fails the floor where guidegen would wait.
+STEP_TIMEOUT_MS = int(BY_NAME["step_timeout"].default * 1000)
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
@@ -349,7 +353,8 @@ class FloorWriter:
             self.step(step)
         body = "\n".join(self.lines)
         return FLOOR_TEMPLATE.format(guide=self.guide.id, launch=LAUNCH_ARGS,
-                                     context=CONTEXT_ARGS, clock=SIM_CLOCK.isoformat(), body=body)
+                                     context=CONTEXT_ARGS, clock=SIM_CLOCK.isoformat(),
+                                     timeout=STEP_TIMEOUT_MS, body=body)
 
 
 FLOOR_TEMPLATE = '''"""The floor for guide {guide}: what a person would write in plain Playwright.
@@ -409,7 +414,8 @@ with start_simulators() as sims, sync_playwright() as pw:
     context = browser.new_context(**{context!r})
     # The runner stops the pages' clock at the same instant on the simulators.
     context.clock.set_fixed_time(datetime.datetime.fromisoformat({clock!r}))
-    context.set_default_timeout(10_000)
+    context.set_default_timeout({timeout})
+    expect.set_options(timeout={timeout})
     base = {{"azure": sims.azure_url, "zenkit": sims.zenkit_url}}
     pages, front, v = {{}}, [None], {{}}
 

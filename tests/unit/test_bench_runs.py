@@ -130,9 +130,10 @@ def test_the_floor_uses_the_runners_browser_settings():
 
     source = verify_bench.FLOOR_TEMPLATE.format(
         guide="g", launch=verify_bench.LAUNCH_ARGS, context=verify_bench.CONTEXT_ARGS,
-        clock=verify_bench.SIM_CLOCK.isoformat(), body="")
+        clock=verify_bench.SIM_CLOCK.isoformat(), timeout=verify_bench.STEP_TIMEOUT_MS, body="")
     assert repr(browser_context_args.__wrapped__({})) in source
     assert repr(browser_type_launch_args.__wrapped__({})) in source
+    assert "expect.set_options(timeout=10000)" in source  # verify's --step-timeout default
 
 
 def test_serve_bench_stops_when_a_server_exits_instead_of_serving(tmp_path):
