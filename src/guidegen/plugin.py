@@ -19,10 +19,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils.meta import get_data
 
 from .build import ASSETS_DIR, language_outputs
-from .render import GUIDES_DIR
 from .errors import GuideError
 from .load import load_catalog
 from .project import Layout
+from .render import GUIDES_DIR
 
 
 class GuideConfig(Config):
