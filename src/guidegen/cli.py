@@ -410,6 +410,19 @@ def translations_status(root: Path, locale: str | None) -> None:
         click.echo(f"{c.locale}  {c.guide}: {state}")
 
 
+@translations.command("start")
+@root_option
+@click.argument("guide")
+@click.option("--locale", required=True, help="The translation's language, e.g. de.")
+@handle_errors
+def translations_start(root: Path, guide: str, locale: str) -> None:
+    """Write GUIDE's translation file for a language, holding the source text of each part to
+    translate in place (readers see the source until a part is stamped)."""
+    from .translations import start
+
+    click.echo(f"wrote {start(root, guide, locale)}", err=True)
+
+
 @translations.command("stamp")
 @root_option
 @click.argument("guide")

@@ -150,25 +150,31 @@ class _FileChecker:
                              f"missing: {part.name} ({where}) has no '{self.locale}' "
                              "translation; readers see it in the source language")
                 continue
-            problems_before = len(self.loader.problems.items)
+            # Only what readers see translated is checked here: a part not stamped is work in
+            # progress (`stamp` checks it), and a stale one waits for its update, so that a
+            # source change alone breaks nothing.
             if part.translation.source is None:
                 self.lacking(self.coverage.unstamped, part, part.path or ("title",),
-                             f"not stamped: {part.name} is translated, but not marked as "
-                             f"checked against the source ({where}); then run {stamp}")
+                             f"not stamped: {part.name} is in the file, but not marked as "
+                             f"checked against the source ({where}); once it is translated, "
+                             f"run {stamp}")
             elif part.translation.source != part.hash:
                 self.lacking(self.coverage.stale, part, (*part.path, "source"),
                              f"stale: the source text of {part.name} changed since it was "
                              f"translated ({where}); update the translation, then run {stamp}")
-                continue  # checked again once updated: a source change alone breaks nothing
-            self.shape(part.source, part.translated(), part.path)
-            self.variables(part)
-            if part.path and part.path[0] == "steps":
-                self.bold_labels(part)
-            if part.translation.source is not None and len(self.loader.problems.items) == \
-                    problems_before:
+            elif self.check(part):
                 self.fresh[part.path] = part
         self.coverage.parts, self.coverage.up_to_date = len(parts), len(self.fresh)
         return self.localized(), self.coverage
+
+    def check(self, part: _Part) -> bool:
+        """Whether `part` translates its source as it must; every problem is reported."""
+        before = len(self.loader.problems.items)
+        self.shape(part.source, part.translated(), part.path)
+        self.variables(part)
+        if part.path and part.path[0] == "steps":
+            self.bold_labels(part)
+        return len(self.loader.problems.items) == before
 
     def unknown_ids(self, key: str, translated: dict, source: dict, kind: str) -> None:
         """Listed, not an error: removing or renaming a source step must not break `check`."""
@@ -363,6 +369,50 @@ def load_translations(loader: Loader, guides: list[RGuide]
     return translated, coverage
 
 
+# ── Starting a translation ─────────────────────────────────────────────────────────────────
+
+
+class _Dumper(yaml.SafeDumper):
+    """Text of several lines as a block (`|`), as writers write it."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+
+
+def start(root: Path, guide_id: str, locale: str) -> Path:
+    """Write `guide_id`'s translation file for `locale` with the source text of every part in
+    it, to be translated in place; no part is stamped, so readers see the source until it is.
+    Refuses to overwrite a translation."""
+    loader = Loader(Layout(root).steps, root)
+    catalog = loader.load()
+    source = _source_of(loader, catalog, guide_id, locale)
+    path = translation_file(loader.steps_dir, locale, guide_id)
+    if path.exists():
+        raise GuideError([Problem(display_path(path, root), 0, "", "a translation exists "
+                                  "already: edit it (or remove it to start again)")])
+    text = {**guide_text(source.guide),
+            "sections": {i: section_text(sec) for i, (sec, _) in source.sections.items()},
+            "steps": {i: step_text(step) for i, (step, _) in source.steps.items()}}
+    head = (f"# yaml-language-server: $schema=../../schema/translation.schema.json\n"
+            f"# {locale}: {source.file}, still in the source language. Translate each text in\n"
+            f"# place, then run `guidegen translations stamp {guide_id} --locale {locale}`.\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, head + yaml.dump(text, Dumper=_Dumper, sort_keys=False,
+                                        allow_unicode=True, width=95))
+    return path
+
+
+def _source_of(loader: Loader, catalog: Any, guide_id: str, locale: str) -> SourceText:
+    if guide_id not in loader.sources:
+        raise GuideError([Problem("command line", 0, "GUIDE", f"no guide '{guide_id}'"
+                                  f"{did_you_mean(guide_id, loader.sources)}")])
+    if locale not in catalog.translation_locales:
+        raise GuideError([Problem("command line", 0, "--locale", loader.locale_message(
+            locale, source="it has no translation"))])
+    return loader.sources[guide_id]
+
+
 # ── Stamping: recording the source a translator has checked ────────────────────────────────
 
 
@@ -372,30 +422,25 @@ def stamp(root: Path, guide_id: str, locale: str, only: tuple[str, ...] = ()) ->
     Refuses, changing nothing, when a part does not translate what its source has."""
     loader = Loader(Layout(root).steps, root)
     catalog = loader.load()
-    if guide_id not in loader.sources:
-        raise GuideError([Problem("command line", 0, "GUIDE", f"no guide '{guide_id}'"
-                                  f"{did_you_mean(guide_id, loader.sources)}")])
-    if locale not in catalog.translation_locales:
-        raise GuideError([Problem("command line", 0, "--locale", loader.locale_message(
-            locale, source="it has no translation"))])
+    source = _source_of(loader, catalog, guide_id, locale)
     path = translation_file(loader.steps_dir, locale, guide_id)
     if not path.is_file():
-        raise GuideError([Problem(display_path(path, root), 0, "", "no such file: write the "
-                                  "translation first (see project-docs/translations.md)")])
+        raise GuideError([Problem(display_path(path, root), 0, "", "no such file: start it "
+                                  f"with `guidegen translations start {guide_id} --locale "
+                                  f"{locale}`")])
     doc = read_doc(path, root, loader.problems)
     tr = doc and validate_doc(doc, GuideTranslation, loader.problems)
     loader.problems.raise_if_any()
-    parts = [p for p in _parts(loader.sources[guide_id], tr) if p.translation is not None
+    parts = [p for p in _parts(source, tr) if p.translation is not None
              and (not only or (p.path and p.path[1] in only))]
     unknown = [i for i in only if i not in tr.steps and i not in tr.sections]
     if unknown:
         raise GuideError([Problem("command line", 0, "--step", f"'{i}' is no translated step "
                                   f"or section of {doc.file}") for i in unknown])
-    checker = _FileChecker(loader, doc, tr, loader.sources[guide_id],
+    checker = _FileChecker(loader, doc, tr, source,
                            next(g for g in catalog.guides if g.id == guide_id), locale)
     for part in parts:
-        checker.shape(part.source, part.translated(), part.path)
-        checker.variables(part)
+        checker.check(part)
     loader.problems.raise_if_any()
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     # From the bottom up, so that inserting a line keeps the lines above where they were.

@@ -310,9 +310,9 @@ def test_a_missing_step_and_an_unstamped_one_are_listed(project, h):
     write(project / "steps/translations/de/guide.yml", translation(h, cancel="").replace(
         f"    source: {h['steps.save']}\n", "").replace("  cancel:\n", ""))
     assert untranslated(project) == [
-        "steps/translations/de/guide.yml:9: steps.save: not stamped: step 'save' is "
-        "translated, but not marked as checked against the source (steps/guide.yml:10); then "
-        "run `guidegen translations stamp guide --locale de`",
+        "steps/translations/de/guide.yml:9: steps.save: not stamped: step 'save' is in the "
+        "file, but not marked as checked against the source (steps/guide.yml:10); once it is "
+        "translated, run `guidegen translations stamp guide --locale de`",
         "steps/translations/de/guide.yml:8: steps.cancel: missing: step 'cancel' "
         "(steps/guide.yml:15) has no 'de' translation; readers see it in the source language"]
     result = CliRunner().invoke(main, ["translations", "status", "--root", str(project)])
@@ -516,8 +516,8 @@ def test_status_of_one_language(project, h):
      "command line: --locale: 'fr' is not a translation language of the project (locales in "
      "project.yml: de)\n1 problem found.\n"),
     (["guide", "--locale", "de"],
-     "steps/translations/de/guide.yml: no such file: write the translation first (see "
-     "project-docs/translations.md)\n1 problem found.\n"),
+     "steps/translations/de/guide.yml: no such file: start it with `guidegen translations "
+     "start guide --locale de`\n1 problem found.\n"),
 ])
 def test_stamp_command_line_problems(project, args, expected):
     result = CliRunner().invoke(main, ["translations", "stamp", *args, "--root", str(project)])
@@ -649,3 +649,30 @@ def test_every_german_word_the_guides_give_is_the_one_the_german_simulator_shows
                         disagree.append(f"{guide.id}/{step.id}: {german!r}, simulator {known!r}")
     assert disagree == []
     assert checked >= 10
+
+
+def test_start_writes_the_source_text_to_translate_and_stamp_checks_it(project):
+    result = CliRunner().invoke(main, ["translations", "start", "guide", "--locale", "de",
+                                       "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    written = (project / "steps/translations/de/guide.yml").read_text("utf-8")
+    assert written.startswith("# yaml-language-server: $schema=../../schema/translation.schema"
+                              ".json\n")
+    assert "  save:\n    text: Click **Save** in {{ product }}.\n    tip: Saving is safe.\n" \
+        in written
+    # Not stamped: listed, shown in the source, and not yet checked (its English bold labels
+    # are no German names).
+    assert [p.split(": ")[2] for p in untranslated(project)] == ["not stamped"] * 4
+    result = CliRunner().invoke(main, ["translations", "stamp", "guide", "--locale", "de",
+                                       "--root", str(project)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "steps/translations/de/guide.yml:11: steps.save.text: **Save** is quoted in bold but "
+        "none of the step's actions or highlights has that 'de' name; quote the name the 'de' "
+        "portal shows (the page's `names: {de: ...}`), or drop the bold")
+    again = CliRunner().invoke(main, ["translations", "start", "guide", "--locale", "de",
+                                      "--root", str(project)])
+    assert (again.exit_code, again.stderr) == (2, (
+        "steps/translations/de/guide.yml: a translation exists already: edit it (or remove it "
+        "to start again)\n1 problem found.\n"))
+    assert (project / "steps/translations/de/guide.yml").read_text("utf-8") == written
