@@ -81,7 +81,8 @@ def secrets(tmp_path) -> Path:
     (lambda g, s: (g / "controls.json").write_bytes(s.read_bytes()),
      "refreshed/g/controls.json: not control fingerprints" + REFUSED),
     (lambda g, s: (g / "notes.txt").write_text("hello", "utf-8"),
-     "refreshed/g/notes.txt: neither a baseline (.png) nor the fingerprints (controls.json)"
+     "refreshed/g/notes.txt: neither a baseline (.png) nor the fingerprints (controls.json, or "
+     "controls.<locale>.json)"
      + REFUSED),
     (lambda g, s: (g / "shot.png").symlink_to(s),
      "refreshed/g/shot.png: a symbolic link; a report folder holds only files (not followed)"),
@@ -254,3 +255,31 @@ def test_a_guide_in_two_shard_reports_is_bad_input_and_writes_nothing(tmp_path):
                                "each guide runs in one shard (a report given twice, or shards "
                                "of different runs?)")
     assert not out.exists()
+
+
+def test_the_same_guide_in_two_languages_merges_into_both_status_sections(tmp_path):
+    """The nightly's matrix: an English and a German report of the same guide are two runs,
+    not a guide given twice; the German one's fingerprints (controls.de.json) are copied."""
+    shards = []
+    for locale in (None, "de"):
+        shard = tmp_path / f"report-{locale or 'en'}"
+        refreshed = shard / "refreshed" / "g"
+        refreshed.mkdir(parents=True)
+        suffix = f".{locale}" if locale else ""
+        (refreshed / f"shot{suffix}.png").write_bytes(png("red" if locale else "blue"))
+        (refreshed / f"controls{suffix}.json").write_text(json.dumps(FINGERPRINTS), "utf-8")
+        (shard / "results.json").write_text(json.dumps(
+            {"target": "sim", "speaks_for_site": True, "steps": [{**STEP, "locale": locale}]}),
+            encoding="utf-8")
+        (shard / "junit.xml").write_text('<testsuites><testsuite name="pytest" tests="1" '
+                                         'failures="0" errors="0" skipped="0" time="1" />'
+                                         "</testsuites>", "utf-8")
+        shards.append(shard)
+    shots = tmp_path / "screenshots"
+    merged = merge_reports(shards, tmp_path / "merged", catalog=NO_GUIDES, screenshots=shots)
+    update_screenshots(tmp_path / "merged", shots, merged)
+    assert sorted(p.name for p in (shots / "g").iterdir()) == \
+        ["controls.de.json", "controls.json", "shot.de.png", "shot.png"]
+    status = json.loads((shots / "status.json").read_text("utf-8"))
+    assert status["guides"]["g"]["result"] == status["locales"]["de"]["guides"]["g"]["result"] \
+        == "passed"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -26,6 +27,8 @@ from ..status import update_status
 from .fingerprints import FILE as FINGERPRINTS
 from .pytest_plugin import REFRESHED, summarize, write_results
 
+# controls.json, or a run in another language's controls.de.json (fingerprints.file_name)
+FINGERPRINT_FILE = re.compile(r"controls(\.[a-z]{2,3}(-[A-Z]{2})?)?\.json")
 CAPTURES = "screenshots"  # under a report folder: a visual finding's new capture and diff
 ARTIFACT_DIRS = (CAPTURES, "traces", REFRESHED)
 JUNIT = "junit.xml"
@@ -141,19 +144,21 @@ def _remove(folder: Path) -> None:
 def _check_disjoint(shards: list[Path], results: list[Results]) -> None:
     """Each guide runs in one shard: a guide in two reports is the same folder given twice,
     or shards of two different runs, and merging would count its steps twice."""
-    seen: dict[tuple[str, str | None], Path] = {}
-    twice: dict[tuple[str, str | None], Path] = {}  # guide -> the second report holding it
+    seen: dict[tuple[str, str | None, str | None], Path] = {}
+    twice: dict[tuple[str, str | None, str | None], Path] = {}  # -> the second report holding it
     for folder, data in zip(shards, results, strict=True):
-        for key in dict.fromkeys((s.guide, s.plan) for s in data.steps):
+        # A guide runs once per language: the English and the German run are not twins.
+        for key in dict.fromkeys((s.guide, s.plan, s.locale) for s in data.steps):
             if key in seen:
                 twice.setdefault(key, folder)
             seen.setdefault(key, folder)
     if twice:
         raise GuideError([Problem("command line", 0, "shards",
-                                  f"guide '{guide}{f'[{plan}]' if plan else ''}' is in both "
-                                  f"{seen[guide, plan]} and {second}: each guide runs in one "
-                                  "shard (a report given twice, or shards of different runs?)")
-                          for (guide, plan), second in twice.items()])
+                                  f"guide '{guide}{f'@{locale}' if locale else ''}"
+                                  f"{f'[{plan}]' if plan else ''}' is in both "
+                                  f"{seen[guide, plan, locale]} and {second}: each guide runs in "
+                                  "one shard (a report given twice, or shards of different runs?)")
+                          for (guide, plan, locale), second in twice.items()])
 
 
 def update_screenshots(report: Path, screenshots: Path, summary: Results) -> list[Path]:
@@ -176,10 +181,11 @@ def update_screenshots(report: Path, screenshots: Path, summary: Results) -> lis
             why = f"would be written outside {screenshots}"
         elif path.suffix == ".png":
             why = None if _is_png(data) else "not a PNG image"
-        elif path.name == FINGERPRINTS:
+        elif FINGERPRINT_FILE.fullmatch(path.name):
             why = None if _is_fingerprints(data) else "not control fingerprints"
         else:
-            why = f"neither a baseline (.png) nor the fingerprints ({FINGERPRINTS})"
+            why = f"neither a baseline (.png) nor the fingerprints ({FINGERPRINTS}, or " \
+                "controls.<locale>.json)"
         if why:
             problems.append(Problem(str(path), 0, "", f"{why}: refused, {screenshots} is left "
                                     "as it was"))
