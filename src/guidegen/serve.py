@@ -53,17 +53,28 @@ def show_error(site: Path, problems: list[str]) -> None:
         path.write_text(page, encoding="utf-8")
 
 
+def translations(layout: Layout, config) -> list[str]:
+    """The other languages the site's language switch (extra.alternate) links to, each
+    with its configuration (mkdocs.de.yml), so the preview serves /de/ as well."""
+    own = config.theme.get("language")
+    return [alt["lang"] for alt in config.extra.get("alternate") or []
+            if alt.get("lang") and alt["lang"] != own
+            and layout.mkdocs_yml_in(alt["lang"]).is_file()]
+
+
 class Builder:
-    """Builds the site for the preview server, never raising: a failed build is shown."""
+    """Builds the site for the preview server, never raising: a failed build is shown.
+    Every language is built, each into its folder of the same site (site/de/)."""
 
     def __init__(self, layout: Layout, site: Path, url: str) -> None:
         self.layout, self.site, self.url = layout, site, url
+        self.locales: list[str] = []
 
-    def config(self, site_dir: Path):
+    def config(self, site_dir: Path, locale: str | None = None):
         from mkdocs.config import load_config
 
-        config = load_config(str(self.layout.mkdocs_yml), site_dir=str(site_dir))
-        config.site_url = self.url
+        config = load_config(str(self.layout.mkdocs_yml_in(locale)), site_dir=str(site_dir))
+        config.site_url = self.url + (f"{locale}/" if locale else "")
         return config
 
     def __call__(self) -> None:
@@ -76,6 +87,9 @@ class Builder:
         stage = Path(tempfile.mkdtemp(prefix="build-", dir=self.site.parent))
         try:
             build(self.config(stage), serve_url=self.url)
+            # After the source's: a build empties its site folder, which holds the others'.
+            for locale in self.locales:
+                build(self.config(stage / locale, locale), serve_url=f"{self.url}{locale}/")
         except (MkDocsException, Abort) as err:
             # Abort's own text ("Aborted with a BuildError!") says less than what was logged.
             shown = problems.lines or [str(err)]
@@ -100,13 +114,16 @@ def serve(layout: Layout, host: str, port: int) -> None:
     builder = Builder(layout, site, url)
     try:
         config = builder.config(site)  # for the plugins' start, serve and end events
+        builder.locales = translations(layout, config)
         server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site))
         server.error_handler = lambda code: _page(site / "404.html") if code == 404 else None
         config.plugins.on_startup(command="serve", dirty=False)
         try:
             builder()
-            for path in (layout.docs, layout.mkdocs_yml):
-                server.watch(str(path))
+            for locale in [None, *builder.locales]:
+                for path in (layout.docs_in(locale), layout.mkdocs_yml_in(locale)):
+                    if path.exists():
+                        server.watch(str(path))
             server = config.plugins.on_serve(server, config=config, builder=builder)
             try:
                 server.serve()
