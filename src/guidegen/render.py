@@ -119,10 +119,10 @@ NO_VERDICT = dict.fromkeys(("date", "iso", "target", "step", "number"))
 
 class Renderer:
     def __init__(self, catalog: Catalog, templates: Path, screenshots: Path,
-                 locale: str | None = None, status: dict | None = None) -> None:
-        """`locale` None renders the source language. `status` is what verification
-        established for the readers of that language ({guide id: {...}}, as
-        status.read_status gives it); by default the status file's guides."""
+                 locale: str | None = None) -> None:
+        """`locale` None renders the source language. What the pages say verification
+        established is what runs in that language did (`verify --locale de`): a German
+        page is as verified as the German portal was."""
         self.catalog = catalog
         self.screenshots = screenshots
         self.locale = None if locale == catalog.source_locale else locale
@@ -130,7 +130,7 @@ class Renderer:
         self.env = _environment(templates, translations)
         self.plans = [{"id": p.id, "name": catalog.plan_name(p.id, self.locale)}
                       for p in catalog.plans]
-        self.status = read_status(screenshots) if status is None else status
+        self.status = read_status(screenshots, self.locale)
 
     def names(self, plans: tuple[str, ...]) -> str:
         return ", ".join(self.catalog.plan_name(p, self.locale) for p in plans)
@@ -285,10 +285,10 @@ def _template_line(err: Exception, templates: Path) -> tuple[str, int]:
 
 
 def render_catalog(catalog: Catalog, templates: Path, screenshots: Path,
-                   locale: str | None = None, status: dict | None = None) -> dict[str, Output]:
+                   locale: str | None = None) -> dict[str, Output]:
     """One language's generated files (see Renderer), keyed by path under its docs folder."""
     try:
-        return Renderer(catalog, templates, screenshots, locale, status).render()
+        return Renderer(catalog, templates, screenshots, locale).render()
     except jinja2.TemplateNotFound as err:
         raise GuideError([Problem(str(templates / str(err.name)), 0, "",
                                   "template not found")]) from None

@@ -4,14 +4,12 @@ where a translation is missing."""
 
 from __future__ import annotations
 
-import datetime
 import json
 
-from babel.dates import format_date
 from bs4 import BeautifulSoup
 
 from guidegen.build import build
-from guidegen.status import read_status
+from guidegen.status import STATUS_FILE
 
 from .conftest import copy_project
 
@@ -48,16 +46,34 @@ def test_the_german_guide_says_in_german_what_verification_established(built_sit
     assert box.select_one(".admonition-title").get_text() == "Anwendbare Pläne"
     assert [li.get_text(" ", strip=True) for li in box.select("li")][0] == \
         "✗ Kostenlos (nicht enthalten)"
-    # The freshness line: the status file's date, as Babel writes it in German.
-    entry = read_status(built_site.screenshots)[SEED]
-    date = format_date(datetime.date.fromisoformat(entry["date"]), "long", locale="de")
-    assert date.split()[1] in ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
-                               "August", "September", "Oktober", "November", "Dezember")
-    line = page.select_one(".gg-verified-ok").get_text(" ", strip=True)
-    assert line == f"✓ Am {date} anhand der Portal-Simulatoren geprüft."
     assert page.select_one("#enter-credentials .gg-step-number").get_text() == "Schritt 3"
     assert page.select_one("#enter-credentials .admonition-title").get_text() == "Tipp"
     assert "Verbindung testen" in page.select_one("#enter-credentials").get_text()
+
+
+def test_each_language_shows_the_verdict_of_its_own_runs(tmp_path):
+    """The German pages say what `verify --locale de` established, with Babel's German date;
+    the English pages what the English run did."""
+    layout = copy_project(tmp_path)
+    english = {"target": "sim", "date": "2026-11-29", "result": "passed", "problems": {},
+               "plans": {"business": {"target": "sim", "date": "2026-11-29",
+                                      "result": "passed"}}}
+    german = {**english, "date": "2026-12-03", "result": "failed",
+              "problems": {"save-credentials": "structure drift"}, "plans": {}}
+    (layout.screenshots / STATUS_FILE).write_text(json.dumps(
+        {"guides": {SEED: english}, "locales": {"de": {"guides": {SEED: german}}}}), "utf-8")
+    build(layout)
+    page = soup(layout.site, f"de/guides/{SEED}")
+    assert page.select_one(".gg-verified").get_text(" ", strip=True) == (
+        "⚠ Die letzte Prüfung anhand der Portal-Simulatoren am 3. Dezember 2026 hat 1 Schritt "
+        "gefunden, der nicht mehr übereinstimmt; er ist unten gekennzeichnet.")
+    assert page.select_one("#save-credentials .gg-step-drift").get_text(" ", strip=True) == (
+        "⚠ Dieser Schritt hat seine letzte Prüfung nicht bestanden (Strukturabweichung): "
+        "Das Portal sieht möglicherweise anders aus als hier beschrieben.")
+    assert [p.get_text(" ", strip=True) for p in page.select(".gg-plan-note")] == [
+        "Business und Enterprise: noch nicht mit einer Organisation in diesen Plänen geprüft."]
+    assert soup(layout.site, f"guides/{SEED}").select_one(".gg-verified").get_text() == (
+        "✓ Verified against the portal simulators on 29 November 2026.")
 
 
 def test_the_german_overview_matrix_and_search(built_site):
