@@ -64,9 +64,12 @@ def staging(root: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def languages(catalog: Catalog) -> list[str | None]:
-    """The languages a site is built in: None (the source) first, then the translations."""
-    return [None, *catalog.translation_locales]
+def languages(layout: Layout, catalog: Catalog) -> list[str | None]:
+    """The languages a site is built in: None (the source) first, then each translation
+    that has a site configuration (mkdocs.de.yml). A project can translate and verify guides
+    in a language before it publishes a site in it."""
+    return [None, *(loc for loc in catalog.translation_locales
+                    if layout.mkdocs_yml_in(loc).is_file())]
 
 
 def generated(locale: str | None) -> tuple[str, ...]:
@@ -87,7 +90,7 @@ def language_outputs(layout: Layout, catalog: Catalog, locale: str | None) -> di
 def stage_docs(layout: Layout, catalog: Catalog, tmp: Path) -> dict[str | None, Path]:
     """Every language's docs folder, hand-written pages and generated ones, under `tmp`."""
     folders = {}
-    for locale in languages(catalog):
+    for locale in languages(layout, catalog):
         source, docs = layout.docs_in(locale), tmp / f"docs-{locale or 'source'}"
         if source.exists():
             shutil.copytree(source, docs, ignore=_skip_generated(source, generated(locale)))

@@ -118,3 +118,14 @@ def test_the_guides_section_of_the_navigation_is_named_in_the_sites_language(bui
         nav = soup(built_site.site, path).select(
             ".md-nav--primary .md-nav__item--section > .md-nav__link")
         assert [n.get_text(" ", strip=True) for n in nav] == [name]
+
+
+def test_a_language_without_a_site_configuration_gets_no_site(tmp_path):
+    """Guides can be translated and verified in German before a German site is published:
+    without mkdocs.de.yml, the build is the English site alone."""
+    layout = copy_project(tmp_path)
+    layout.mkdocs_yml_in("de").unlink()
+    build(layout)
+    assert (layout.site / "guides/index.html").is_file()
+    assert not (layout.site / "de").exists()
+    assert not (layout.docs_in("de") / "guides").exists()
