@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh Debian machine with only python3:
-#   make demo   check the guides, verify them against the simulators (refreshing the
-#               screenshots), build the site
+#   make demo   check the guides, verify them against the simulators in English and in
+#               German (refreshing the screenshots), build the site in both languages
 #   make test   run the whole test suite (browser tests included)
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -14,8 +14,9 @@ export NO_MKDOCS_2_WARNING := 1
 demo: venv chromium
 	$(BIN)/guidegen check
 	$(BIN)/guidegen verify --update-screenshots
+	$(BIN)/guidegen verify --locale de --update-screenshots --report-dir report/de
 	$(BIN)/guidegen build
-	@echo "Verification report: $(CURDIR)/report/results.json (JUnit: report/junit.xml)"
+	@echo "Verification reports: $(CURDIR)/report/results.json, in German report/de/results.json"
 	@echo "Site: $(CURDIR)/site/index.html"
 
 test: venv chromium shellcheck zensical

@@ -108,11 +108,14 @@ def test_the_nightly_publishes_the_plans_the_simulators_verified():
     report = nightly["jobs"]["report"]
     assert "simulators" in report["needs"]
     steps = report["steps"]
+    # One simulators report per language (the job is a matrix over the project's locales).
     download = next(i for i, s in enumerate(steps)
-                    if s.get("with", {}).get("name") == "simulators-report")
+                    if s.get("with", {}).get("pattern") == "simulators-report-*")
     claims = next(i for i, s in enumerate(steps)
-                  if 'report merge "$RUNNER_TEMP/simulators"' in s.get("run", ""))
-    live = next(i for i, s in enumerate(steps) if "shards/report-1" in s.get("run", ""))
+                  if 'report merge "$RUNNER_TEMP"/simulators/simulators-report-*'
+                  in s.get("run", ""))
+    live = next(i for i, s in enumerate(steps) if '"$RUNNER_TEMP"/shards/report-*'
+                in s.get("run", ""))
     upload = next(i for i, s in enumerate(steps)
                   if s.get("with", {}).get("path") == "screenshots/status.json")
     assert download < claims < live < upload
