@@ -155,7 +155,11 @@
 
   // Material's language switch (extra.alternate) leads to each language's home page; point
   // it at this page in that language instead: every page exists in every language (a part
-  // not translated yet shows in the source language there).
+  // not translated yet shows in the source language there). Material's own click handler
+  // would try the same through the sites' sitemaps, but whichever sitemap loads first decides,
+  // and it can take the reader home: the click stops at the link, which the browser follows.
+  function keepToTheLink(event) { event.stopPropagation(); }
+
   function samePageInOtherLanguages() {
     var bases = {};
     document.querySelectorAll("link[rel='alternate'][hreflang]").forEach(function (link) {
@@ -166,7 +170,10 @@
     var rest = window.location.href.slice(here.length);
     document.querySelectorAll("a.md-select__link[hreflang]").forEach(function (a) {
       var there = bases[a.getAttribute("hreflang")];
-      if (there) { a.href = there + rest; }
+      if (there) {
+        a.href = there + rest;
+        a.addEventListener("click", keepToTheLink);  // the same function: added once
+      }
     });
   }
 
