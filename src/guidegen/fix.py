@@ -11,6 +11,21 @@ at the end of a path of clicks from where it was expected):
   the step's first action that uses it, and the prose the same way:
   "**Manage** > **Provisioning**".
 
+A report of a run in another language (`verify --locale de`: its steps carry the locale)
+changes that language's side only, as a German portal session is what knows the German names:
+- a renamed control gets its name in that language where it is defined (`names: {de: ...}`,
+  added where the control had none: the run then found it under the German name by its
+  fingerprint, so the German name is recorded rather than typed; or corrected), and the
+  English `name:` stays;
+- the bold quotes of the old name in that language's translation files
+  (`steps/translations/de/<guide>.yml`), in the steps that use the control, quote the new
+  one. Their `source:` stamps stay as they are: those hash the English text, which did not
+  change, so a part up to date stays up to date and a stale one stays stale;
+- a control that moved is left: the clicks on the way to it are actions, shared by every
+  language, so they are made from an English report (the way is the same in every language).
+The re-verification runs in the language of the report's steps (`--locale de` added to the
+verify options; a report of both languages has a run for each).
+
 Files are edited with ruamel.yaml's round-trip mode, so comments, order, quoting and flow
 style stay as the writer left them. The edits are tried on a copy of the project first;
 only those whose steps then pass (or fail later, for another reason) reach the project.
@@ -27,6 +42,7 @@ a variable) is never written: that change is left for a writer.
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 import shutil
@@ -35,6 +51,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -44,10 +61,12 @@ from .atomic import write_atomic
 from .catalog import Catalog
 from .errors import GuideError, Problem, did_you_mean
 from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, load_catalog, substitute
+from .model import Expectation, action_target
 from .paths import confined
 from .project import Layout
 from .results import FILE as RESULTS_FILE
 from .results import FindingRecord, Hop, Kind, StepResult, read_results
+from .translations import translation_file
 
 NAME_KEYS = ("name", "label", "text", "region")
 ACTION_KEYS = ("click", "fill", "select", "check", "expect", "wait", "remember")
@@ -70,9 +89,11 @@ class Change:
     old: str
     new: str
     via: tuple[Hop, ...] = ()
+    locale: str | None = None  # the language of the run that saw it; None: the source's
 
     def describe(self) -> str:
         what = self.control or f"{self.role} '{self.old}'"
+        what = f"{what}@{self.locale}" if self.locale else what
         path = " > ".join(f"{hop.role} '{hop.name}'" for hop in self.via)
         if self.via and self.new != self.old:
             return f"{what}: '{self.old}' is now '{self.new}', behind {path}"
@@ -176,10 +197,12 @@ def changes_from(report: Path) -> list[Change]:
             continue  # a blocked step's renames are a required guide's, seen at its steps
         for r in finding.renamed:
             change = Change(step.guide, step.step, r.action, r.control, r.role, r.old, r.new,
-                            tuple(r.via or ()))
-            # A page's control renamed once is one change, however many steps met it.
-            ident = (change.control, change.old, change.new, change.via) if change.control \
-                else (change.guide, change.step, change.action, change.old, change.new, change.via)
+                            tuple(r.via or ()), step.locale)
+            # A page's control renamed once is one change in each language, however many
+            # steps met it.
+            ident = (change.locale, change.control, change.old, change.new, change.via) \
+                if change.control else (change.locale, change.guide, change.step,
+                                        change.action, change.old, change.new, change.via)
             seen.setdefault(ident, change)
     return list(seen.values())
 
@@ -216,12 +239,12 @@ def _left_after(trial: list[StepResult], result: Result) -> None:
     to (it stopped at the change), one that still fails further on, or one an error had
     kept from being checked."""
     not_kept = [o.change for o in result.outcomes if not (o.kept or o.applied)]
-    told = {(c.guide, c.step) for c in not_kept}
+    told = {(c.guide, c.step, c.locale) for c in not_kept}
     left = {f.where for f in result.left}
     for step, finding in _failures(trial):
         where = step.where
         if step.kind in (Kind.VISUAL, Kind.ERROR, Kind.BLOCKED) or where in left \
-                or (step.guide, step.step) in told:
+                or (step.guide, step.step, step.locale) in told:
             continue
         if _covered(finding) and all(any((r.control, r.old) == (c.control, c.old)
                                          for c in not_kept) for r in finding.renamed):
@@ -247,21 +270,53 @@ class StepFiles:
         self.yaml.width = 4096  # never re-wrap a writer's lines
         self.yaml.indent(mapping=2, sequence=4, offset=2)
         self.docs: dict[Path, CommentedMap] = {}
+        self.texts: dict[Path, str] = {}  # each file as written, for `save` to keep
         self.dirty: set[Path] = set()
         project = self.load(self.steps / PROJECT_FILE)
         self.variables = {k: str(v) for k, v in (project.get("variables") or {}).items()}
 
     def load(self, path: Path) -> CommentedMap:
         if path not in self.docs:
-            self.docs[path] = self.yaml.load(path.read_text("utf-8"))
+            self.texts[path] = path.read_text("utf-8")
+            self.docs[path] = self.yaml.load(self.texts[path])
         return self.docs[path]
 
     def save(self) -> list[Path]:
         for path in sorted(self.dirty):
-            out = io.StringIO()
-            self.yaml.dump(self.docs[path], out)
-            write_atomic(path, out.getvalue())
+            write_atomic(path, self.edited(path))
         return sorted(self.dirty)
+
+    def _dump(self, doc) -> list[str]:
+        out = io.StringIO()
+        self.yaml.dump(doc, out)
+        return out.getvalue().splitlines(keepends=True)
+
+    def edited(self, path: Path) -> str:
+        """The file with the edits and every other line as written. ruamel.yaml re-lays a few
+        things it reads (a flow mapping spread over lines comes out on one), so the lines
+        the edits changed in its output are put into the file as written; an edit inside
+        such a re-laid part takes ruamel.yaml's output whole."""
+        written = self.texts[path].splitlines(keepends=True)
+        plain = self._dump(self.yaml.load(self.texts[path]))
+        edited = self._dump(self.docs[path])
+        # Each line of ruamel.yaml's own output of the file that is a line of the file.
+        at = {a + k: b + k for a, b, n in difflib.SequenceMatcher(
+            None, plain, written, autojunk=False).get_matching_blocks() for k in range(n)}
+        out, shift = list(written), 0
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+                None, plain, edited, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            if i1 < i2 and all(k in at for k in range(i1, i2)) \
+                    and at[i2 - 1] - at[i1] == i2 - 1 - i1:
+                start, end = at[i1], at[i2 - 1] + 1
+            elif i1 == i2 and (i1 in at or i1 - 1 in at):
+                start = end = at[i1] if i1 in at else at[i1 - 1] + 1
+            else:
+                return "".join(edited)
+            out[start + shift:end + shift] = edited[j1:j2]
+            shift += (j2 - j1) - (end - start)
+        return "".join(out)
 
     def rel(self, path: Path) -> str:
         return str(path.relative_to(self.root))
@@ -271,10 +326,19 @@ class StepFiles:
             if path.name != PROJECT_FILE:
                 yield path, self.load(path)
 
+    def scope(self, guide: CommentedMap) -> dict[str, str]:
+        """The variables a guide's text sees."""
+        return {**self.variables, **{k: str(v) for k, v in (guide.get("variables") or {}).items()}}
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The guides as loaded: which of their steps (`use:` ones included) use a control."""
+        return load_catalog(self.steps, self.root)
+
     def all_steps(self) -> Iterator[tuple[Path, CommentedMap, dict[str, str]]]:
         """Every step mapping with its file and the variables its text sees."""
         for path, guide in self.guides():
-            scope = {**self.variables, **{k: str(v) for k, v in (guide.get("variables") or {}).items()}}
+            scope = self.scope(guide)
             for step in _steps_in(guide.get("sections") or []):
                 yield path, step, scope
             for step in guide.get("outcome") or []:
@@ -338,15 +402,18 @@ def _requote(files: StepFiles, path: Path, step: CommentedMap, scope: dict[str, 
         if not isinstance(text, str):
             continue
 
-        def one(match: re.Match) -> str:
-            return quote if _label(match, scope) == old else match.group(0)
-
-        new = BOLD.sub(one, text)
+        new = _requoted(text, scope, old, quote)
         if new != text:
-            step[key] = type(text)(new) if type(text) is not str else new
+            step[key] = new
             files.dirty.add(path)
             edits.append(f"{files.rel(path)}:{_line(step, key)}: {key}: **{old}** -> {quote}")
     return edits
+
+
+def _requoted(text: str, scope: dict[str, str], old: str, quote: str) -> str:
+    """`text` with its bold quotes of the label `old` as `quote`, in the scalar style it had."""
+    new = BOLD.sub(lambda m: quote if _label(m, scope) == old else m.group(0), text)
+    return type(text)(new) if type(text) is not str and new != text else new
 
 
 def _label(match: re.Match, scope: dict[str, str]) -> str:
@@ -452,6 +519,8 @@ def _prose(files: StepFiles, path: Path, step: CommentedMap, scope: dict[str, st
 def plan_edits(files: StepFiles, change: Change) -> list[str]:
     """Apply `change` to the loaded files; the edits as 'file:line: what' lines ([] when
     guidegen cannot tell where to make it)."""
+    if change.locale:
+        return _plan_in_locale(files, change)
     renamed = change.new != change.old
     if not (renamed or change.via):
         return []
@@ -506,6 +575,9 @@ def already_applied(files: StepFiles, change: Change) -> bool:
     merged, or a writer made it by hand. Nothing to do, and nothing left for a writer."""
     if change.new == change.old and not change.via:
         return False
+    if change.locale:
+        locator, _ = _defined(files, change)
+        return not change.via and _names_in(locator, change.locale, files.variables, change.new)
     if change.control:
         page_id, name = change.control.split(".", 1)
         page_path = files.steps / PAGES_DIR / f"{page_id}.yml"
@@ -536,6 +608,137 @@ def _names(locator, scope: dict[str, str], name: str) -> bool:
         for k in NAME_KEYS)
 
 
+# ── In another language ─────────────────────────────────────────────────────────────────────
+
+MOVED_IN_LOCALE = ("the clicks on the way to it are actions, the same in every language: run fix "
+                   "on a report of an English run to add them")
+
+
+def _defined(files: StepFiles, change: Change) -> tuple[CommentedMap | None, Path | None]:
+    """Where the change's control is defined: its page's control, or the action's locator."""
+    if change.control:
+        page_id, name = change.control.split(".", 1)
+        path = files.steps / PAGES_DIR / f"{page_id}.yml"
+        locator = (files.load(path).get("controls") or {}).get(name) if path.is_file() else None
+        return (locator, path) if isinstance(locator, dict) else (None, None)
+    found = files.find_step(change.guide, change.step)
+    if found is None:
+        return None, None
+    actions = found[1].get("actions") or []
+    target = _target(actions[change.action]) if change.action < len(actions) else None
+    return (target, found[0]) if target is not None else (None, None)
+
+
+def _name_in(locator, locale: str) -> tuple[str | None, str | None]:
+    """The name a run in `locale` looks for, as written (its `names:` entry, else the source's
+    name), and the key (name, label, text or region) that `names` translates."""
+    key = next((k for k in NAME_KEYS if isinstance(locator, dict)
+                and isinstance(locator.get(k), str)), None)
+    if key is None:
+        return None, None
+    names = locator.get("names")
+    own = names.get(locale) if isinstance(names, dict) else None
+    return (own if isinstance(own, str) else locator[key]), key
+
+
+def _names_in(locator, locale: str, scope: dict[str, str], name: str) -> bool:
+    written, _ = _name_in(locator, locale)
+    return written is not None and substitute(written, scope)[0] == name
+
+
+def _rename_in_locale(files: StepFiles, path: Path, locator: CommentedMap, change: Change
+                      ) -> str | None:
+    """`names: {<locale>: <new>}` on the locator a run in that language looked for under the
+    old name (its German name, or the English one where it had none): corrected, or added
+    after the name it translates. The source's name never changes."""
+    written, key = _name_in(locator, change.locale)
+    if written is None or substitute(written, files.variables)[0] != change.old:
+        return None
+    names = locator.get("names")
+    where = f"{files.rel(path)}:{_line(locator, 'names' if isinstance(names, dict) else key)}"
+    if isinstance(names, dict):
+        before = names.get(change.locale)
+        names[change.locale] = change.new
+        edit = f"'{before}' -> '{change.new}'" if isinstance(before, str) else \
+            f"added '{change.new}'"
+    else:
+        names = CommentedMap({change.locale: change.new})
+        names.fa.set_flow_style()
+        locator.insert(list(locator).index(key) + 1, "names", names)
+        edit = f"added '{change.new}'"
+    files.dirty.add(path)
+    return f"{where}: names.{change.locale}: {edit}"
+
+
+def _uses_change(guide: str, step, change: Change) -> bool:
+    """The step (a loaded one) uses the change's control: for an inline control, it is the
+    step the change was seen in."""
+    if change.control is None:
+        return (guide, step.id) == (change.guide, change.step)
+    for action in step.actions:
+        target = action_target(action)
+        loc = target.target() if isinstance(target, Expectation) else target
+        if getattr(loc, "control", None) == change.control:
+            return True
+    return False
+
+
+def _requote_part(files: StepFiles, path: Path, node, scope: dict[str, str], old: str,
+                  quote: str, at: str) -> list[str]:
+    """Every piece of text of a translated part (text, tip, variants, admonitions...) with
+    its bold quotes of `old` as `quote`."""
+    edits = []
+    for key, value in list(node.items() if isinstance(node, dict) else enumerate(node)):
+        field_path = f"{at}.{key}" if isinstance(node, dict) else f"{at}[{key}]"
+        if isinstance(value, str):
+            new = _requoted(value, scope, old, quote)
+            if new != value:
+                node[key] = new
+                files.dirty.add(path)
+                edits.append(f"{files.rel(path)}:{_line(node, key)}: {field_path}: **{old}** "
+                             f"-> {quote}")
+        elif isinstance(value, (dict, list)):
+            edits += _requote_part(files, path, value, scope, old, quote, field_path)
+    return edits
+
+
+def _requote_translations(files: StepFiles, change: Change) -> list[str]:
+    """The bold quotes of the old name in the change's language's translations of the steps
+    that use the control. Their `source:` stamps hash the source text, which is unchanged:
+    a part up to date stays so, a stale one stays stale."""
+    edits = []
+    docs = {guide.get("id"): guide for _, guide in files.guides()}
+    for guide in files.catalog.guides:
+        path = translation_file(files.steps, change.locale, guide.id)
+        if not path.is_file():
+            continue
+        parts = files.load(path).get("steps") or {}
+        scope = files.scope(docs.get(guide.id) or {})
+        for step in guide.all_steps():
+            part = parts.get(step.id)
+            if isinstance(part, dict) and _uses_change(guide.id, step, change):
+                edits += _requote_part(files, path, part, scope, change.old,
+                                       f"**{change.new}**", f"steps.{step.id}")
+    return edits
+
+
+def _plan_in_locale(files: StepFiles, change: Change) -> list[str]:
+    """A change a run in another language saw: the name in that language where the control
+    is defined, and the translations' quotes of it ([] when there is nothing to edit)."""
+    if change.via or change.new == change.old:
+        return []  # the clicks on the way are the source's actions (MOVED_IN_LOCALE)
+    locator, path = _defined(files, change)
+    edit = _rename_in_locale(files, path, locator, change) if locator is not None else None
+    return [edit, *_requote_translations(files, change)] if edit else []
+
+
+def refusal(change: Change) -> str | None:
+    """Why fix leaves the change to a writer without trying it, if it does."""
+    if change.locale and change.via:
+        return MOVED_IN_LOCALE
+    return markup_in(change)
+
+
 # ── Trying them ─────────────────────────────────────────────────────────────────────────────
 
 
@@ -543,7 +746,7 @@ def _fixed(change: Change, results: list[StepResult]) -> tuple[bool, str]:
     """Whether the step the change was seen in is past it now."""
     at = change.action + len(change.via)  # the clicks on the way went in before it
     for step in results:
-        if step.guide != change.guide or step.step != change.step:
+        if (step.guide, step.step, step.locale) != (change.guide, change.step, change.locale):
             continue
         finding = step.finding
         if finding is None or step.status == "passed":
@@ -569,6 +772,10 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
     """The report's failures, each fixed (written unless not `write`), already fixed, or
     left with the reason; `run` stands in for the verify run (tests)."""
     result = Result()
+    if any(arg == "--locale" or arg.startswith("--locale=") for arg in verify_args):
+        raise GuideError([Problem("command line", 0, "--locale", "fix re-verifies each change "
+                                  "in the language of the run that saw it (the report's steps "
+                                  "say which): leave --locale out")])
     # Loaded as `check` loads it: an alias bomb, a huge or deeply nested file is bad input
     # with its line here, before ruamel.yaml (which has no such limits) reads the files.
     catalog = load_catalog(Layout(root).steps, root)
@@ -580,9 +787,9 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
     changes = changes_from(report)
     result.outcomes = [Outcome(c, applied=True) for c in changes if already_applied(current, c)]
     changes = [c for c in changes if not already_applied(current, c)]
-    refused = [Outcome(c, reason=why) for c in changes if (why := markup_in(c))]
+    refused = [Outcome(c, reason=why) for c in changes if (why := refusal(c))]
     result.outcomes += refused
-    changes = [c for c in changes if not markup_in(c)]
+    changes = [c for c in changes if not refusal(c)]
     if not changes:
         return result  # no verify run needed
     with tempfile.TemporaryDirectory(prefix="guidegen-fix-") as scratch:
@@ -594,10 +801,15 @@ def fix(root: Path, report: Path, verify_args: list[str], write: bool = True,
         files = StepFiles(trial)
         outcomes = [Outcome(c, plan_edits(files, c)) for c in changes]
         files.save()
-        guides = sorted({c.guide for c in changes})
-        # After `--`, a guide id is never read as an option (the report's ids are the
-        # project's, and this keeps it so for any id a guide may have).
-        results = (run or _verify)(trial, [*verify_args, "--", *guides], Path(scratch) / "report")
+        results: list[StepResult] = []
+        # A run for each language the changes were seen in, in that language.
+        for locale in sorted({c.locale for c in changes}, key=lambda loc: loc or ""):
+            guides = sorted({c.guide for c in changes if c.locale == locale})
+            language = ["--locale", locale] if locale else []
+            # After `--`, a guide id is never read as an option (the report's ids are the
+            # project's, and this keeps it so for any id a guide may have).
+            results += (run or _verify)(trial, [*verify_args, *language, "--", *guides],
+                                        Path(scratch) / f"report{f'-{locale}' if locale else ''}")
     for outcome in outcomes:
         if not outcome.edits:
             outcome.reason = "no edit guidegen can make (the control is named in a way it " \
