@@ -3,6 +3,8 @@ and the plan the reader chose stays chosen there, filtering the German page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -68,3 +70,16 @@ def test_the_switch_keeps_the_page_whichever_sitemap_loads_first(page: Page, sit
         page.goto(f"{site_url}/{ROTATION}")
     switch_to(page, "Deutsch")
     expect(page).to_have_url(f"{site_url}/de/{ROTATION}")
+
+
+def test_the_german_site_searches_its_german_pages(page: Page, site_url):
+    page.goto(f"{site_url}/de/")
+    search = page.get_by_role("textbox", name="Suche")
+    search.click()
+    search.press_sequentially("Token neu generieren")  # Material searches on key events
+    result = page.locator(".md-search-result__link").first
+    expect(result).to_be_visible(timeout=15_000)
+    expect(result).to_contain_text("SCIM-Bearer-Token erneuern")
+    # The German site's own page, not the English one of the same name.
+    expect(result).to_have_attribute("href", re.compile(
+        re.escape(f"{site_url}/de/guides/zenkit-scim-token-rotation/")))
