@@ -175,7 +175,7 @@ def scale(data: dict) -> list[str]:
     base = rows[0]["seconds"]["median"]
     main = [("configuration", "wall", "steps/s", "speed-up (medians)", "peak memory")]
     for c in rows:
-        main.append((c["name"], spread(c["seconds"], digits=0), spread(c["steps_per_s"]),
+        main.append((c["name"], spread(c["seconds"], digits=0), spread(c["steps_per_s"], ""),
                      f"{base / c['seconds']['median']:.2f}×", spread(c["peak_mib"], "MiB", 0)))
     out = [f"{f['guides']} guides of one step; each configuration run "
            f"{len(rows[0]['seconds']['runs'])} times, round by round; steps counted from each "

@@ -2,8 +2,9 @@
 workers, on this machine; and how the cost grows with the number of guides.
 
 Run `.venv/bin/python bench/scale_bench.py` (`--guides 200 --repeat 3`: each guide costs about
-1.1 s, so the four 200-guide configurations and the 25/50/100-guide growth runs take about
-an hour and three quarters on two cores; `--guides 16 --repeat 3` about eight minutes).
+1.1 s on a quiet machine, so the four 200-guide configurations and the 25/50/100-guide growth
+runs take about an hour and three quarters on two cores; `--guides 16 --repeat 3` 10 to 15
+minutes).
 
 Each synthetic guide is small and real: it opens Zenkit's provisioning settings in the
 simulator, checks the heading, switches SCIM on, remembers the (secret) token and takes one

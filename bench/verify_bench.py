@@ -897,9 +897,10 @@ def report(result: dict, seed: dict, scale: dict | None, diag: dict, started: fl
     if started is not None:
         result["seconds"] = time.perf_counter() - started
     text = markdown(result, seed, scale, diag)
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "verify.md").write_text(text, encoding="utf-8")
-    if recording is not None:
-        saved = recording.save(to_json(result))
+    # --render measures nothing, so it saves nothing: the figures stay the saved run's.
+    saved = recording.save(to_json(result)) if recording else record.RESULTS / "verify.json"
     if not final:
         progress(f"  seed figures written to {OUT / 'verify.md'}; scaling next")
         return
