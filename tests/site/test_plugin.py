@@ -29,6 +29,22 @@ def test_plain_mkdocs_build_renders_guides_through_the_plugin(tmp_path):
     assert not (layout.docs / "guides").exists(), "the plugin must not write into docs/"
 
 
+def test_plain_mkdocs_build_of_the_german_config_renders_german_guides(tmp_path):
+    """The plugin renders the language of the site's theme, with the shared assets."""
+    layout = copy_project(tmp_path)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                             "mkdocs.de.yml"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    german = layout.site / "de"
+    html = (german / "guides/zenkit-azure-scim-provisioning/index.html").read_text("utf-8")
+    assert '<html lang="de"' in html and "Anwendbare Pläne" in html
+    assert (german / "assets/guidegen.js").read_bytes() == (
+        layout.docs / "assets/guidegen.js").read_bytes()
+    assert not (layout.docs_in("de") / "guides").exists(), "the plugin must not write there"
+
+
 def test_plugin_reports_step_errors_with_file_and_line(tmp_path):
     layout = copy_project(tmp_path)
     guide = layout.steps / "zenkit-scim-token-rotation.yml"
