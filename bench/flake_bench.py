@@ -5,7 +5,11 @@ and failed steps per step run) and what each false alarm said.
 A measurement, not a test: `.venv/bin/python bench/flake_bench.py` (ten runs, about six
 minutes on two cores; `--runs N`). Each run is a fresh `guidegen verify` process on a copy
 of the project (the repo's screenshots and status file stay untouched), comparing every
-screenshot with its committed baseline. Figures go to bench/out/flake.json and flake.md.
+screenshot with its committed baseline. A run that fails a step (exit 1) is what this
+counts; a run that ends any other way (an environment error, a crash, no results.json) says
+nothing about false alarms and stops the benchmark with one line and status 1. Figures go to
+bench/results/flake.json (bench/report.py puts them into project-docs/benchmarks.md) and
+bench/out/flake.md.
 """
 
 from __future__ import annotations
@@ -20,15 +24,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import record
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "out"
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_bench(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args(argv)
+    recording = record.Recording("flake", vars(args))
     OUT.mkdir(exist_ok=True)
     runs = []
     with tempfile.TemporaryDirectory(prefix="flake-bench-") as tmp:
@@ -42,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
                 [sys.executable, "-m", "guidegen.cli", "verify", "--root", str(project),
                  "--report-dir", str(report)], capture_output=True, text=True, check=False,
                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}).returncode
-            steps = json.loads((report / "results.json").read_text("utf-8"))["steps"]
+            results = report / "results.json"
+            if code not in (0, 1) or not results.exists():
+                raise record.RunFailed(f"run {n}: guidegen verify exited with {code}"
+                                       + ("" if results.exists() else ", no results.json"))
+            steps = json.loads(results.read_text("utf-8"))["steps"]
             failed = [{"guide": s["guide"], "step": s["step"], **(s.get("finding") or {})}
                       for s in steps if s["status"] == "failed"]
             runs.append({"run": n, "exit": code, "seconds": round(time.perf_counter() - start, 1),
@@ -53,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     step_runs = sum(r["steps"] for r in runs)
     failed_steps = sum(len(r["failed"]) for r in runs)
     result = {"runs": runs, "failed_runs": len(bad), "step_runs": step_runs,
-              "failed_steps": failed_steps}
+              "failed_steps": failed_steps,
+              "seconds": record.summary([r["seconds"] for r in runs])}
     lines = ["## False alarms: consecutive runs against the unchanged simulators", "",
              f"Measured by `bench/flake_bench.py`: {len(runs)} consecutive `guidegen verify` "
              "runs of every guide against the default simulators, each a fresh process "
@@ -68,11 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         for f in r["failed"]:
             lines.append(f"- run {r['run']}: {f['guide']} / {f['step']}: {f.get('kind')}: "
                          f"{f.get('message')}")
-    (OUT / "flake.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    recording.save(result)
     (OUT / "flake.md").write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(record.main(run_bench))

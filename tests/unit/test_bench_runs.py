@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import record  # noqa: E402  (bench/ is scripts, not a package)
+import flake_bench  # noqa: E402  (bench/ is scripts, not a package)
+import record  # noqa: E402
 import scale_bench  # noqa: E402
 import serve_bench  # noqa: E402
 import verify_bench  # noqa: E402
@@ -157,3 +158,14 @@ def test_serve_figures_are_medians_ranges_and_per_round_ratios():
     assert figures["guidegen"]["save"]["median"] == 6.5
     assert figures["ratio"]["startup"]["runs"] == [2.0, 2.0]
     assert figures["ratio"]["save"]["runs"] == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("code", [3, 143])
+def test_flake_bench_stops_on_a_run_that_is_no_verdict(monkeypatch, results, capsys, code):
+    """Exit 1 (a failed step) is what the flake benchmark counts; an environment error or a
+    killed run is not a false alarm, nor a pass."""
+    monkeypatch.setattr(flake_bench.subprocess, "run",
+                        lambda *a, **k: subprocess.CompletedProcess(a, code, "", ""))
+    assert record.main(flake_bench.run_bench, ["--runs", "2"]) == 1
+    assert capsys.readouterr().err == (f"benchmark failed: run 1: guidegen verify exited with "
+                                       f"{code}, no results.json\n")
