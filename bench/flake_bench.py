@@ -3,13 +3,13 @@ where nothing changed, must all pass. Reports the flake rate (runs with any fail
 and failed steps per step run) and what each false alarm said.
 
 A measurement, not a test: `.venv/bin/python bench/flake_bench.py` (ten runs, about six
-minutes on two cores; `--runs N`). Each run is a fresh `guidegen verify` process on a copy
-of the project (the repo's screenshots and status file stay untouched), comparing every
-screenshot with its committed baseline. A run that fails a step (exit 1) is what this
-counts; a run that ends any other way (an environment error, a crash, no results.json) says
-nothing about false alarms and stops the benchmark with one line and status 1. Figures go to
-bench/results/flake.json (bench/report.py puts them into project-docs/benchmarks.md) and
-bench/out/flake.md.
+minutes on two quiet cores, over half an hour at a load average of 13; `--runs N`). Each run
+is a fresh `guidegen verify` process on a copy of the project (the repo's screenshots and
+status file stay untouched), comparing every screenshot with its committed baseline. A run
+that fails a step (exit 1) is what this counts; a run that ends any other way (an
+environment error, a crash, no results.json) says nothing about false alarms and stops the
+benchmark with one line and status 1. Figures go to bench/results/flake.json
+(bench/report.py puts them into project-docs/benchmarks.md) and bench/out/flake.md.
 """
 
 from __future__ import annotations

@@ -223,8 +223,20 @@ def serve(data: dict) -> list[str]:
             *table(rows)]
 
 
+def flake(data: dict) -> list[str]:
+    f = figures(data)
+    runs = len(f["runs"])
+    rows = [("measure", "result"),
+            ("runs with a failed step (false alarms)", f"{f['failed_runs']} of {runs}"),
+            ("failed steps", f"{f['failed_steps']} of {f['step_runs']} step runs"),
+            ("wall time per run", spread(f["seconds"], digits=0))]
+    return [f"{runs} consecutive runs of every guide against the unchanged simulators.", "",
+            *table(rows)]
+
+
 RENDERERS: dict[str, Callable[[dict], list[str]]] = {
-    "build": build, "verify": verify, "scale": scale, "drift": drift, "serve": serve}
+    "build": build, "verify": verify, "scale": scale, "drift": drift, "serve": serve,
+    "flake": flake}
 
 
 # ── The document ───────────────────────────────────────────────────────────────────────────
