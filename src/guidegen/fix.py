@@ -13,10 +13,9 @@ at the end of a path of clicks from where it was expected):
 
 A report of a run in another language (`verify --locale de`: its steps carry the locale)
 changes that language's side only, as a German portal session is what knows the German names:
-- a renamed control gets its name in that language where it is defined (`names: {de: ...}`,
-  added where the control had none: the run then found it under the German name by its
-  fingerprint, so the German name is recorded rather than typed; or corrected), and the
-  English `name:` stays;
+- a renamed control gets the name the run found in that language where it is defined
+  (`names: {de: ...}`, corrected, or added where the control had none), so German names
+  are recorded from a German session rather than typed; the English `name:` stays;
 - the bold quotes of the old name in that language's translation files
   (`steps/translations/de/<guide>.yml`), in the steps that use the control, quote the new
   one. Their `source:` stamps stay as they are: those hash the English text, which did not

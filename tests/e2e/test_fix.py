@@ -66,13 +66,13 @@ def test_fix_turns_the_entra_renames_into_edits_that_pass(tmp_path):
     # Only the renamed names, the bold quotes of them, and the clicks on the new link with
     # the text taking the same way: every comment and every other line is as the writer left it.
     assert sorted(diff) == sorted([
-        'steps/pages/azure-home.yml: -  directory: {role: link, name: "{{ directory }}"}',
-        'steps/pages/azure-home.yml: +  directory: {role: link, name: "Identity"}',
+        'steps/pages/azure-home.yml: -  directory: {role: link, name: "{{ directory }}", names: {de: "{{ directory }}"}}',
+        'steps/pages/azure-home.yml: +  directory: {role: link, name: "Identity", names: {de: "{{ directory }}"}}',
         "steps/pages/azure-directory.yml: +  applications: {role: link, name: Applications}",
-        'steps/pages/azure-provisioning.yml: -  provision-groups: {role: link, name: "Provision {{ directory }} Groups"}',
-        'steps/pages/azure-provisioning.yml: -  provision-users: {role: link, name: "Provision {{ directory }} Users"}',
-        'steps/pages/azure-provisioning.yml: +  provision-groups: {role: link, name: "Provision Microsoft Entra ID Groups"}',
-        'steps/pages/azure-provisioning.yml: +  provision-users: {role: link, name: "Provision Microsoft Entra ID Users"}',
+        'steps/pages/azure-provisioning.yml: -  provision-groups: {role: link, name: "Provision {{ directory }} Groups", names: {de: "{{ directory }}-Gruppen bereitstellen"}}',
+        'steps/pages/azure-provisioning.yml: -  provision-users: {role: link, name: "Provision {{ directory }} Users", names: {de: "{{ directory }}-Benutzer bereitstellen"}}',
+        'steps/pages/azure-provisioning.yml: +  provision-groups: {role: link, name: "Provision Microsoft Entra ID Groups", names: {de: "{{ directory }}-Gruppen bereitstellen"}}',
+        'steps/pages/azure-provisioning.yml: +  provision-users: {role: link, name: "Provision Microsoft Entra ID Users", names: {de: "{{ directory }}-Benutzer bereitstellen"}}',
         "steps/reusable/azure.yml: -      In the Azure portal, open **{{ directory }}**, then **Enterprise applications**, and",
         "steps/reusable/azure.yml: +      In the Azure portal, open **Identity**, then **Applications** > **Enterprise applications**, and",
         "steps/reusable/azure.yml: +      - click: {control: azure-directory.applications}",

@@ -96,7 +96,8 @@ def test_a_german_rename_corrects_the_german_name_and_the_translation_only(tmp_p
         "bereitstellen** -> **Microsoft Entra ID-Benutzer bereitstellen**",
     ]
     # The English name, the English guide, the translation's stamp (`source:` hashes the
-    # English text, which did not change) and every comment stay as they were.
+    # English text, which did not change) and every comment stay as they were; so does the
+    # page's secret-token, a flow mapping over three lines that ruamel.yaml writes on one.
     assert sorted(diff(before, project)) == sorted([
         f'{PAGE}: -  provision-users: {{role: link, name: "Provision {{{{ directory }}}} Users", names: {{de: "{{{{ directory }}}}-Benutzer bereitstellen"}}}}',
         f'{PAGE}: +  provision-users: {{role: link, name: "Provision {{{{ directory }}}} Users", names: {{de: "Microsoft Entra ID-Benutzer bereitstellen"}}}}',
@@ -105,9 +106,9 @@ def test_a_german_rename_corrects_the_german_name_and_the_translation_only(tmp_p
 
 
 def test_a_control_with_no_german_name_gets_the_one_the_german_run_found(tmp_path, project):
-    """The run looked for the English name (the control had no German one) and found the
-    control by its fingerprint under the German name: that name is recorded, after the name
-    it translates, in the file's flow style, and the comment on its line stays."""
+    """The report says the run looked for the English name (the control had no German one)
+    and found the control under its German name: that name is recorded, after the name it
+    translates, in the file's flow style, and the comment on its line stays."""
     page = project / PAGE
     page.write_text(page.read_text("utf-8").replace(
         "notification-email: {label: Notification Email, names: {de: Benachrichtigungs-E-Mail}}",
