@@ -23,6 +23,7 @@ def given(tmp_path) -> list[str]:
             "--fault", "azure:error:/a*", "--fault", "zenkit:drop:/b",
             "--drift", "azure-save-apply", "-n", "2", "--report-dir", "out",
             "--step-timeout", "2.5", "--update-screenshots", "--no-plan-claims", "--no-trace",
+            "--record-traces", "always",
             "--skip-outcome", "--sim-scim-plans", "free",
             "--portal-url", "azure=https://portal.example", "--state-dir", "/state",
             "--secrets-file", str(secrets), "--browser-endpoint", "ws://127.0.0.1:1/",

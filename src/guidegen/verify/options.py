@@ -207,8 +207,14 @@ OPTIONS = (
            "claims, the organization on that plan; a step that fails there is a plan-claim "
            "finding. [default: on with --target sim; live portals cannot switch plans]",
            kind="switch"),
-    Option("--no-trace", "no_trace", "Keep no Playwright trace of failed guides (by default "
-           "one is kept, secrets scrubbed, under REPORT_DIR/traces/).", kind="flag"),
+    Option("--record-traces", "record_traces", "When to record a Playwright trace (kept under "
+           "REPORT_DIR/traces/, secrets scrubbed): retry re-runs a guide that failed once, "
+           "recording, up to its last failed step, as Playwright's on-first-retry (a guide "
+           "that passes records nothing); always records every guide and keeps the failed "
+           "ones' (no second run: for live portals where a step must not run twice); off "
+           "records none.", default="retry", choices=("retry", "always", "off"),
+           show_default=True),
+    Option("--no-trace", "no_trace", "The same as --record-traces off.", kind="flag"),
     Option("--skip-outcome", "skip_outcome", "Skip the guides' outcome checks (on live they "
            "create a real user).", kind="flag"),
     Option("--sim-scim-plans", "sim_scim_plans", "Plans whose organizations have SCIM in the "

@@ -8,6 +8,7 @@ runs whole guides in parallel.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ..atomic import write_atomic
 from ..capture import CaptureError, CaptureResult, capture, optimise, store_png
@@ -286,6 +288,8 @@ class GuideFile(pytest.File):
         # (then the steps before STEP are not run) or must save it when it gets there.
         self.checkpoint: tuple[Path, str] | None = None
         self.resumed = False
+        self.relaunch: tuple | None = None  # browser, context settings, URLs, checkpoint
+        self.retry_until: str | None = None  # the last step that failed (a re-run stops there)
 
     def collect(self):
         for step in self.guide.all_steps():
@@ -319,10 +323,23 @@ class GuideFile(pytest.File):
         return item
 
     def start(self, browser, context_args: dict, base_urls: dict, config) -> GuideRun:
+        saved = self._saved_checkpoint(config) if config.getoption("from_step") else None
+        self.relaunch = (browser, context_args, base_urls, saved)  # for a re-run with a trace
+        run = self.run = self._new_run(browser, context_args, base_urls, config, saved,
+                                       trace=trace_mode(config) == "always")
+        if saved is not None:
+            self._restore(saved, run, base_urls, config)
+            return run
+        self._perform_before(run, config)
+        run.shoot_enabled = not self.plan  # the baselines come from the plain run
+        return run
+
+    def _new_run(self, browser, context_args: dict, base_urls: dict, config,
+                 saved: checkpoints.Checkpoint | None, trace: bool) -> GuideRun:
+        """A browser context for the guide, and what its run carries from step to step."""
         catalog = config.stash[_catalog_key]
         required = catalog.requirements(self.guide)
         secrets = _env_secrets(self.guide)
-        saved = self._saved_checkpoint(config) if config.getoption("from_step") else None
         if saved is not None:
             context_args = {**context_args, "storage_state": saved.storage_state}
         if config.getoption("target") == "live":
@@ -343,7 +360,7 @@ class GuideFile(pytest.File):
         context.clock.set_fixed_time(SIM_CLOCK if config.getoption("target") == "sim"
                                      else config.stash[_started_key])
         context.set_default_timeout(config.getoption("step_timeout") * 1000)
-        if not config.getoption("no_trace"):
+        if trace:
             traces.start(context)
         state = RunState(base_urls=base_urls, variables=dict(self.guide.variables),
                          secrets=secrets, timeout_ms=config.getoption("step_timeout") * 1000,
@@ -355,15 +372,16 @@ class GuideFile(pytest.File):
         if self.plan:
             # The organization is per browser session: the context's cookies pick it.
             context.request.post(f"{base_urls['zenkit']}/_sim/plan", form={"plan": self.plan})
-        run = self.run = GuideRun(context, state, self.guide, config, required)  # teardown closes it
-        if saved is not None:
-            self._restore(saved, run, base_urls, config)
-            return run
+        return GuideRun(context, state, self.guide, config, required)  # teardown closes it
+
+    def _perform_before(self, run: GuideRun, config, told: bool = True) -> None:
+        """The guides it requires, each after those it requires in turn: their set-up, steps
+        and outcome checks, each with its own variables; then this guide's own set-up. A
+        failure there is raised, saying what it means for this guide (`told`)."""
         run.shoot_enabled = False  # setup steps belong to another guide: no shots of theirs
         outcomes = not self.plan and not config.getoption("skip_outcome")
-        # The guides it requires, each after those it requires in turn: their set-up, steps
-        # and outcome checks, each with its own variables; then this guide's own set-up.
-        for guide in [*required, self.guide]:
+        state = run.state
+        for guide in [*config.stash[_catalog_key].requirements(self.guide), self.guide]:
             state.variables = dict(guide.variables)
             steps = [*guide.setup] if guide is self.guide else \
                 [*guide.setup, *guide.all_steps(), *(guide.outcome if outcomes else ())]
@@ -374,10 +392,17 @@ class GuideFile(pytest.File):
                     run.perform(step)
                 except Finding as finding:
                     run.failed = f"{guide.id}/{step.id}"
-                    self._before_steps_failed(finding, guide, step, config)
+                    if told:
+                        self._before_steps_failed(finding, guide, step, config)
                     raise
-        run.shoot_enabled = not self.plan  # the baselines come from the plain run
-        return run
+
+    def own_steps(self) -> list[RStep]:
+        """The steps this node's items perform, in order: the guide's (those of its plan in a
+        claim run), then its outcome checks in the plain run."""
+        steps = [s for s in self.guide.all_steps() if not self.plan or self.plan in s.plans]
+        if not self.plan and not self.config.getoption("skip_outcome"):
+            steps += self.guide.outcome
+        return steps
 
     def _saved_checkpoint(self, config) -> checkpoints.Checkpoint | None:
         """--from STEP: the saved state before STEP, if it is still the state the steps
@@ -474,15 +499,59 @@ class GuideFile(pytest.File):
                 written = fingerprints.write(run.baselines, run.prints, run.locale)
                 if written:
                     write_atomic(run.refreshed / written.name, written.read_bytes())
-            if not self.config.getoption("no_trace"):
-                name = "-".join(filter(None, (self.guide.id, self.config.getoption("locale"),
-                                              self.plan)))
-                dest = (Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
-                        if run.any_failure else None)
-                if dest is not None:
+            mode = trace_mode(self.config)
+            name = "-".join(filter(None, (self.guide.id, self.config.getoption("locale"),
+                                          self.plan)))
+            dest = Path(self.config.getoption("report_dir")) / "traces" / f"{name}.zip"
+            if mode == "always":
+                if run.any_failure:
                     run.performer.harvest(every_page=True)  # what the pages show at the end
-                traces.stop(run.context, dest, run.state.redact)
+                traces.stop(run.context, dest if run.any_failure else None, run.state.redact)
             run.context.close()
+            if mode == "retry" and run.any_failure:
+                self._retry_with_trace(run, dest)
+
+    def _retry_with_trace(self, first: GuideRun, dest: Path) -> None:
+        """--record-traces retry (the default), as Playwright's on-first-retry: a guide that failed
+        runs once more, in a fresh context recording a trace, up to the last step that
+        failed; that trace is kept. A run that passes records nothing, which is most of what
+        tracing used to cost. The verdict stays the first run's: the re-run only explains it
+        (and says when the failure did not come back)."""
+        browser, context_args, base_urls, saved = self.relaunch
+        config = self.config
+        retry = self._new_run(browser, context_args, base_urls, config, saved, trace=True)
+        for value in first.state.secret_values():  # what the first run learnt stays secret
+            retry.state.redact.add(value)
+        steps = [s for s in self.own_steps() if not s.manual]
+        if self.resumed:
+            ids = [s.id for s in steps]
+            steps = steps[ids.index(config.getoption("from_step")):]
+        current, came_back = None, None
+        try:
+            if saved is not None:
+                self._restore(saved, retry, base_urls, config)
+            else:
+                self._perform_before(retry, config, told=False)
+            retry.shoot_enabled = False  # the first run's captures are the report's
+            for step in steps:
+                current = step.id
+                retry.perform(step)
+                if step.id == self.retry_until:
+                    break
+        except Finding as finding:
+            came_back = f"the failure came back at '{retry.failed or current}' ({finding.kind})"
+        except PlaywrightError as err:  # the trace is an extra: it never changes the verdict
+            came_back = f"the re-run stopped: {printable(retry.state.redact.scrub(str(err)))}"
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                retry.performer.harvest(every_page=True)
+            traces.stop(retry.context, dest, retry.state.redact)
+            retry.context.close()
+        with config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+            told = came_back or (f"the steps up to '{self.retry_until}', for their visual drift"
+                                 if first.failed is None else
+                                 "the failure did not come back: flaky?")
+            sys.stderr.write(f"{self.guide.id}: re-ran with a trace, {dest} ({told})\n")
 
 
 class PlanClaims(pytest.File):
@@ -513,6 +582,11 @@ class PlanClaims(pytest.File):
                          for key, value in item.user_properties if key == "finding"}
                 if kinds - {VISUAL}:
                     pytest.skip(f"plan claims not checked: step '{item.name}' failed")
+
+
+def trace_mode(config: pytest.Config) -> str:
+    """retry, always or off (--no-trace is off)."""
+    return "off" if config.getoption("no_trace") else config.getoption("record_traces")
 
 
 def secret_fields(catalog: Catalog, guides: list[RGuide]) -> list[Locator]:
@@ -600,6 +674,7 @@ def _step_test(node: GuideFile, step: RStep, outcome: bool = False):
                                    f"fails for an organization on it: {finding.message}")
                 finding.kind = PLAN_CLAIM
         if problem is not None:  # outside the except block: no chained traceback in the log
+            node.retry_until = step.id
             _fail(item, problem, run.state.redact, run)
 
     test_step.__doc__ = step.text
