@@ -78,4 +78,4 @@ $(ZVENV)/.installed: constraints-zensical.txt
 	touch $@
 
 clean:
-	rm -rf site project-site docs/guides .venv .venv-zensical .pytest_cache
+	rm -rf site project-site docs/guides docs-de/guides docs-de/assets .venv .venv-zensical .pytest_cache
