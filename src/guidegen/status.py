@@ -19,8 +19,6 @@ from .results import Kind, StepResult
 
 STATUS_FILE = "status.json"  # under screenshots/
 
-TARGET_NAMES = {"sim": "the portal simulators", "live": "the live portals"}
-
 
 def read_status(screenshots: Path, locale: str | None = None) -> dict:
     """{guide id: {...}} of runs in the source language, or with `locale` of runs whose
