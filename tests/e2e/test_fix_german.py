@@ -2,7 +2,7 @@
 """`guidegen fix` on German runs: against the 2023 naming, the German simulator's new names
 are recorded as the page objects' German names and in the German translations' bold
 quotes, the English side stays as it was, and the German run then gets past them; and a
-control with no German name yet (expected to fail until verify can find it: see its mark)."""
+control with no German name yet, which a German run finds by its English fingerprint."""
 
 from __future__ import annotations
 
@@ -91,11 +91,6 @@ def test_fix_records_the_german_names_a_german_run_found(tmp_path):
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "a German run looks a control's fingerprint up in controls.de.json only, under the name "
-    "it looks for; a control with no German name is looked for under its English name, whose "
-    "fingerprint only controls.json has. Reading controls.json under controls.de.json in a "
-    "German run (verify/pytest_plugin.py) makes this pass; then drop this mark"))
 def test_a_german_run_records_a_german_name_the_page_object_lacks(tmp_path):
     """A control without its German name yet (the German portal never shows the English
     one): the German run finds it by its fingerprint, the report says renamed, and fix

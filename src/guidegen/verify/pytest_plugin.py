@@ -174,8 +174,13 @@ class GuideRun:
         self.update = config.getoption("update_screenshots")
         self.shoot_enabled = True
         # The fingerprints of the guides run first as setup count too: their steps run here.
+        # A run in another language reads the source's first: a control with no name in that
+        # language yet is looked for under its English name, whose fingerprint only the
+        # source's file has; the language's own file wins for every name it knows.
         prints = {}
         for other in [*requires, guide]:
+            if self.locale:
+                prints.update(fingerprints.read(screenshots / other.id))
             prints.update(fingerprints.read(screenshots / other.id, self.locale))
         self.performer = Performer(context, state, baseline_prints=prints, record=self.update,
                                    heal=config.getoption("follow_renames"))
