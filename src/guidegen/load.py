@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .cache import ContentCache, digest, files_digest
 from .catalog import Catalog, Control, Origin, RGuide, RSection, RStep
 from .errors import GuideError, Problem, Problems, did_you_mean, format_path
 from .model import RESOLVED as RESOLVED_CONTEXT
@@ -205,6 +206,20 @@ class SourceText:
     file: str
     sections: dict[str, tuple[Section, int]]  # id -> the section and its line
     steps: dict[str, tuple[Step, int]]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What checking one problem-free guide file gave: the guide, and what the checks told
+    the loader about it (kept in a ContentCache, replayed on a hit)."""
+
+    guide: RGuide
+    file: str
+    requires_lines: list[int]
+    remembered: dict[str, bool]
+    source: SourceText
+    pending: list[tuple[str, str, bool, Problem]]
+    screenshots: dict[tuple[str, str], Origin]
 
 
 class _GuideChecker:
@@ -539,9 +554,12 @@ class _GuideChecker:
 class Loader:
     """Reads a steps folder into a Catalog or raises GuideError with every problem."""
 
-    def __init__(self, steps_dir: Path, root: Path | None = None) -> None:
+    def __init__(self, steps_dir: Path, root: Path | None = None,
+                 cache: ContentCache | None = None) -> None:
         self.steps_dir = steps_dir
         self.root = root or steps_dir.parent
+        self.cache = cache
+        self.shared_key = ""  # the files every guide's checks read (set in load)
         self.problems = Problems()
         self.reusable: dict[str, ReusableStep] = {}
         # Reusable steps with problems of their own: reported once, in their file, not per use.
@@ -577,6 +595,12 @@ class Loader:
         project = self.load_project()
         self.load_pages()
         self.load_reusable()
+        if self.cache is not None:
+            # What a guide's checks read besides its own file. Hashed, not compared by mtime:
+            # an editor's save that changes nothing changes nothing.
+            self.shared_key = files_digest([
+                self.steps_dir / PROJECT_FILE, *yaml_files(self.steps_dir / PAGES_DIR),
+                *yaml_files(self.steps_dir / REUSABLE_DIR)])
         guides = self.load_guides()
         self.check_requires(guides)
         # Imported here: translations builds on this module's helpers.
@@ -742,6 +766,13 @@ class Loader:
                               "no guides: add one .yml file per guide")
         seen: dict[str, str] = {}
         for path in files:
+            key = self.guide_key(path)
+            checked = key and self.cache.get(key)
+            if checked and checked.guide.id not in seen:
+                guides.append(self.replay(checked))
+                seen[checked.guide.id] = checked.file
+                continue
+            before = len(self.problems.items)
             doc = read_doc(path, self.root, self.problems)
             guide = doc and validate_doc(doc, Guide, self.problems)
             if not guide or not self.plan_ids:
@@ -757,7 +788,35 @@ class Loader:
                                              for i in range(len(guide.requires))]
             self.check_names(doc.data, doc, ())
             guides.append(_GuideChecker(self, doc, guide).run())
+            if key and len(self.problems.items) == before:
+                self.cache.put(key, self.checked(guides[-1], doc.file))
         return guides
+
+    def guide_key(self, path: Path) -> str | None:
+        """The cache key of a guide file: its path and bytes, and the shared files'."""
+        if self.cache is None or not self.plan_ids or confined(path, self.root) is None:
+            return None
+        try:
+            return digest("guide", str(self.root), str(path), path.read_bytes(), self.shared_key)
+        except OSError:
+            return None  # read_doc reports it
+
+    def checked(self, guide: RGuide, file: str) -> _Checked:
+        return _Checked(
+            guide=guide, file=file, requires_lines=self.requires_lines[guide.id],
+            remembered=self.remembered[guide.id], source=self.sources[guide.id],
+            pending=[p for p in self.pending if p[0] == guide.id],
+            screenshots={k: v for k, v in self.screenshots.items() if k[0] == guide.id})
+
+    def replay(self, checked: _Checked) -> RGuide:
+        """What checking the guide told the loader, as if it had been checked again."""
+        gid = checked.guide.id
+        self.requires_lines[gid] = checked.requires_lines
+        self.remembered[gid] = checked.remembered
+        self.sources[gid] = checked.source
+        self.pending.extend(checked.pending)
+        self.screenshots.update(checked.screenshots)
+        return checked.guide
 
 
 def json_strings(data: Any):
@@ -818,5 +877,8 @@ def _problem(path: Path, message: str) -> Problem:
     return Problem(str(path), 0, "", message)
 
 
-def load_catalog(steps_dir: Path, root: Path | None = None) -> Catalog:
-    return Loader(steps_dir, root).load()
+def load_catalog(steps_dir: Path, root: Path | None = None,
+                 cache: ContentCache | None = None) -> Catalog:
+    """The checked catalog; with a cache, guide files whose content (and the shared files')
+    did not change since it last saw them are not read or checked again."""
+    return Loader(steps_dir, root, cache).load()

@@ -22,7 +22,20 @@ from .build import ASSETS_DIR, language_outputs
 from .errors import GuideError
 from .load import load_catalog
 from .project import Layout
-from .render import GUIDES_DIR
+from .render import GUIDES_DIR, Output
+
+
+def add_outputs(files: Files, config, outputs: dict[str, Output]) -> None:
+    """The generated files into the site's files, over any of the same path in docs/ (a
+    `guidegen render` left there): the preview (guidegen/preview.py) adds them so too."""
+    for uri, out in outputs.items():
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        if out.copy_from is not None:
+            files.append(File.generated(config, uri, abs_src_path=str(out.copy_from)))
+        else:
+            files.append(File.generated(config, uri, content=out.text or ""))
 
 
 class GuideConfig(Config):
@@ -53,14 +66,7 @@ class GuidePlugin(BasePlugin[GuideConfig]):
         except GuideError as err:
             raise PluginError(f"{err}\nFix the files above (`guidegen check` lists the "
                               "step files' problems).") from None
-        for uri, out in outputs.items():
-            existing = files.get_file_from_path(uri)
-            if existing is not None:
-                files.remove(existing)
-            if out.copy_from is not None:
-                files.append(File.generated(config, uri, abs_src_path=str(out.copy_from)))
-            else:
-                files.append(File.generated(config, uri, content=out.text or ""))
+        add_outputs(files, config, outputs)
         return files
 
     def on_nav(self, nav, /, *, config, files):

@@ -1,0 +1,84 @@
+"""The preview's load cache: a cached load gives the very catalog a fresh one gives, re-reads
+only what changed, re-checks every guide when a file they all read changes, never hides a
+problem, and replays what a guide's checks left for later (a name another guide remembers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guidegen.cache import ContentCache
+from guidegen.errors import GuideError
+from guidegen.load import load_catalog
+from tests.site.conftest import copy_project
+
+ROTATION = "zenkit-scim-token-rotation"
+SEED = "zenkit-azure-scim-provisioning"
+
+
+@pytest.fixture
+def steps(tmp_path) -> Path:
+    return copy_project(tmp_path).steps
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_cached_load_is_the_fresh_load(steps):
+    cache = ContentCache()
+    first = load_catalog(steps, steps.parent, cache)
+    assert (cache.hits, cache.misses) == (0, len(first.guides))
+    again = load_catalog(steps, steps.parent, cache)
+    assert cache.hits == len(first.guides)
+    assert again == load_catalog(steps, steps.parent) == first
+
+
+def test_a_saved_guide_is_read_again_and_only_it(steps):
+    cache = ContentCache()
+    load_catalog(steps, steps.parent, cache)
+    edit(steps / f"{ROTATION}.yml", "title: ", "title: Edited ")
+    hits = cache.hits
+    catalog = load_catalog(steps, steps.parent, cache)
+    assert cache.hits - hits == len(catalog.guides) - 1
+    assert next(g for g in catalog.guides if g.id == ROTATION).title.startswith("Edited ")
+    assert catalog == load_catalog(steps, steps.parent)
+
+
+def test_a_page_object_edit_checks_every_guide_again(steps):
+    cache = ContentCache()
+    load_catalog(steps, steps.parent, cache)
+    # Renaming a control the seed guide uses: every guide's checks read the page objects.
+    edit(steps / "pages" / "zenkit-provisioning.yml", "  bearer-token:", "  the-token:")
+    hits = cache.hits
+    with pytest.raises(GuideError) as err:
+        load_catalog(steps, steps.parent, cache)
+    assert cache.hits == hits
+    assert "unknown control 'zenkit-provisioning.bearer-token'" in str(err.value)
+
+
+def test_a_guide_with_a_problem_is_never_served_from_the_cache(steps):
+    cache = ContentCache()
+    good = (steps / f"{ROTATION}.yml").read_text("utf-8")
+    edit(steps / f"{ROTATION}.yml", "plans: ", "plans: [nonesuch] #")
+    for _ in range(2):
+        with pytest.raises(GuideError, match="unknown plan 'nonesuch'"):
+            load_catalog(steps, steps.parent, cache)
+    (steps / f"{ROTATION}.yml").write_text(good, "utf-8")
+    assert load_catalog(steps, steps.parent, cache) == load_catalog(steps, steps.parent)
+
+
+def test_a_name_left_for_the_required_guides_is_decided_again(steps):
+    """The rotation guide uses a name only the seed guide (which it requires) remembers:
+    served from the cache, its pending check must still see the seed guide change."""
+    cache = ContentCache()
+    edit(steps / f"{ROTATION}.yml", "- goto: /settings/provisioning",
+         "- goto: '{{ zenkit_base_url }}'")
+    load_catalog(steps, steps.parent, cache)
+    edit(steps / f"{SEED}.yml", "as: zenkit_base_url", "as: zenkit_url")
+    with pytest.raises(GuideError, match="undefined variable 'zenkit_base_url'"):
+        load_catalog(steps, steps.parent, cache)
+    assert cache.hits >= 1  # the rotation guide itself came from the cache
