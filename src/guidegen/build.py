@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .cache import ContentCache
 from .catalog import Catalog
 from .load import load_catalog
 from .project import Layout
@@ -77,9 +78,10 @@ def generated(locale: str | None) -> tuple[str, ...]:
     return (GUIDES_DIR,) if locale is None else (GUIDES_DIR, ASSETS_DIR)
 
 
-def language_outputs(layout: Layout, catalog: Catalog, locale: str | None) -> dict[str, Output]:
+def language_outputs(layout: Layout, catalog: Catalog, locale: str | None,
+                     cache: ContentCache | None = None) -> dict[str, Output]:
     """One language's generated files, keyed by path under its docs folder."""
-    outputs = render_catalog(catalog, layout.templates, layout.screenshots, locale)
+    outputs = render_catalog(catalog, layout.templates, layout.screenshots, locale, cache)
     assets = layout.docs / ASSETS_DIR
     if locale is not None and assets.is_dir():
         for path in sorted(p for p in assets.rglob("*") if p.is_file()):

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils.meta import get_data
 
 from .build import ASSETS_DIR, language_outputs
+from .cache import ContentCache
 from .errors import GuideError
 from .load import load_catalog
 from .project import Layout
@@ -46,6 +47,11 @@ class GuideConfig(Config):
 
 
 class GuidePlugin(BasePlugin[GuideConfig]):
+    def on_startup(self, *, command, dirty) -> None:
+        """Having this event makes MkDocs keep one instance for every rebuild of `mkdocs
+        serve`: its cache then saves re-reading the step files a save did not change."""
+        self.cache = ContentCache()
+
     def _layout(self, config) -> Layout:
         root = self.config.root or Path(config.config_file_path).parent
         return Layout(Path(root))
@@ -61,8 +67,9 @@ class GuidePlugin(BasePlugin[GuideConfig]):
             return files
         layout = self._layout(config)
         try:
-            catalog = load_catalog(layout.steps, layout.root)
-            outputs = language_outputs(layout, catalog, self._locale(config, catalog))
+            cache = getattr(self, "cache", None)
+            catalog = load_catalog(layout.steps, layout.root, cache)
+            outputs = language_outputs(layout, catalog, self._locale(config, catalog), cache)
         except GuideError as err:
             raise PluginError(f"{err}\nFix the files above (`guidegen check` lists the "
                               "step files' problems).") from None

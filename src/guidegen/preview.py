@@ -15,9 +15,10 @@ saves and, on a save, compares the newly rendered pages with the last ones:
 
 What a writer waits for comes first. A build renders the pages whose content changed and
 leaves the rest of its work pending: the pages that only need the theme again (all of them
-after a full build's conversion, or after a title change), and then the search index. The
-preview renders pending pages behind the build (`render_pending`, one page at a time) and
-any page a browser asks for first, at once (`ensure`), so no page is ever served stale.
+after a full build's conversion, or after a title change, with 404.html and the sitemap),
+and then the search index. The preview renders what is pending behind the build
+(`render_pending`, a few pages at a time) and any file a browser asks for first, at once
+(`ensure`), so nothing is ever served stale.
 
 The steps are MkDocs 1.6's own (`mkdocs.commands.build`, the last 1.x, so they hold still),
 taken in the same order with the same plugin events, so a site updated page by page is byte
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import generated, language_outputs
-from .cache import files_digest
+from .cache import ContentCache, files_digest
 from .catalog import Catalog
 from .project import Layout
 from .render import Output
@@ -71,12 +72,13 @@ class LanguageSite:
         self.entries: dict[str, list[dict]] = {}  # search entries, by page source path
         # Pages to render into the theme, by the file they are written to; whether the
         # search index waits for them to be indexed; and whether it is to be written at all.
+        # A pending theme template is there by its name, under each file it writes.
         self.pending: dict[str, tuple[Any, bool]] = {}
         self.index_due = False
 
     # the public side -------------------------------------------------------------------
 
-    def build(self, catalog: Catalog) -> str:
+    def build(self, catalog: Catalog, cache: ContentCache | None = None) -> str:
         """Bring the site up to date with the catalog; what was done, in words. Raises what
         MkDocs raises (Abort in strict mode, BuildError); the next build is then full."""
         from mkdocs import utils
@@ -86,7 +88,7 @@ class LanguageSite:
         warnings.setLevel(logging.WARNING)
         logger.addHandler(warnings)
         try:
-            outputs = language_outputs(self.layout, catalog, self.locale)
+            outputs = language_outputs(self.layout, catalog, self.locale, cache)
             inputs = self._inputs()
             if self.fresh and inputs == self.inputs and outputs.keys() == self.made.keys():
                 done = self._update(outputs)
@@ -128,7 +130,14 @@ class LanguageSite:
         dest = os.path.normpath(dest)
         if dest in self.pending:
             page, index = self.pending.pop(dest)
-            self._render([page], indexed={page.file.src_uri} if index else set())
+            if isinstance(page, str):  # a theme template: 404.html, sitemap.xml(.gz)
+                from mkdocs.commands.build import _build_theme_template
+
+                for other in [d for d, (p, _i) in self.pending.items() if p == page]:
+                    del self.pending[other]
+                _build_theme_template(page, self.env, self.files, self.config, self.nav)
+            else:
+                self._render([page], indexed={page.file.src_uri} if index else set())
         elif dest == self.index_path and self.index_due:
             self.render_pending()
 
@@ -194,7 +203,7 @@ class LanguageSite:
     # an update: only what changed -------------------------------------------------------
 
     def _update(self, outputs: dict[str, Output]) -> str:
-        from mkdocs.commands.build import _build_theme_template, _populate_page
+        from mkdocs.commands.build import _populate_page
 
         changed = [uri for uri, out in outputs.items() if _Made.of(out) != self.made[uri]]
         if not changed:
@@ -219,7 +228,8 @@ class LanguageSite:
             # Every page shows every title: the theme goes round them all again, the pages
             # a reader does not have open behind this build.
             for template in self.config.theme.static_templates:
-                _build_theme_template(template, self.env, self.files, self.config, self.nav)
+                for name in (template, f"{template}.gz"):
+                    self.pending[os.path.normpath(Path(self.site_dir) / name)] = (template, False)
             self._defer([f.page for f in self._pages() if f.src_uri not in again],
                         indexed=False)
             done = (f"{len(pages)} pages rendered, and the navigation changed: "

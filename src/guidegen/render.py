@@ -31,6 +31,7 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
+from .cache import ContentCache, digest
 from .catalog import Catalog, RGuide, RSection, RStep
 from .errors import GuideError, Problem
 from .load import BOLD
@@ -117,17 +118,36 @@ def _date(iso: str, locale: str | None) -> str:
 NO_VERDICT = dict.fromkeys(("date", "iso", "target", "step", "number"))
 
 
+def _prepared(templates: Path, locale: str | None,
+              cache: ContentCache | None) -> tuple[jinja2.Environment, dict]:
+    """The templates' environment and the plan picker's messages in `locale`. With a cache
+    (the preview's), kept while the language's catalog is unchanged: compiling the catalog
+    and the templates again is most of a render, and Jinja's loader already compiles a
+    template again when its file changes."""
+    po = messages_file(templates, locale) if locale else None
+    try:
+        key = digest("templates", str(templates), locale or "", po.read_bytes() if po else b"")
+    except OSError:
+        key = None  # site_messages reports the missing catalog
+    prepared = cache.get(key) if cache is not None and key else None
+    if prepared is None:
+        translations, messages = site_messages(templates, locale)
+        prepared = (_environment(templates, translations), messages)
+        if cache is not None and key:
+            cache.put(key, prepared)
+    return prepared
+
+
 class Renderer:
     def __init__(self, catalog: Catalog, templates: Path, screenshots: Path,
-                 locale: str | None = None) -> None:
+                 locale: str | None = None, cache: ContentCache | None = None) -> None:
         """`locale` None renders the source language. What the pages say verification
         established is what runs in that language did (`verify --locale de`): a German
         page is as verified as the German portal was."""
         self.catalog = catalog
         self.screenshots = screenshots
         self.locale = None if locale == catalog.source_locale else locale
-        translations, self.script_messages = site_messages(templates, self.locale)
-        self.env = _environment(templates, translations)
+        self.env, self.script_messages = _prepared(templates, self.locale, cache)
         self.plans = [{"id": p.id, "name": catalog.plan_name(p.id, self.locale)}
                       for p in catalog.plans]
         self.status = read_status(screenshots, self.locale)
@@ -285,10 +305,11 @@ def _template_line(err: Exception, templates: Path) -> tuple[str, int]:
 
 
 def render_catalog(catalog: Catalog, templates: Path, screenshots: Path,
-                   locale: str | None = None) -> dict[str, Output]:
+                   locale: str | None = None, cache: ContentCache | None = None,
+                   ) -> dict[str, Output]:
     """One language's generated files (see Renderer), keyed by path under its docs folder."""
     try:
-        return Renderer(catalog, templates, screenshots, locale).render()
+        return Renderer(catalog, templates, screenshots, locale, cache).render()
     except jinja2.TemplateNotFound as err:
         raise GuideError([Problem(str(templates / str(err.name)), 0, "",
                                   "template not found")]) from None

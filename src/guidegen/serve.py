@@ -116,7 +116,7 @@ class Builder:
                 catalog = load_catalog(self.layout.steps, self.layout.root, self.cache)
                 self.done = done = []
                 for site in self.sites:
-                    done.append(site.build(catalog))
+                    done.append(site.build(catalog, self.cache))
                     if done[-1] == FULL and site is self.sites[0]:
                         # The source's full build empties site/, which holds the others'.
                         for other in self.sites[1:]:

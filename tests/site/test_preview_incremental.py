@@ -88,10 +88,15 @@ def test_a_title_edit_renders_every_page_into_the_theme(preview, tmp_path):
     preview.behind = False  # what is pending stays pending until asked for
     preview()
     # The guide, the overview and the by-plan page (they list titles) come first; the
-    # other pages only show the new title in their navigation: they wait, in both languages.
+    # other pages only show the new title in their navigation: they wait, in both languages,
+    # with 404.html and the sitemap (sitemap.xml and .gz).
     pages = len(list(preview.site.rglob("index.html")))
     assert preview.done == ["3 pages rendered, and the navigation changed: "
-                            f"{pages // 2 - 3} more pending"] * 2
+                            f"{pages // 2 - 3 + 4} more pending"] * 2
+    not_found = str(preview.site / "404.html")
+    assert not_found in preview.sites[0].pending
+    preview.ensure(not_found)
+    assert "Rotating the SCIM bearer token now" in Path(not_found).read_text("utf-8")
     home = str(preview.site / "index.html")
     assert home in preview.sites[0].pending
     assert "Rotating the SCIM bearer token now" not in Path(home).read_text("utf-8")
