@@ -75,12 +75,12 @@ def capture(
     """
     try:
         _tag_elements(page, shot, timeout)
-        for loc in hide:  # not waited for: most pages do not have them
-            to_locator(page, loc).evaluate_all(_TAG, [_MASK, "", False, False])
-        layout = page.evaluate(_DRAW, {**_decorations(shot), "secrets": [s for s in secrets if s]})
-        if layout["hidden"] is not None:
-            hidden = shot.of if layout["hidden"] == "target" else shot.highlight[layout["hidden"]]
-            raise CaptureError(f"{hidden.describe()} is on the page but not visible", hidden)
+        if hide:  # not waited for: most pages do not have them; one round trip for them all
+            fields = to_locator(page, hide[0])
+            for loc in hide[1:]:
+                fields = fields.or_(to_locator(page, loc))
+            fields.evaluate_all(_TAG, [_MASK, "", False, False])
+        layout = _draw(page, shot, [s for s in secrets if s], timeout)
         clip = _clip(shot, layout)
         png = page.screenshot(
             clip={"x": clip.x, "y": clip.y, "width": clip.width, "height": clip.height},
@@ -158,11 +158,24 @@ def _tag(page: Page, loc: model.Locator, what: str, attr: str, value: str, timeo
         count = found.evaluate_all(_TAG, [attr, value, single, scroll])
     if single and count != 1:
         raise CaptureError(f"{what} ({loc.describe()}) matches {count} elements, not one", loc)
-    if single:
-        # A page may still be revealing it (a switch that shows fields once its request is
-        # answered): wait for it as a person would, and only then call it hidden.
+
+
+def _draw(page: Page, shot: model.Screenshot, secrets: list[str], timeout: float) -> dict:
+    """Draw the overlays and return the layout. A target or highlight that is there but not
+    visible yet may still be being revealed (a switch that shows fields once its request is
+    answered): it is waited for as a person would, and only then called hidden. Waited for
+    only when the drawing found it hidden, so a shot of a settled page costs one round trip."""
+    waited: set = set()
+    while True:
+        layout = page.evaluate(_DRAW, {**_decorations(shot), "secrets": secrets})
+        if layout["hidden"] is None:
+            return layout
+        hidden = shot.of if layout["hidden"] == "target" else shot.highlight[layout["hidden"]]
+        if layout["hidden"] in waited:
+            raise CaptureError(f"{hidden.describe()} is on the page but not visible", hidden)
+        waited.add(layout["hidden"])
         with contextlib.suppress(PlaywrightError):
-            found.first.wait_for(state="visible", timeout=timeout)
+            to_locator(page, hidden).first.wait_for(state="visible", timeout=timeout)
 
 
 def _decorations(shot: model.Screenshot) -> dict:

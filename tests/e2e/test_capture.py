@@ -312,3 +312,43 @@ def test_killed_writer_leaves_old_or_new(tmp_path):
         writer.wait()
         writer.stdout.close()
         assert dest.read_bytes() in (blobs[0].read_bytes(), blobs[1].read_bytes())
+
+
+# The form collapsed to no height: on the page (and in its accessibility tree), not visible.
+COLLAPSE = ("() => { const form = document.querySelector('form');"
+            " form.style.cssText = 'display: block; height: 0; padding: 0; border: 0;"
+            " overflow: hidden'")
+
+
+def test_a_target_revealed_after_a_moment_is_waited_for(form: Page, tmp_path):
+    """A switch that shows fields once its request is answered: the target is on the page
+    but hidden when the shot begins, and is waited for as a person would, not refused."""
+    form.evaluate(COLLAPSE + "; setTimeout(() => { form.style.cssText = ''; }, 400); }")
+    result = capture(form, shot(of=FORM), tmp_path / "r.png")
+    assert result.clip.width > 500
+    assert form.locator("guidegen-overlay").count() == 0
+
+
+def test_a_target_that_stays_hidden_is_refused(form: Page, tmp_path):
+    form.evaluate(COLLAPSE + "}")
+    with pytest.raises(CaptureError, match="is on the page but not visible"):
+        capture(form, shot(of=FORM), tmp_path / "h.png", timeout=300)
+    assert not (tmp_path / "h.png").exists()
+    assert form.locator("guidegen-overlay, [data-guidegen-target]").count() == 0
+
+
+def test_a_shot_costs_one_round_trip_per_named_control(form: Page, tmp_path, monkeypatch):
+    """Round trips to the page, counted at Playwright's API: one per control the shot names
+    (to mark it), one for all the secret fields together, one to draw, one to shoot, one to
+    clean up. None of them waits when the page is already settled."""
+    from guidegen.model import Locator
+
+    from .test_verify_round_trips import count_calls
+
+    calls = count_calls(monkeypatch)
+    hide = [Locator(label="Token preview"), Locator(label="Secret Token"),
+            Locator(label="Client secret")]  # the last is on no page: nothing to mask there
+    capture(form, shot(of=FORM, highlight=[{"label": "Tenant URL", "callout": 1}],
+                       mask=[{"label": "Token preview"}]), None, hide=hide)
+    # target, highlight, mask, the hide fields; draw; shot; clean up
+    assert calls == ["evaluate_all"] * 4 + ["evaluate", "screenshot", "evaluate"]

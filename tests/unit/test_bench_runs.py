@@ -126,14 +126,29 @@ def test_the_crop_comparison_names_the_shots_that_differ_or_are_missing(tmp_path
     assert not verify_bench.compare_crops(tmp_path / "none", tmp_path / "none")["same"]
 
 
+def test_the_crop_comparison_leaves_out_the_other_languages_pictures(tmp_path):
+    """The floor takes the source language's shots; a guide's baselines hold the German
+    ones beside them (name.de.png), which have no counterpart to compare with."""
+    png(tmp_path / "baselines" / "a.png", (100, 40))
+    png(tmp_path / "baselines" / "a.de.png", (120, 40))
+    png(tmp_path / "floor" / "a.png", (100, 40))
+    crops = verify_bench.compare_crops(tmp_path / "baselines", tmp_path / "floor")
+    assert crops["same"] and list(crops["shots"]) == ["a"]
+
+
 def test_the_floor_uses_the_runners_browser_settings():
-    from guidegen.verify.browser_fixtures import browser_context_args, browser_type_launch_args
+    from guidegen.verify import browser_fixtures
 
     source = verify_bench.FLOOR_TEMPLATE.format(
         guide="g", launch=verify_bench.LAUNCH_ARGS, context=verify_bench.CONTEXT_ARGS,
         clock=verify_bench.SIM_CLOCK.isoformat(), timeout=verify_bench.STEP_TIMEOUT_MS, body="")
-    assert repr(browser_context_args.__wrapped__({})) in source
-    assert repr(browser_type_launch_args.__wrapped__({})) in source
+    assert repr(browser_fixtures.context_args()) in source
+    assert repr(browser_fixtures.launch_args()) in source
+    # The runner's fixtures give the same, on pytest-playwright's defaults (no device, base
+    # URL or video: nothing).
+    assert browser_fixtures.browser_context_args.__wrapped__({}) == browser_fixtures.context_args()
+    assert browser_fixtures.browser_type_launch_args.__wrapped__({}) == \
+        browser_fixtures.launch_args()
     assert "expect.set_options(timeout=10000)" in source  # verify's --step-timeout default
 
 
@@ -148,16 +163,21 @@ def test_serve_bench_stops_when_a_server_exits_instead_of_serving(tmp_path):
 
 
 def test_serve_figures_are_medians_ranges_and_per_round_ratios():
-    runs = {"guidegen serve": [{"startup": 12.0, "saves": [8.0, 7.0, 9.0]},
-                               {"startup": 10.0, "saves": [6.0, 6.0, 6.0]}],
-            "mkdocs serve": [{"startup": 6.0, "saves": [4.0, 4.0, 4.0]},
-                             {"startup": 5.0, "saves": [2.0, 3.0, 3.0]}]}
+    def saves(text: list[float], title: list[float]) -> dict:
+        return {"text": text, "title": title}
+
+    runs = {"guidegen serve": [{"startup": 12.0, "saves": saves([8.0, 7.0, 9.0], [1.0])},
+                               {"startup": 10.0, "saves": saves([6.0, 6.0, 6.0], [3.0])}],
+            "mkdocs serve": [{"startup": 6.0, "saves": saves([4.0, 4.0, 4.0], [2.0])},
+                             {"startup": 5.0, "saves": saves([2.0, 3.0, 3.0], [2.0])}]}
     figures = serve_bench.summarise(runs)
     assert figures["guidegen"]["startup"] == {"median": 11.0, "min": 10.0, "max": 12.0,
                                               "runs": [12.0, 10.0]}
-    assert figures["guidegen"]["save"]["median"] == 6.5
+    assert figures["guidegen"]["save_text"]["median"] == 6.5
+    assert figures["guidegen"]["save_title"]["median"] == 2.0
     assert figures["ratio"]["startup"]["runs"] == [2.0, 2.0]
-    assert figures["ratio"]["save"]["runs"] == [2.0, 2.0]
+    assert figures["ratio"]["save_text"]["runs"] == [2.0, 2.0]
+    assert figures["ratio"]["save_title"]["runs"] == [0.5, 1.5]
 
 
 @pytest.mark.parametrize("code", [3, 143])

@@ -43,10 +43,9 @@ NETWORK = re.compile(r"net::ERR_|ECONNREFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION"
 # The ways to open from a page when a control is missing: [{role, name, nav}].
 ASSETS = Path(__file__).parent.parent / "assets"
 WAYS_JS = (ASSETS / "ways.js").read_text("utf-8")
-# What the page's secret fields hold (password fields, fields labelled as secrets), and what
-# an element shows (a field's value, or its text).
-SECRET_FIELDS_JS = (ASSETS / "secret_fields.js").read_text("utf-8")
-SHOWS_JS = (ASSETS / "shows.js").read_text("utf-8")
+# What the page's secret fields hold (declared ones, password fields, fields labelled as
+# secrets), in one round trip.
+HARVEST_JS = (ASSETS / "harvest.js").read_text("utf-8")
 
 
 @dataclass
@@ -286,9 +285,12 @@ class Performer:
             try:
                 if page.is_closed():
                     continue
-                values = list(page.evaluate(SECRET_FIELDS_JS, SECRET_FIELD.pattern))
+                # One round trip per action, whatever the number of declared fields: the
+                # password fields (read by the script anyway) or any of the declared ones.
+                fields = page.locator("input[type=password]")
                 for loc in self.state.secret_fields:
-                    values += to_locator(page, self.resolved(loc)).evaluate_all(SHOWS_JS)
+                    fields = fields.or_(to_locator(page, self.resolved(loc)))
+                values = fields.evaluate_all(HARVEST_JS, SECRET_FIELD.pattern)
             except PlaywrightError:
                 continue  # a page going away: the next action's harvest reads the next one
             for value in values:

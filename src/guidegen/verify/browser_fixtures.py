@@ -39,9 +39,21 @@ def _why(error: PlaywrightError, endpoint: str | None) -> str:
     return f"no browser server at {endpoint}: {first} (is `playwright run-server` running?)"
 
 
+def launch_args() -> dict:
+    """How the runner launches Chromium (bench/verify_bench.py's floor launches it so too)."""
+    return launch_options()
+
+
+def context_args() -> dict:
+    """Pinned so that the same UI gives the same pixels on every machine."""
+    return {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1,
+            "locale": "en-US", "timezone_id": "UTC", "reduced_motion": "reduce",
+            "color_scheme": "light"}
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, **launch_options()}
+    return {**browser_type_launch_args, **launch_args()}
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +76,4 @@ def browser(browser_type, browser_type_launch_args, pytestconfig):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """Pinned so that the same UI gives the same pixels on every machine."""
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 800},
-            "device_scale_factor": 1, "locale": "en-US", "timezone_id": "UTC",
-            "reduced_motion": "reduce", "color_scheme": "light"}
+    return {**browser_context_args, **context_args()}

@@ -77,6 +77,9 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         *collection_args(root, chosen), "-p", "guidegen.verify.pytest_plugin", "-p", "no:cacheprovider",
         "--rootdir", str(root), "-o", "addopts=", "-o", "testpaths=", "-q", "-rfE",
         "--guidegen-progress", "-p", "no:warnings", "--guidegen-root", str(root),
+        # Hypothesis's plugin (a dev dependency, for guidegen's own tests) imports all of
+        # Hypothesis in its terminal summary: most of a second per run, for steps it never runs.
+        "-p", "no:hypothesispytest",
         "--junitxml", str(report_dir / "junit.xml"), *pytest_args(values),
     ]
     if values["workers"] not in ("0", ""):

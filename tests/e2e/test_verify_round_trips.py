@@ -1,0 +1,93 @@
+"""What each action of a verify run costs in round trips to the browser and around it: the
+secrets every action learns in one round trip, however many fields are declared secret; and
+no test-suite plugin of guidegen's own (Hypothesis) loaded into a verify run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import Locator as PwLocator
+from playwright.sync_api import Page
+
+from guidegen.model import Locator
+from guidegen.verify.actions import Performer, RunState
+
+pytestmark = pytest.mark.browser
+
+# Playwright's calls that go to the page: each one a round trip.
+ROUND_TRIPS = ((Page, "evaluate"), (Page, "screenshot"), (PwLocator, "evaluate"),
+               (PwLocator, "evaluate_all"), (PwLocator, "wait_for"), (PwLocator, "count"),
+               (PwLocator, "is_visible"), (PwLocator, "bounding_box"),
+               (PwLocator, "all_inner_texts"))
+
+
+def count_calls(monkeypatch) -> list[str]:
+    """The names of the ROUND_TRIPS calls made from now on, in order; each still calls
+    through to the browser."""
+    calls: list[str] = []
+
+    def counted(method, name):
+        def call(self, *args, **kwargs):
+            calls.append(name)
+            return method(self, *args, **kwargs)
+        return call
+
+    for cls, name in ROUND_TRIPS:
+        monkeypatch.setattr(cls, name, counted(getattr(cls, name), name))
+    return calls
+
+
+SECRET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Keys</title>
+</head><body><main>
+<label for="a">Bearer</label><input id="a" value="first-shown-value">
+<section aria-label="Client"><p>client-shown-value</p></section>
+<label for="p">Sign-in</label><input id="p" type="password" value="typed-password">
+<label for="t">API token</label><input id="t" value="labelled-token-value">
+<label for="n">Name</label><input id="n" value="not-a-secret">
+</main></body></html>"""
+
+
+def test_an_action_learns_every_secret_the_page_shows_in_one_round_trip(page: Page, tmp_path,
+                                                                          monkeypatch):
+    (tmp_path / "keys.html").write_text(SECRET_PAGE, encoding="utf-8")
+    page.goto((tmp_path / "keys.html").as_uri())
+    state = RunState(base_urls={}, variables={}, portal="p",
+                     secret_fields=[Locator(label="Bearer"), Locator(region="Client"),
+                                    Locator(label="Nowhere on this page")])
+    performer = Performer(page.context, state)
+    performer.pages["p"] = performer.front = page
+    calls = count_calls(monkeypatch)
+
+    performer.harvest()
+
+    assert calls == ["evaluate_all"]
+    learnt = set(state.secret_values())
+    # The declared fields (a field's value, a region's text), the password field, and the
+    # field labelled as a token; not the plain field.
+    assert {"first-shown-value", "typed-password", "labelled-token-value"} <= learnt
+    assert any("client-shown-value" in v for v in learnt)
+    assert not any("not-a-secret" in v for v in learnt)
+
+
+def test_verify_does_not_load_hypothesis(tmp_path):
+    """Hypothesis's pytest plugin (installed for guidegen's own tests) imports all of
+    Hypothesis in its terminal summary, most of a second of every verify run."""
+    from tests.site.conftest import copy_project
+
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "guidegen.cli", "verify", "--root",
+         str(project), "--report-dir", str(tmp_path / "report"), "--skip-outcome",
+         "--no-plan-claims", "zenkit-azure-scim-provisioning"],
+        capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert "pytest_playwright.pytest_playwright" in imported  # the plugins did load
+    assert not [m for m in imported if m.split(".")[0] == "hypothesis"]
