@@ -1,5 +1,10 @@
 """What the two simulators' SAML 2.0 sides share: Debian's xmlsec1 (pysaml2 signs and checks
-signatures with it), per-session settings, and public addresses that lead to a simulator."""
+signatures with it), per-session settings, and public addresses that lead to a simulator.
+
+Both import pysaml2's configuration, client and server where a sign-in first needs them, not
+when the simulators start: they load and compile SAML's XML schemas as they are imported,
+which took a third of `guidegen sim`'s start-up, for pages that may never be opened.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,11 @@ with start_simulators(azure_ui="2023", faults=["zenkit:error:/scim/*:1"]) as sim
     page.goto(sims.azure_url)
 with start_simulators(drift=("azure-test-connection-case",)) as sims:  # portalsim.drift
     ...
+
+Start-up is what `guidegen sim` and every verify run wait for (bench/sim_bench.py times it),
+so the simulators import what only some pages need where those pages first need it: the SCIM
+service on the first SCIM request (portalsim.zenkit.scim), pysaml2's client and server on
+the first sign-in (portalsim.saml).
 """
 
 from __future__ import annotations
@@ -15,18 +20,20 @@ import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from portalsim import capabilities
 from portalsim import drift as corpus
-from portalsim.azure.app import AzureApp
-from portalsim.azure.sso import LOGIN_ORIGIN
 from portalsim.azure.ui import STYLES, VERSIONS
 from portalsim.faults import Fault, FaultSpecError
 from portalsim.web import Account
-from portalsim.zenkit.app import ZenkitApp
 from portalsim.zenkit.org import PLANS, SCIM_PLANS
+
+if TYPE_CHECKING:
+    from portalsim.azure.app import AzureApp
+    from portalsim.zenkit.app import ZenkitApp
 
 ZENKIT_PROVISIONING = "/settings/provisioning"
 ZENKIT_USERS = "/settings/users"
@@ -95,23 +102,37 @@ def start_simulators(
     specs = [*faults, *(spec for scenario in scenarios for spec in scenario.faults)]
     parsed = [f if isinstance(f, Fault) else Fault.parse(f) for f in specs]
     names = [scenario.name for scenario in scenarios]
-    azure = AzureApp(azure_ui, parsed, http_timeout, style=azure_style, drift=names)
-    zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed, drift=names)
-    azure.require_sign_in = zenkit.require_sign_in = require_sign_in
-    # {"azure": Account(...)}: that portal's sign-in asks for the account, as a real one does.
-    azure.account, zenkit.account = (accounts or {}).get("azure"), (accounts or {}).get("zenkit")
     handler = WSGIRequestHandler if log_requests else _QuietHandler
-    servers, threads, urls = [], [], []
+    # Both sockets listen before the apps are made: a request that comes meanwhile waits in
+    # the listen backlog, and serve_forever, which starts only once the apps are ready, answers
+    # it with a whole page. Until then each server holds no app at all.
+    servers: list[BaseWSGIServer] = []
     try:
-        for app, port in ((azure, azure_port), (zenkit, zenkit_port)):
-            server = make_server(host, port, app, threaded=True, request_handler=handler)
-            servers.append(server)
-            urls.append(f"http://{host}:{server.server_port}")
-    except OSError:
+        for port in (azure_port, zenkit_port):
+            servers.append(make_server(host, port, None, threaded=True, request_handler=handler))
+        # Imported here, not at the top, so that importing them comes after the sockets listen.
+        from portalsim.azure.app import AzureApp
+        from portalsim.azure.sso import LOGIN_ORIGIN
+        from portalsim.zenkit.app import ZenkitApp
+
+        azure = AzureApp(azure_ui, parsed, http_timeout, style=azure_style, drift=names)
+        zenkit = ZenkitApp(zenkit_plan, scim_plans, parsed, drift=names)
+    except BaseException:
         for server in servers:
             server.server_close()
         raise
-    for server in servers:
+    azure.require_sign_in = zenkit.require_sign_in = require_sign_in
+    # {"azure": Account(...)}: that portal's sign-in asks for the account, as a real one does.
+    azure.account, zenkit.account = (accounts or {}).get("azure"), (accounts or {}).get("zenkit")
+    urls = [f"http://{host}:{server.server_port}" for server in servers]
+    if zenkit_public_url:
+        zenkit.public_url = zenkit_public_url.rstrip("/")
+        azure.hosts[zenkit.public_url] = urls[1]
+    # Zenkit's single sign-on sends browsers to Microsoft's sign-in: the Azure simulator.
+    zenkit.hosts[LOGIN_ORIGIN] = urls[0]
+    threads = []
+    for server, app in zip(servers, (azure, zenkit), strict=True):
+        server.app = app
         # The socket is already listening, so requests queue until serve_forever picks them up.
         # `stop()` waits for the next poll: at the default half second, a test suite that
         # starts the simulators once per case spent most of its time stopping them.
@@ -121,11 +142,6 @@ def start_simulators(
         )
         thread.start()
         threads.append(thread)
-    if zenkit_public_url:
-        zenkit.public_url = zenkit_public_url.rstrip("/")
-        azure.hosts[zenkit.public_url] = urls[1]
-    # Zenkit's single sign-on sends browsers to Microsoft's sign-in: the Azure simulator.
-    zenkit.hosts[LOGIN_ORIGIN] = urls[0]
     return Simulators(urls[0], urls[1], azure, zenkit, servers, threads)
 
 

@@ -25,7 +25,8 @@ from typing import Any
 
 from portalsim.azure import sso as azure_sso
 from portalsim.zenkit import sso as zenkit_sso
-from portalsim.zenkit.org import PROVIDER, Organization
+from portalsim.zenkit.org import Organization
+from portalsim.zenkit.scim import PROVIDER
 
 _LOCK, _RLOCK = type(threading.Lock()), type(threading.RLock())
 FORMAT = 1  # a snapshot of another format is refused, not half read
@@ -61,7 +62,7 @@ def export_session(sims, cookies: dict[str, str]) -> bytes:
         with org.lock:
             fields = {f.name: getattr(org, f.name) for f in dataclasses.fields(org)
                       if f.init and f.name != "lock"}
-            resources = [r.model_dump(mode="json") for r in org.scim.storage.resources]
+            resources = [r.model_dump(mode="json") for r in org.resources()]
             saved["zenkit"] = {"sid": sid, "fields": fields, "resources": resources,
                                "sso": zenkit_sso.settings_of(org)}
     return _dumps(saved)

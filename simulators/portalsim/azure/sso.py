@@ -15,14 +15,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 from xml.sax.saxutils import quoteattr
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.config import IdPConfig
 from saml2.saml import AUTHN_PASSWORD, NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
-from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
@@ -31,6 +29,9 @@ from werkzeug.wrappers import Request, Response
 from portalsim.azure.state import AzureState, DirectoryUser
 from portalsim.i18n import Text
 from portalsim.saml import PerSession, pem_body, resolve, xmlsec_binary
+
+if TYPE_CHECKING:
+    from saml2.server import Server
 
 HERE = Path(__file__).parent
 # A test certificate shipped with the simulator (made once, self-signed, for nothing else):
@@ -124,6 +125,11 @@ def federation_metadata() -> str:
 
 def identity_provider(settings: SamlSettings) -> Server:
     """pysaml2's IdP for this app: the service provider is what Basic SAML Configuration says."""
+    # On the first sign-in, not at start: pysaml2's configuration loads XML schemas
+    # (portalsim.saml says why).
+    from saml2.config import IdPConfig
+    from saml2.server import Server
+
     metadata = []
     if settings.identifier and settings.reply_url:
         metadata.append(

@@ -7,9 +7,6 @@ import json
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
-from scim2_models import InvalidValueException, NotFoundException, UnauthorizedException
-from scim2_server.applications.wsgi import send_response
-from scim2_server.responses import ScimResponse
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
@@ -163,20 +160,25 @@ class ZenkitApp(sso.SingleSignOn, PortalApp):
         org = self.orgs.find(org_id, token)
 
         def app(environ_: dict, start_response: Callable) -> Iterable[bytes]:
+            # On the first SCIM request, not at start (see portalsim.zenkit.scim).
+            from scim2_models import InvalidValueException, NotFoundException, UnauthorizedException
+
+            from portalsim.zenkit.scim import error
+
             if org is None:
-                return _scim_error(
+                return error(
                     HTTPStatus.NOT_FOUND, NotFoundException(detail="Unknown organization"), start_response
                 )
             if not org.scim_active:
                 detail = "SCIM provisioning is not enabled for this organization"
-                return _scim_error(
+                return error(
                     HTTPStatus.UNAUTHORIZED, UnauthorizedException(detail=detail), start_response
                 )
             writes_user = request.method in WRITES and tail.split("/")[1:2] == ["Users"]
             if self.drift("zenkit-scim-requires-name") and writes_user and org.token == token:
                 missing = _missing_name(environ_)
                 if missing:
-                    return _scim_error(HTTPStatus.BAD_REQUEST, InvalidValueException(
+                    return error(HTTPStatus.BAD_REQUEST, InvalidValueException(
                         detail=f"Attribute '{missing}' is required."), start_response)
             environ_["SCRIPT_NAME"] = environ_.get("SCRIPT_NAME", "") + f"/scim/{org_id}"
             environ_["PATH_INFO"] = "/" + tail
@@ -198,7 +200,3 @@ def _missing_name(environ: dict) -> str | None:
         return None  # scim2-server answers a malformed body itself
     name = name if isinstance(name, dict) else {}
     return next((f"name.{key}" for key in ("givenName", "familyName") if not name.get(key)), None)
-
-
-def _scim_error(status: HTTPStatus, error: Exception, start_response: Callable) -> Iterable[bytes]:
-    return send_response(ScimResponse(status, error.to_error().model_dump()), start_response)

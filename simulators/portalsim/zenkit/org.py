@@ -1,7 +1,7 @@
 """A Zenkit organization: its plan, its provisioning settings and its own SCIM 2.0 service.
 
-The SCIM protocol is scim2-server's; this module only wires one in-memory service per
-organization, guarded by the organization's current bearer token.
+The SCIM protocol is scim2-server's (portalsim.zenkit.scim); an organization makes its
+in-memory service, guarded by its current bearer token, when something first needs it.
 """
 
 from __future__ import annotations
@@ -10,20 +10,13 @@ import hashlib
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import Any
-
-from scim2_models import ScimProvider
-from scim2_server.memory import InMemoryStorage
-from scim2_server.service import ScimService
-from scim2_server.testserver.application import BEARER_TOKEN_SCHEME, BearerTokenApplication
-from scim2_server.utils import (
-    load_default_resource_types,
-    load_default_schemas,
-    load_default_service_provider_config,
-)
+from typing import TYPE_CHECKING, Any
 
 from portalsim.i18n import Text
 from portalsim.web import EMAIL
+
+if TYPE_CHECKING:
+    from scim2_server.testserver.application import BearerTokenApplication
 
 PLANS = ("free", "plus", "business", "enterprise")
 # Zenkit's organization help: organizations, and with them SCIM provisioning, are available
@@ -33,18 +26,6 @@ SCIM_PLANS = ("business", "enterprise")
 # The plans as Zenkit's pages name them (in German, Free is "Kostenlos": portals.md).
 PLAN_NAMES = {"free": Text("Free"), "plus": Text("Plus"), "business": Text("Business"),
               "enterprise": Text("Enterprise")}
-
-
-def _provider() -> ScimProvider:
-    config = load_default_service_provider_config()
-    # Announcing the scheme makes 401 answers carry a WWW-Authenticate header.
-    config.authentication_schemes = [*(config.authentication_schemes or []), BEARER_TOKEN_SCHEME]
-    return ScimProvider.from_discovery(
-        load_default_schemas().values(), load_default_resource_types().values(), config=config
-    )
-
-
-PROVIDER = _provider()
 
 
 # A member's status on the Users page. "Provisioned" (created by SCIM, until the first
@@ -80,15 +61,21 @@ class Organization:
         default_factory=lambda: Member("Megan Bowen", "megan.bowen@contoso.com", OWNER, ACTIVE)
     )
     invited: list[Member] = field(default_factory=list)  # invited by e-mail on the Users page
-    scim: BearerTokenApplication = field(init=False)
+    _scim: BearerTokenApplication | None = field(init=False, default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        self.scim = BearerTokenApplication(
-            InMemoryStorage(),
-            PROVIDER,
-            service=ScimService(PROVIDER, secret=self.token_seed),
-            bearer_tokens=[self.token],
-        )
+    @property
+    def scim(self) -> BearerTokenApplication:
+        """The organization's SCIM service, made on first use (see portalsim.zenkit.scim)."""
+        with self.lock:
+            if self._scim is None:
+                from portalsim.zenkit import scim
+
+                self._scim = scim.service(self.token_seed, self.token)
+            return self._scim
+
+    def resources(self) -> list[Any]:
+        """What SCIM created here: nothing before the organization's service was first used."""
+        return self._scim.storage.resources if self._scim is not None else []
 
     @property
     def token(self) -> str:
@@ -111,7 +98,8 @@ class Organization:
 
     def regenerate_token(self) -> None:
         self.generation += 1
-        self.scim.bearer_tokens = {self.token}
+        if self._scim is not None:  # a service made later takes the token it has then
+            self._scim.bearer_tokens = {self.token}
 
     def members(self) -> list[Member]:
         """The owner, then everyone SCIM created: Zenkit lists them as "Provisioned", and
@@ -119,7 +107,7 @@ class Organization:
         then those invited by e-mail who have not joined. An invited address that SCIM
         then provisions is one member, the provisioned one: Zenkit matches on the e-mail."""
         people = [self.owner]
-        for resource in self.scim.storage.resources:
+        for resource in self.resources():
             if type(resource).__name__.startswith("User"):
                 status = DEACTIVATED if resource.active is False else PROVISIONED
                 people.append(Member(_user_name(resource), resource.user_name or "", MEMBER, status))
@@ -139,7 +127,7 @@ class Organization:
     def groups(self) -> list[dict[str, Any]]:
         return [
             {"name": g.display_name, "external_id": g.external_id or "", "members": len(g.members or [])}
-            for g in self.scim.storage.resources
+            for g in self.resources()
             if type(g).__name__ == "Group"
         ]
 

@@ -16,14 +16,11 @@ import textwrap
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 from xml.sax.saxutils import quoteattr
 
-from cryptography import x509
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import Rule
 from werkzeug.utils import redirect
@@ -32,6 +29,9 @@ from werkzeug.wrappers import Request, Response
 from portalsim.i18n import Text
 from portalsim.saml import PerSession, pem_body, resolve, xmlsec_binary
 from portalsim.zenkit.org import Organization
+
+if TYPE_CHECKING:
+    from saml2.client import Saml2Client
 
 log = logging.getLogger("portalsim")
 # Zenkit's organization help: organizations come with Business and Enterprise, and single
@@ -68,6 +68,8 @@ RULES = [
 
 def certificate_pem(text: str) -> str | None:
     """The certificate a PEM file or its bare Base64 holds, as PEM; None if it is none."""
+    from cryptography import x509  # when settings are saved, not at start
+
     body = pem_body(text)
     try:
         der = base64.b64decode(body, validate=True)
@@ -114,6 +116,10 @@ class SingleSignOn:
         return f"{origin}/saml/{org.id}/metadata", f"{origin}/saml/{org.id}/acs"
 
     def service_provider(self, request: Request, org: Organization) -> Saml2Client:
+        # On the first sign-in, not at start (portalsim.saml says why).
+        from saml2.client import Saml2Client
+        from saml2.config import SPConfig
+
         settings = settings_of(org)
         entity_id, acs = self.sp_urls(request, org)
         idp = (
