@@ -35,6 +35,7 @@ project-docs: venv
 bench: venv
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/serve_bench.py
+	$(BIN)/python bench/sim_bench.py
 	$(BIN)/python bench/report.py
 
 bench-report: venv
