@@ -234,9 +234,22 @@ def flake(data: dict) -> list[str]:
             *table(rows)]
 
 
+def sim(data: dict) -> list[str]:
+    f = figures(data)
+    median = f["guidegen"]["median"]
+    verdict = "met" if median <= f["goal"] else "not met"
+    rows = [("", "start → both portals answer, median (min–max)"),
+            (f"`guidegen sim` (goal ≤ {f['goal']:g} s: {verdict})", f"**{spread(f['guidegen'])}**"),
+            ("bare Python floor: two `http.server` servers", spread(f["floor"])),
+            ("`guidegen sim` above the floor (per round)", spread(f["above_floor"])),
+            ("`guidegen sim` / floor (per round)", ratio(f["ratio"]))]
+    return [f"{f['repeat']} rounds, each starting both processes once (which goes first "
+            "alternates), on free loopback ports.", "", *table(rows)]
+
+
 RENDERERS: dict[str, Callable[[dict], list[str]]] = {
     "build": build, "verify": verify, "scale": scale, "drift": drift, "serve": serve,
-    "flake": flake}
+    "flake": flake, "sim": sim}
 
 
 # ── The document ───────────────────────────────────────────────────────────────────────────

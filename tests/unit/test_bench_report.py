@@ -22,9 +22,10 @@ def test_the_docs_tables_are_generated_from_the_saved_runs():
     assert report.main(["--check"]) == 0
 
 
-def test_a_number_typed_into_a_table_is_caught():
+@pytest.mark.parametrize("name", ["build", "sim"])
+def test_a_number_typed_into_a_table_is_caught(name):
     text = report.DOC.read_text(encoding="utf-8")
-    start = text.index("<!-- bench:build -->")
+    start = text.index(f"<!-- bench:{name} -->")
     table = text.index("| ", start)
     digit = re.compile(r"\d").search(text, table).start()
     typed = text[:digit] + str((int(text[digit]) + 1) % 10) + text[digit + 1:]
