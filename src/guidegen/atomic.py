@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(dest: Path, data: bytes | str, mode: int = 0o644) -> None:
+def write_atomic(dest: Path, data: bytes | str, mode: int = 0o644, durable: bool = True) -> None:
     """Replace `dest` with `data` so that a crash at any moment leaves the old file or the
     new one, never a mix: a temporary file in the same folder, fsync, then rename.
 
@@ -21,7 +21,8 @@ def write_atomic(dest: Path, data: bytes | str, mode: int = 0o644) -> None:
     O_NOFOLLOW (mkstemp), so nothing planted at a predictable name is written through or
     left readable; the rename replaces a symlink at `dest` instead of following it. `mode`
     is set before the rename: 0o600 for a file that holds credentials. Text is written as
-    UTF-8."""
+    UTF-8. `durable` False leaves out the fsyncs, for a file that may be lost in a crash
+    (a cache's) but must never be read half-written."""
     dest = Path(dest)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -34,13 +35,16 @@ def write_atomic(dest: Path, data: bytes | str, mode: int = 0o644) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     # The rename itself is only durable once the folder's entry is on disk.
     dir_fd = os.open(dest.parent, os.O_RDONLY)
     try:

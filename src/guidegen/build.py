@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cache import ContentCache
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import ContentCache, DiskCache
 from .catalog import Catalog
 from .load import load_catalog
 from .project import Layout
@@ -111,10 +112,15 @@ def swap_generated(layout: Layout, folders: dict[str | None, Path]) -> None:
                 swap_in(docs / name, layout.docs_in(locale) / name)
 
 
+def disk_cache(layout: Layout) -> DiskCache:
+    """The checked guides of earlier runs (see guidegen/cache.py)."""
+    return DiskCache(layout.root / CACHE_FOLDER)
+
+
 def render(layout: Layout) -> Catalog:
     """`guidegen render`: refresh every language's generated pages (docs/guides/,
     docs-de/guides/ and docs-de/assets/), for Zensical or a plain `mkdocs build`."""
-    catalog = load_catalog(layout.steps, layout.root)
+    catalog = load_catalog(layout.steps, layout.root, disk_cache(layout))
     with staging(layout.root) as tmp:
         swap_generated(layout, stage_docs(layout, catalog, tmp))
     return catalog
@@ -143,7 +149,7 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> None:
 def build(layout: Layout, quiet: bool = True) -> Catalog:
     """`guidegen build`: load, render, a strict MkDocs build per language, then swap the
     generated pages and site/ in."""
-    catalog = load_catalog(layout.steps, layout.root)
+    catalog = load_catalog(layout.steps, layout.root, disk_cache(layout))
     with staging(layout.root) as tmp:
         folders = stage_docs(layout, catalog, tmp)
         site = tmp / "site"

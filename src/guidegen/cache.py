@@ -6,20 +6,27 @@ what checking it told the loader) under a hash of the file's bytes and of every 
 depends on (project.yml, the page objects, the reusable steps), so a save re-reads only the
 files that changed, and a change to a page object or project.yml re-checks every guide.
 
-The cache is passed in, never global: `guidegen render` and `guidegen build` run once and
-need none; the preview (`guidegen serve`, and the MkDocs plugin under `mkdocs serve`) holds
-one for as long as it runs, and its render and build go through the same one.
+The cache is passed in, never global. The preview (`guidegen serve`, and the MkDocs plugin
+under `mkdocs serve`) holds one for as long as it runs, and its render and build go through
+the same one. A `DiskCache` also keeps the checked guides in `.guidegen-cache/load/`, so that
+`guidegen build`, `guidegen render` and the preview's start read only the step files that
+changed since any of them last ran. Its files are pickles, so they are private (0600 in a
+0700 folder) and a file another user owns or could have written is never unpickled; each key
+includes a digest of guidegen's own code, so an upgrade never reads an older layout.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 MAX_ENTRIES = 4096  # guides; an entry is one checked guide, a few hundred KiB at most
+FOLDER = Path(".guidegen-cache") / "load"  # under the project
 
 
 def digest(*parts: bytes | str) -> str:
@@ -60,8 +67,77 @@ class ContentCache:
         self._items.move_to_end(key)
         return value
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, keep: bool = False) -> None:
+        """`keep`: also across runs, where the cache can (a value that pickles)."""
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.max_entries:
             self._items.popitem(last=False)
+
+
+class DiskCache(ContentCache):
+    """A ContentCache whose kept entries are also files, one per key, under `folder`."""
+
+    def __init__(self, folder: Path, max_entries: int = MAX_ENTRIES) -> None:
+        super().__init__(max_entries)
+        self.folder = folder
+        self.code = _code_digest()
+        self._prune()
+
+    def get(self, key: str) -> Any | None:
+        value = self._items.get(key)
+        if value is None:
+            value = self._read(key)
+            if value is not None:
+                self._items[key] = value
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: Any, keep: bool = False) -> None:
+        super().put(key, value)
+        if keep:
+            self._write(key, value)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{digest(self.code, key)}.pickle"
+
+    def _read(self, key: str) -> Any | None:
+        path = self._path(key)
+        try:
+            info = path.lstat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o077 or not path.is_file():
+                return None  # not ours alone: never unpickled
+            return pickle.loads(path.read_bytes())  # noqa: S301 - private, ours (above)
+        except Exception:  # none yet, or a truncated one: read from the step file instead
+            return None
+
+    def _write(self, key: str, value: Any) -> None:
+        from .atomic import write_atomic
+
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if self.folder.lstat().st_mode & 0o077:
+                return  # a folder others can write in is no place for pickles we read back
+            write_atomic(self._path(key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+                         mode=0o600, durable=False)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass  # a read-only project still builds; only the next run is slower
+
+    def _prune(self) -> None:
+        """Entries of files long since edited go, oldest first, beyond `max_entries`."""
+        try:
+            files = sorted(self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+            for old in files[:max(0, len(files) - self.max_entries)]:
+                old.unlink()
+        except OSError:
+            pass
+
+
+def _code_digest() -> str:
+    """guidegen's own code: what a checked guide's layout depends on."""
+    package = Path(__file__).parent
+    return files_digest(package.rglob("*.py"))

@@ -789,7 +789,7 @@ class Loader:
             self.check_names(doc.data, doc, ())
             guides.append(_GuideChecker(self, doc, guide).run())
             if key and len(self.problems.items) == before:
-                self.cache.put(key, self.checked(guides[-1], doc.file))
+                self.cache.put(key, self.checked(guides[-1], doc.file), keep=True)
         return guides
 
     def guide_key(self, path: Path) -> str | None:

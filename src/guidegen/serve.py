@@ -27,7 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
-from .cache import ContentCache
+from .build import disk_cache
 from .errors import GuideError
 from .load import load_catalog
 from .preview import FULL, LanguageSite
@@ -80,7 +80,7 @@ class Builder:
 
     def __init__(self, layout: Layout, site: Path, url: str) -> None:
         self.layout, self.site, self.url = layout, site, url
-        self.cache = ContentCache()
+        self.cache = disk_cache(layout)  # the preview's start reads what build left too
         self.sites = [LanguageSite(layout, None, site, url)]
         self.locales: list[str] = []
         self.done: list[str] = []  # what the last build did, per language (for the log)

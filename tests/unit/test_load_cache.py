@@ -4,11 +4,12 @@ problem, and replays what a guide's checks left for later (a name another guide 
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
-from guidegen.cache import ContentCache
+from guidegen.cache import ContentCache, DiskCache
 from guidegen.errors import GuideError
 from guidegen.load import load_catalog
 from tests.site.conftest import copy_project
@@ -82,3 +83,40 @@ def test_a_name_left_for_the_required_guides_is_decided_again(steps):
     with pytest.raises(GuideError, match="undefined variable 'zenkit_base_url'"):
         load_catalog(steps, steps.parent, cache)
     assert cache.hits >= 1  # the rotation guide itself came from the cache
+
+
+def test_the_disk_cache_serves_the_next_run_and_trusts_only_private_files(steps, tmp_path):
+    folder = tmp_path / "cache"
+    first = load_catalog(steps, steps.parent, DiskCache(folder))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    files = sorted(folder.glob("*.pickle"))
+    assert len(files) == len(first.guides)
+    assert {f.stat().st_mode & 0o777 for f in files} == {0o600}
+
+    again = DiskCache(folder)  # the next `guidegen build`, another process
+    assert load_catalog(steps, steps.parent, again) == first
+    assert (again.hits, again.misses) == (len(first.guides), 0)
+
+    # A file another user could have written is never unpickled: planted, it would run this.
+    marker = tmp_path / "unpickled"
+    files[0].write_bytes(pickle.dumps(_Planted(str(marker))))
+    files[0].chmod(0o644)
+    wary = DiskCache(folder)
+    assert load_catalog(steps, steps.parent, wary) == first
+    assert wary.misses == 1 and not marker.exists()
+
+
+def test_the_disk_cache_is_keyed_by_guidegens_own_code(steps, tmp_path):
+    load_catalog(steps, steps.parent, DiskCache(tmp_path / "cache"))
+    upgraded = DiskCache(tmp_path / "cache")
+    upgraded.code = "another version"
+    catalog = load_catalog(steps, steps.parent, upgraded)
+    assert (upgraded.hits, upgraded.misses) == (0, len(catalog.guides))
+
+
+class _Planted:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.path),))
