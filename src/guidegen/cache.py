@@ -61,11 +61,19 @@ class ContentCache:
     def get(self, key: str) -> Any | None:
         value = self._items.get(key)
         if value is None:
+            value = self._read(key)
+            if value is not None:
+                self._items[key] = value
+        if value is None:
             self.misses += 1
             return None
         self.hits += 1
         self._items.move_to_end(key)
         return value
+
+    def _read(self, key: str) -> Any | None:
+        """An entry kept elsewhere (DiskCache: in a file); here, none."""
+        return None
 
     def put(self, key: str, value: Any, keep: bool = False) -> None:
         """`keep`: also across runs, where the cache can (a value that pickles)."""
@@ -83,19 +91,6 @@ class DiskCache(ContentCache):
         self.folder = folder
         self.code = _code_digest()
         self._prune()
-
-    def get(self, key: str) -> Any | None:
-        value = self._items.get(key)
-        if value is None:
-            value = self._read(key)
-            if value is not None:
-                self._items[key] = value
-        if value is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._items.move_to_end(key)
-        return value
 
     def put(self, key: str, value: Any, keep: bool = False) -> None:
         super().put(key, value)
