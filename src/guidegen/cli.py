@@ -390,7 +390,8 @@ def translations() -> None:
 def translations_status(root: Path, locale: str | None) -> None:
     """Per language and guide: how many parts are translated and up to date, and which are
     missing, stale or not stamped (those show in the source language)."""
-    from .load import load_catalog, locale_message
+    from .checks import locale_message
+    from .load import load_catalog
 
     catalog = load_catalog(Layout(root).steps, root)
     if locale is not None and locale not in catalog.translation_locales:

@@ -58,11 +58,12 @@ from ruamel.yaml.comments import CommentedMap
 
 from .atomic import write_atomic
 from .catalog import Catalog
+from .checks import BOLD, substitute
 from .errors import GuideError, Problem, did_you_mean
-from .load import BOLD, PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, load_catalog, substitute
+from .load import load_catalog
 from .model import Expectation, action_target
 from .paths import confined
-from .project import Layout
+from .project import PAGES_DIR, PROJECT_FILE, REUSABLE_DIR, Layout
 from .results import FILE as RESULTS_FILE
 from .results import FindingRecord, Hop, Kind, StepResult, read_results
 from .translations import translation_file

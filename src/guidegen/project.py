@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# Inside steps/: the plan registry, the page objects' folder and the reusable steps' folder.
+PROJECT_FILE = "project.yml"
+PAGES_DIR = "pages"
+REUSABLE_DIR = "reusable"
+
 
 @dataclass(frozen=True)
 class Layout:

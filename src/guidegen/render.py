@@ -33,8 +33,8 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .cache import ContentCache, digest
 from .catalog import Catalog, RGuide, RSection, RStep
+from .checks import BOLD
 from .errors import GuideError, Problem
-from .load import BOLD
 from .status import read_status
 
 GUIDES_DIR = "guides"

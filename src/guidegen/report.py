@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from .atomic import write_atomic
 from .catalog import Catalog
-from .load import BOLD
+from .checks import BOLD
 from .markdown_text import md_code, md_text
 from .paths import first_confined
 from .results import Kind, Results, renamed_message, via_text

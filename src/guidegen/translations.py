@@ -24,21 +24,17 @@ import yaml
 
 from .atomic import write_atomic
 from .catalog import Coverage, RGuide, RSection, RStep
-from .errors import GuideError, Problem, did_you_mean, format_path
-from .load import (
+from .checks import (
     BOLD,
     VARIABLE,
-    Loader,
     SourceText,
-    display_path,
     json_strings,
     markdown_scope,
-    read_doc,
     step_labels,
     substitute,
-    validate_doc,
-    yaml_files,
 )
+from .errors import GuideError, Problem, did_you_mean, format_path
+from .load import Loader, display_path, read_doc, validate_doc, yaml_files
 from .model import (
     Admonition,
     GuideTranslation,

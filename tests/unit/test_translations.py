@@ -622,7 +622,7 @@ def test_every_german_name_of_the_pages_is_the_one_the_german_simulator_shows():
 
 def test_every_german_word_the_guides_give_is_the_one_the_german_simulator_shows():
     """Options, expected texts and the names steps write themselves."""
-    from guidegen.load import locators
+    from guidegen.checks import locators
     from guidegen.model import Expectation, SelectTarget
 
     repo = Path(__file__).resolve().parents[2]

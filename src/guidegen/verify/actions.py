@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from ..load import SECRET_FIELD, json_strings
+from ..checks import SECRET_FIELD, json_strings
 from ..locate import to_locator
 from ..model import (
     Check,

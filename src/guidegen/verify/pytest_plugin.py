@@ -22,11 +22,12 @@ from playwright.sync_api import Error as PlaywrightError
 from ..atomic import write_atomic
 from ..capture import CaptureError, CaptureResult, capture, optimise, store_png
 from ..catalog import Catalog, RGuide, RStep
+from ..checks import LOCATOR_FIELDS
 from ..diff import compare, needs_refresh, passes, write_diff_png
 from ..errors import GuideError
 from ..folders import unwritable
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
-from ..load import LOCATOR_FIELDS, load_catalog
+from ..load import load_catalog
 from ..model import Fill, Locator, Remember, action_target
 from ..project import Layout
 from ..report import write_reports
