@@ -23,15 +23,12 @@ from pathlib import Path
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import ContentCache, DiskCache
 from .catalog import Catalog
+from .errors import BuildError
 from .load import load_catalog
 from .project import Layout
 from .render import GUIDES_DIR, Output, render_catalog
 
 ASSETS_DIR = "assets"  # docs/assets/: shared by every language's site
-
-
-class BuildError(Exception):
-    """MkDocs refused the site (a broken link in strict mode, a bad mkdocs.yml)."""
 
 
 def write_outputs(outputs: dict[str, Output], target: Path) -> None:

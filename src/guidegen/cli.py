@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildError
-from .errors import GuideError, Problem
+from .errors import BuildError, GuideError, Problem
 from .project import Layout
 from .terminal import printable
 from .verify.options import click_options as verify_options

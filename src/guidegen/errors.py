@@ -67,3 +67,8 @@ def format_path(path: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+class BuildError(Exception):
+    """MkDocs refused the site (a broken link in strict mode, a bad mkdocs.yml). Here, not in
+    build.py, so that the command line names it without importing the build's modules."""
