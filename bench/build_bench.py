@@ -42,6 +42,7 @@ import guidegen
 from guidegen.build import build as guidegen_build
 from guidegen.build import mkdocs_log
 from guidegen.build import render as guidegen_render
+from guidegen.cache import FOLDER as CACHE_FOLDER
 from guidegen.catalog import Catalog
 from guidegen.load import load_catalog
 from guidegen.project import Layout
@@ -182,10 +183,20 @@ def features(catalog: Catalog) -> dict:
     }
 
 
+def cold_build(layout: Layout) -> None:
+    """`guidegen build` with no checked guides kept from an earlier run (a first build, or
+    the first after guidegen itself changed): .guidegen-cache/load/ emptied first."""
+    shutil.rmtree(layout.root / CACHE_FOLDER, ignore_errors=True)
+    guidegen_build(layout)
+
+
 def measure_builds(layout: Layout, plain_config: Path, repeat: int) -> dict:
-    """Both builds in this process, alternating which goes first each round, after one
-    untimed warm-up each (imports and first-use caches are not what is compared)."""
-    sides = {"guidegen": lambda: guidegen_build(layout), "mkdocs": lambda: plain_build(plain_config)}
+    """The builds in this process, alternating the order each round, after one untimed
+    warm-up each (imports and first-use caches are not what is compared). `guidegen` is a
+    build after another (the step files unchanged: what the cache is for); `guidegen-cold`
+    one with the cache emptied first."""
+    sides = {"guidegen": lambda: guidegen_build(layout), "mkdocs": lambda: plain_build(plain_config),
+             "guidegen-cold": lambda: cold_build(layout)}
     for func in sides.values():
         func()
     runs: dict[str, list[Timing]] = {name: [] for name in sides}
@@ -358,11 +369,14 @@ def measure_all(layout: Layout, plain_config: Path, args: argparse.Namespace) ->
     per_step = 1e6 / api["steps"]
     wall = ratio(in_process["guidegen"]["wall"], in_process["mkdocs"]["wall"])
     cpu = ratio(in_process["guidegen"]["cpu"], in_process["mkdocs"]["cpu"])
+    cold = {kind: ratio(in_process["guidegen-cold"][kind], in_process["mkdocs"][kind])
+            for kind in ("wall", "cpu")}
     return {
         "goal": GOAL,
         "meets_goal": wall["median"] <= GOAL,
         "verdict": verdict(wall["median"], cpu["median"]),
         "ratio": {"in_process_wall": wall, "in_process_cpu": cpu,
+                  "cold_wall": cold["wall"], "cold_cpu": cold["cpu"],
                   "child_wall": ratio(child["guidegen"]["wall"], child["mkdocs"]["wall"]),
                   "child_cpu": ratio(child["guidegen"]["cpu"], child["mkdocs"]["cpu"])},
         "api": {**api, "load_us_per_step": Stats([t * per_step for t in api["load"]["wall"].runs]),

@@ -109,6 +109,10 @@ def build(data: dict) -> list[str]:
             ("plain `mkdocs build`, in-process", *both(inproc["mkdocs"])),
             (f"**Ratio**, in-process (goal ≤ {f['goal']})", ratio(r["in_process_wall"]),
              ratio(r["in_process_cpu"])),
+            *([("`guidegen build`, in-process, nothing cached (a first build)",
+                *both(inproc["guidegen-cold"])),
+               ("Ratio, in-process, nothing cached", ratio(r["cold_wall"]),
+                ratio(r["cold_cpu"]))] if "guidegen-cold" in inproc else []),
             ("`guidegen build`, child process", *both(child["guidegen"])),
             ("plain `mkdocs build`, child process", *both(child["mkdocs"])),
             ("Ratio, child processes", ratio(r["child_wall"]), ratio(r["child_cpu"]))]
@@ -215,12 +219,13 @@ def serve(data: dict) -> list[str]:
     f = figures(data)
     rows = [("measure", "`guidegen serve`", "plain `mkdocs serve`", "ratio (per round)")]
     for key, label in (("startup", "start → first page served"),
-                       ("save", "save one step file → the changed page served")):
+                       ("save_text", "save a step's text → the changed page served"),
+                       ("save_title", "save a guide's title → the changed page served")):
         rows.append((label, spread(f["guidegen"][key]), spread(f["mkdocs"][key]),
                      ratio(f["ratio"][key])))
     return [f"{f['guides']} guides × {f['steps']} steps; {f['repeat']} rounds, each side "
-            f"started once per round and {f['saves']} saves timed per start.", "",
-            *table(rows)]
+            f"started once per round and {f['saves']} saves of each kind timed per start.",
+            "", *table(rows)]
 
 
 def flake(data: dict) -> list[str]:

@@ -5,10 +5,12 @@ and pages), each round starts both servers in turn (which goes first alternates)
 
 - start-up: from starting the process to the first answer with the guide page (HTTP 200),
   the console script's imports and the first full build included;
-- save to served: from saving one file to the first answer of that page holding the new
-  text. guidegen serve's writer saves a step file (the guide's title changes); the peer,
-  a plain `mkdocs serve` of the same Markdown (rendered once by `guidegen render`, with
-  mkdocs.yml less the guidegen plugin), has the same change saved in the page's Markdown.
+- save to served, for two kinds of save: a sentence of a step's text (only the guide's page
+  changes), and the guide's title (every page changes: each lists every title in its
+  navigation). From saving the file to the first answer of that page holding the new
+  text. guidegen serve's writer saves the step file; the peer, a plain `mkdocs serve` of
+  the same Markdown (rendered once by `guidegen render`, with mkdocs.yml less the guidegen
+  plugin), has the same change saved in the page's Markdown.
 
 Every wait polls the page on a free loopback port, bounded: a server that exits, or does not
 serve the page (or the new text) in time, stops the benchmark with one line and status 1.
@@ -45,6 +47,9 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent
 GUIDE = "bench-guide-000"  # the guide whose page is watched and whose file is saved
+# The sentence a text save extends: step-01's text in the step file and in the page.
+SENTENCE = "You can come back to this page at any time to review or undo the setting."
+EDITS = ("text", "title")
 START_TIMEOUT = 300.0  # seconds; today's start-up on the corpus is about 12
 SAVE_TIMEOUT = 120.0   # seconds; today's rebuild after a save is about 8
 SETTLE = 1.0           # seconds after each served save, untimed, for a watcher's stragglers
@@ -111,7 +116,7 @@ class Side:
     argv: Callable[[int], list[str]]
     cwd: Path
     edited: Path
-    old: str  # the line the save replaces (its first occurrence)
+    lines: dict[str, str]  # per kind of edit, the line a save extends (its first occurrence)
 
     def start(self, round_: int) -> tuple[Server, str]:
         port = free_port()
@@ -122,57 +127,66 @@ class Side:
                                        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         return Server(self.name, process, log), f"http://127.0.0.1:{port}/guides/{GUIDE}/"
 
-    def save(self, marker: str) -> None:
-        text = self.edited.read_text(encoding="utf-8")
-        if self.old not in text:
-            raise record.RunFailed(f"{self.edited}: the line to edit ({self.old!r}) is gone")
-        self.edited.write_text(text.replace(self.old, self.old + f" {marker}", 1),
-                               encoding="utf-8")
+    def save(self, kind: str, marker: str) -> None:
+        text, old = self.edited.read_text(encoding="utf-8"), self.lines[kind]
+        if old not in text:
+            raise record.RunFailed(f"{self.edited}: the line to edit ({old!r}) is gone")
+        self.edited.write_text(text.replace(old, old + f" {marker}", 1), encoding="utf-8")
+        # The next save of this kind extends the line as it now is.
+        self.lines[kind] = old + f" {marker}"
 
-    def restore(self, original: str) -> None:
+    def restore(self, original: str, lines: dict[str, str]) -> None:
         self.edited.write_text(original, encoding="utf-8")
+        self.lines.update(lines)
 
 
-def title_line(path: Path, prefix: str) -> str:
+def line_of(path: Path, found: Callable[[str], bool], what: str) -> str:
     line = next((line for line in path.read_text(encoding="utf-8").splitlines()
-                 if line.startswith(prefix)), None)
+                 if found(line)), None)
     if line is None:
-        raise record.RunFailed(f"{path}: no line starting with {prefix!r} to edit")
+        raise record.RunFailed(f"{path}: no line with {what} to edit")
     return line
 
 
 def sides(project: Path, plain_config: Path) -> list[Side]:
     step_file = project / "steps" / f"{GUIDE}.yml"
     page = plain_config.parent / "docs" / "guides" / f"{GUIDE}.md"
+
+    def lines(path: Path, title: str) -> dict[str, str]:
+        return {"text": line_of(path, lambda line: SENTENCE in line, repr(SENTENCE)),
+                "title": line_of(path, lambda line: line.startswith(title), repr(title))}
+
     return [
         Side("guidegen serve",
              lambda port: [str(BIN / "guidegen"), "serve", "--root", str(project),
                            "--dev-addr", f"127.0.0.1:{port}"],
-             project, step_file, title_line(step_file, "title: ")),
+             project, step_file, lines(step_file, "title: ")),
         Side("mkdocs serve",
              lambda port: [str(BIN / "mkdocs"), "serve", "-f", str(plain_config),
                            "--dev-addr", f"127.0.0.1:{port}"],
-             plain_config.parent, page, title_line(page, "# ")),
+             plain_config.parent, page, lines(page, "# ")),
     ]
 
 
 def measure(side: Side, round_: int, saves: int) -> dict:
-    original = side.edited.read_text(encoding="utf-8")
+    original, lines = side.edited.read_text(encoding="utf-8"), dict(side.lines)
     server, url = side.start(round_)
     try:
         startup = wait_for(server, url, "the guide page", START_TIMEOUT)
-        times = []
+        times: dict[str, list[float]] = {kind: [] for kind in EDITS}
         for n in range(saves):
-            marker = f"Edit-{round_}-{n}-{time.time_ns()}"
-            side.save(marker)
-            times.append(wait_for(server, url, f"save {n + 1}", SAVE_TIMEOUT,
-                                  lambda page, marker=marker: marker in page))
-            time.sleep(SETTLE)
+            for kind in EDITS:
+                marker = f"Edit-{round_}-{n}-{time.time_ns()}"
+                side.save(kind, marker)
+                times[kind].append(wait_for(server, url, f"{kind} save {n + 1}", SAVE_TIMEOUT,
+                                            lambda page, marker=marker: marker in page))
+                time.sleep(SETTLE)
     finally:
         server.stop()
-        side.restore(original)
+        side.restore(original, lines)
     print(f"  {side.name}, round {round_ + 1}: start {startup:.2f} s, saves "
-          f"{', '.join(f'{t:.2f}' for t in times)} s", flush=True)
+          + "; ".join(f"{kind} {', '.join(f'{t:.2f}' for t in ts)} s"
+                      for kind, ts in times.items()), flush=True)
     return {"startup": startup, "saves": times}
 
 
@@ -183,16 +197,18 @@ def summarise(runs: dict[str, list[dict]]) -> dict:
 
     def side(rs: list[dict]) -> dict:
         return {"startup": record.summary([r["startup"] for r in rs]),
-                "save": record.summary([t for r in rs for t in r["saves"]])}
+                **{f"save_{kind}": record.summary([t for r in rs for t in r["saves"][kind]])
+                   for kind in EDITS}}
 
-    def median_save(r: dict) -> float:
-        return record.summary(r["saves"])["median"]
+    def median_save(r: dict, kind: str) -> float:
+        return record.summary(r["saves"][kind])["median"]
 
     return {"guidegen": side(ours), "mkdocs": side(peer),
             "ratio": {"startup": record.summary([a["startup"] / b["startup"]
                                                  for a, b in zip(ours, peer, strict=True)]),
-                      "save": record.summary([median_save(a) / median_save(b)
-                                              for a, b in zip(ours, peer, strict=True)])}}
+                      **{f"save_{kind}": record.summary([
+                          median_save(a, kind) / median_save(b, kind)
+                          for a, b in zip(ours, peer, strict=True)]) for kind in EDITS}}}
 
 
 def run_bench(argv: list[str] | None = None) -> int:
@@ -200,7 +216,8 @@ def run_bench(argv: list[str] | None = None) -> int:
     parser.add_argument("--guides", type=int, default=200)
     parser.add_argument("--steps", type=int, default=15, help="steps per guide")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (each starts both servers)")
-    parser.add_argument("--saves", type=int, default=3, help="saves timed per start")
+    parser.add_argument("--saves", type=int, default=3,
+                        help="saves of each kind (text, title) timed per start")
     args = parser.parse_args(argv)
     if min(args.guides, args.repeat, args.saves) < 1:
         parser.error("--guides, --repeat and --saves must be at least 1")
