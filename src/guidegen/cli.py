@@ -194,6 +194,12 @@ def fix(root: Path, report_path: Path, verify_args: tuple[str, ...], dry_run: bo
     given VERIFY_ARGS (e.g. --azure-ui 2023); only edits whose steps then get past the
     change are written, with the files' comments and formatting kept.
 
+    A report of a run in another language (`verify --locale de`) is fixed in that language:
+    a rename becomes the control's German name (`names: {de: …}`, added where the page
+    object had none) and the bold quotes of the German translations; the English names and
+    guides stay as they are, and the trial run is in that language too. Moves are the same
+    clicks in every language: fix them from a report of an English run.
+
     Every other failure of the report is told too: structure drift, an outcome failure or
     a plan claim that no change covers is "left" for a writer; visual drift is left for
     `verify --update-screenshots` and is no failure of fix; a step that an environment
