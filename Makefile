@@ -36,6 +36,7 @@ bench: venv
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/serve_bench.py
 	$(BIN)/python bench/sim_bench.py
+	$(BIN)/python bench/diff_bench.py
 	$(BIN)/python bench/report.py
 
 bench-report: venv

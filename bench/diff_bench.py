@@ -1,25 +1,27 @@
 """How fast is guidegen's visual diff against pure-Python pixelmatch, on the same pair?
 
-A benchmark, not a test: it reports, never fails. Run `.venv/bin/python bench/diff_bench.py`.
+Run `.venv/bin/python bench/diff_bench.py` (about a minute).
 
 The pair is realistic: Chromium renders a 1920×1080 portal-like page, then the same page with
 what a portal update does (a renamed menu entry and heading, a restyled button, a new table
 row, a field moved by a pixel), so anti-aliased text edges are part of the difference. Both
 diffs run side by side in one process on the same arrays, with and without the diff image;
-their differing-pixel counts must agree. Figures go to stdout and bench/out/diff.json.
+their differing-pixel counts must agree: when they do not, the timing compares two different
+computations, and the benchmark stops with one line and status 1 (bench/record.py). Figures go
+to bench/results/diff.json (with commit, machine and load); bench/report.py puts them into
+project-docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
-import platform
 import statistics
+import sys
 import time
-from pathlib import Path
 
 import numpy as np
+import record
 from PIL import Image
 from pixelmatch import pixelmatch
 from playwright.sync_api import sync_playwright
@@ -27,8 +29,8 @@ from playwright.sync_api import sync_playwright
 from guidegen.browser import launch_options
 from guidegen.diff import compare
 
-OUT = Path(__file__).parent / "out"
 WIDTH, HEIGHT = 1920, 1080
+GOAL = 20  # guidegen's diff at least this many times faster than pixelmatch
 
 
 def portal(updated: bool) -> str:
@@ -85,21 +87,24 @@ def render_pair() -> tuple[np.ndarray, np.ndarray]:
     return shots[0], shots[1]
 
 
-def best_of(runs: int, work) -> tuple[float, object]:
-    """Median seconds of `runs` calls, and the last result."""
+def timed(runs: int, work) -> tuple[list[float], object]:
+    """Seconds of each of `runs` calls, and the last call's result."""
     times, result = [], None
     for _ in range(runs):
         start = time.perf_counter()
         result = work()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+    return times, result
 
 
-def main() -> None:
+def run_bench(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of our diff (median)")
     parser.add_argument("--peer-runs", type=int, default=2, help="runs of pixelmatch (median)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if min(args.runs, args.peer_runs) < 1:
+        parser.error("--runs and --peer-runs must be at least 1")
+    recording = record.Recording("diff", vars(args))
 
     baseline, new = render_pair()
     a, b = baseline.tobytes(), new.tobytes()
@@ -111,39 +116,33 @@ def main() -> None:
 
     rows = {}
     for label, with_image in (("count only", False), ("with diff image", True)):
-        ours_s, ours = best_of(args.runs, lambda w=with_image: _ours(baseline, new, w))
-        peer_s, peer_count = best_of(args.peer_runs, lambda w=with_image: peer(w))
+        ours_times, ours = timed(args.runs, lambda w=with_image: _ours(baseline, new, w))
+        peer_times, peer_count = timed(args.peer_runs, lambda w=with_image: peer(w))
+        if ours.differing_pixels != peer_count:
+            raise record.RunFailed(f"{label}: guidegen counts {ours.differing_pixels} differing "
+                                   f"pixels, pixelmatch {peer_count}: not the same computation")
         rows[label] = {
-            "guidegen_ms": round(ours_s * 1000, 1),
-            "pixelmatch_ms": round(peer_s * 1000, 1),
-            "speed_ratio": round(peer_s / ours_s, 1),
-            "guidegen_differing_pixels": ours.differing_pixels,
-            "pixelmatch_differing_pixels": peer_count,
-            "same_count": ours.differing_pixels == peer_count,
+            "guidegen_s": record.summary(ours_times),
+            "pixelmatch_s": record.summary(peer_times),
+            "speed_ratio": statistics.median(peer_times) / statistics.median(ours_times),
+            "differing_pixels": peer_count,
         }
-
-    report = {
+    figures = {
         "pair": f"{WIDTH}x{HEIGHT} Chromium render of a portal page and its updated version",
         "pixels_with_changed_bytes": changed,
         "anti_aliased_pixels": _ours(baseline, new, False).anti_aliased_pixels,
-        "runs": {"guidegen": args.runs, "pixelmatch": args.peer_runs},
         "results": rows,
-        "goal_speed_ratio": 20,
+        "goal_speed_ratio": GOAL,
         "numpy": np.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
     }
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "diff.json").write_text(json.dumps(report, indent=2) + "\n")
-
-    print(f"{report['pair']}: {changed} pixels with changed bytes, "
-          f"{report['anti_aliased_pixels']} of the candidates taken as anti-aliasing")
-    print(f"{'':16} {'guidegen':>10} {'pixelmatch':>11} {'ratio':>7}  differing (ours / pixelmatch)")
+    print(f"{figures['pair']}: {changed} pixels with changed bytes, "
+          f"{figures['anti_aliased_pixels']} of the candidates taken as anti-aliasing")
     for label, row in rows.items():
-        print(f"{label:16} {row['guidegen_ms']:>8} ms {row['pixelmatch_ms']:>8} ms "
-              f"{row['speed_ratio']:>6}×  {row['guidegen_differing_pixels']} / "
-              f"{row['pixelmatch_differing_pixels']}{'' if row['same_count'] else '  MISMATCH'}")
-    print(f"written to {OUT / 'diff.json'}")
+        print(f"{label:16} guidegen {row['guidegen_s']['median'] * 1000:8.1f} ms, pixelmatch "
+              f"{row['pixelmatch_s']['median'] * 1000:8.1f} ms: {row['speed_ratio']:.1f}x, "
+              f"{row['differing_pixels']} differing pixels on both")
+    print(f"figures in {recording.save(figures)}")
+    return 0
 
 
 def _ours(baseline: np.ndarray, new: np.ndarray, with_image: bool):
@@ -154,4 +153,4 @@ def _ours(baseline: np.ndarray, new: np.ndarray, with_image: bool):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(record.main(run_bench))

@@ -252,9 +252,23 @@ def sim(data: dict) -> list[str]:
             "alternates), on free loopback ports.", "", *table(rows)]
 
 
+def diff(data: dict) -> list[str]:
+    f = figures(data)
+    rows = [("", "guidegen, median (min–max)", "pixelmatch, median (min–max)",
+             f"speed-up (goal ≥ {f['goal_speed_ratio']}×)")]
+    for label, row in f["results"].items():
+        rows.append((label, spread(row["guidegen_s"], "ms", 1, 1000),
+                     spread(row["pixelmatch_s"], "ms", 0, 1000), f"{row['speed_ratio']:.0f}×"))
+    counts = {row["differing_pixels"] for row in f["results"].values()}
+    return [f"{f['pair']}: {f['pixels_with_changed_bytes']:,} pixels with changed bytes; both "
+            f"count {', '.join(f'{c:,}' for c in sorted(counts))} differing pixels "
+            f"({f['anti_aliased_pixels']:,} candidates taken as anti-aliasing).", "",
+            *table(rows)]
+
+
 RENDERERS: dict[str, Callable[[dict], list[str]]] = {
     "build": build, "verify": verify, "scale": scale, "drift": drift, "serve": serve,
-    "flake": flake, "sim": sim}
+    "flake": flake, "sim": sim, "diff": diff}
 
 
 # ── The document ───────────────────────────────────────────────────────────────────────────

@@ -12,11 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import flake_bench  # noqa: E402  (bench/ is scripts, not a package)
+import diff_bench  # noqa: E402  (bench/ is scripts, not a package)
+import flake_bench  # noqa: E402
 import record  # noqa: E402
 import scale_bench  # noqa: E402
 import serve_bench  # noqa: E402
@@ -189,3 +191,17 @@ def test_flake_bench_stops_on_a_run_that_is_no_verdict(monkeypatch, results, cap
     assert record.main(flake_bench.run_bench, ["--runs", "2"]) == 1
     assert capsys.readouterr().err == (f"benchmark failed: run 1: guidegen verify exited with "
                                        f"{code}, no results.json\n")
+
+
+def test_diff_bench_stops_when_the_two_diffs_count_differently(monkeypatch, results, capsys):
+    """Timing two diffs that disagree compares two different computations: no figures."""
+    black = np.zeros((8, 8, 4), np.uint8)
+    black[..., 3] = 255
+    pair = black, np.full((8, 8, 4), 255, np.uint8)  # black against white: all 64 differ
+    monkeypatch.setattr(diff_bench, "render_pair", lambda: pair)
+    monkeypatch.setattr(diff_bench, "pixelmatch", lambda *args: 7)  # ours counts 64
+    assert record.main(diff_bench.run_bench, ["--runs", "1", "--peer-runs", "1"]) == 1
+    assert capsys.readouterr().err == ("benchmark failed: count only: guidegen counts 64 "
+                                       "differing pixels, pixelmatch 7: not the same "
+                                       "computation\n")
+    assert not (results / "diff.json").exists()
