@@ -41,7 +41,10 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Controls the page object of `sign_in.page` must have, and those it may have.
 _REQUIRED = ("user", "password", "sign-in")
 _OPTIONAL = ("next", "code", "verify", "error", "stay-signed-in")
-_POLL_MS = 100
+# Telling when the sign-in page changed (a navigation, or its DOM), to look at it again then.
+_ASSETS = Path(__file__).parent / "assets"
+_WATCH_JS = (_ASSETS / "signin_watch.js").read_text("utf-8")
+_CHANGED_JS = (_ASSETS / "signin_changed.js").read_text("utf-8")
 
 
 class SignInFailed(Exception):
@@ -229,20 +232,23 @@ class _Flow:
         return name in self.c and self.c[name].is_visible()
 
     def until(self, ready: Callable[[], bool], what: str, refused: str | None = None) -> None:
-        """Poll (bounded by the timeout) until `ready()`; a refusal the page shows after the
-        `refused` answer ends the sign-in at once."""
+        """Wait (bounded by the timeout) until `ready()`, looking again each time the page
+        changes (a navigation, or its DOM), not on a clock; a refusal the page shows after
+        the `refused` answer ends the sign-in at once."""
         from playwright.sync_api import Error as PlaywrightError
 
         deadline = time.monotonic() + self.timeout
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             try:
+                # Marked before looking: a change while we look is not missed.
+                self.page.evaluate(_WATCH_JS)
                 if refused and self.shown("error"):
                     raise SignInFailed(f"the sign-in to {self.portal} refused the {refused}")
                 if ready():
                     return
+                self.page.wait_for_function(_CHANGED_JS, timeout=left * 1000)
             except PlaywrightError:
-                pass  # the page navigated while we looked: look again
-            self.page.wait_for_timeout(_POLL_MS)
+                pass  # the page navigated while we looked (look again), or time ran out
         raise SignInFailed(f"the sign-in to {self.portal} did not reach {what} within "
                            f"{self.timeout:g} s")
 
