@@ -217,12 +217,16 @@ def drift(data: dict) -> list[str]:
 
 def serve(data: dict) -> list[str]:
     f = figures(data)
-    rows = [("measure", "`guidegen serve`", "plain `mkdocs serve`", "ratio (per round)")]
+    zensical = "zensical" in f
+    rows = [("measure", "`guidegen serve`", "plain `mkdocs serve`", "ratio (per round)",
+             *(("plain `zensical serve`", "ratio (per round)") if zensical else ()))]
     for key, label in (("startup", "start → first page served"),
                        ("save_text", "save a step's text → the changed page served"),
                        ("save_title", "save a guide's title → the changed page served")):
         rows.append((label, spread(f["guidegen"][key]), spread(f["mkdocs"][key]),
-                     ratio(f["ratio"][key])))
+                     ratio(f["ratio"][key]),
+                     *((spread(f["zensical"][key]), ratio(f["ratio_zensical"][key]))
+                       if zensical else ())))
     return [f"{f['guides']} guides × {f['steps']} steps; {f['repeat']} rounds, each side "
             f"started once per round and {f['saves']} saves of each kind timed per start.",
             "", *table(rows)]

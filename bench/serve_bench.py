@@ -46,6 +46,7 @@ from guidegen.project import Layout
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent
+ZENSICAL = HERE.parent / ".venv-zensical" / "bin" / "zensical"  # `make zensical` installs it
 GUIDE = "bench-guide-000"  # the guide whose page is watched and whose file is saved
 # The sentence a text save extends: step-01's text in the step file and in the page.
 SENTENCE = "You can come back to this page at any time to review or undo the setting."
@@ -156,7 +157,7 @@ def sides(project: Path, plain_config: Path) -> list[Side]:
         return {"text": line_of(path, lambda line: SENTENCE in line, repr(SENTENCE)),
                 "title": line_of(path, lambda line: line.startswith(title), repr(title))}
 
-    return [
+    chosen = [
         Side("guidegen serve",
              lambda port: [str(BIN / "guidegen"), "serve", "--root", str(project),
                            "--dev-addr", f"127.0.0.1:{port}"],
@@ -166,6 +167,13 @@ def sides(project: Path, plain_config: Path) -> list[Side]:
                            "--dev-addr", f"127.0.0.1:{port}"],
              plain_config.parent, page, lines(page, "# ")),
     ]
+    if ZENSICAL.is_file():
+        # MkDocs' successor, with incremental builds of its own: the same Markdown and config.
+        chosen.append(Side("zensical serve",
+                           lambda port: [str(ZENSICAL), "serve", "-f", str(plain_config),
+                                         "-a", f"127.0.0.1:{port}"],
+                           plain_config.parent, page, lines(page, "# ")))
+    return chosen
 
 
 def measure(side: Side, round_: int, saves: int) -> dict:
@@ -191,8 +199,9 @@ def measure(side: Side, round_: int, saves: int) -> dict:
 
 
 def summarise(runs: dict[str, list[dict]]) -> dict:
-    """Medians and ranges per side, and per-round ratios (both sides of a round saw the same
-    outside load): start-up against start-up, a round's median save against the peer's."""
+    """Medians and ranges per side, and per-round ratios against `mkdocs serve` (both sides
+    of a round saw the same outside load): start-up against start-up, a round's median save
+    against the peer's. Zensical, where installed, is a second peer with its own ratios."""
     ours, peer = runs["guidegen serve"], runs["mkdocs serve"]
 
     def side(rs: list[dict]) -> dict:
@@ -203,12 +212,18 @@ def summarise(runs: dict[str, list[dict]]) -> dict:
     def median_save(r: dict, kind: str) -> float:
         return record.summary(r["saves"][kind])["median"]
 
-    return {"guidegen": side(ours), "mkdocs": side(peer),
-            "ratio": {"startup": record.summary([a["startup"] / b["startup"]
-                                                 for a, b in zip(ours, peer, strict=True)]),
-                      **{f"save_{kind}": record.summary([
-                          median_save(a, kind) / median_save(b, kind)
-                          for a, b in zip(ours, peer, strict=True)]) for kind in EDITS}}}
+    def ratios(num: list[dict], den: list[dict]) -> dict:
+        return {"startup": record.summary([a["startup"] / b["startup"]
+                                           for a, b in zip(num, den, strict=True)]),
+                **{f"save_{kind}": record.summary([
+                    median_save(a, kind) / median_save(b, kind)
+                    for a, b in zip(num, den, strict=True)]) for kind in EDITS}}
+
+    figures = {"guidegen": side(ours), "mkdocs": side(peer), "ratio": ratios(ours, peer)}
+    if "zensical serve" in runs:
+        figures["zensical"] = side(runs["zensical serve"])
+        figures["ratio_zensical"] = ratios(ours, runs["zensical serve"])
+    return figures
 
 
 def run_bench(argv: list[str] | None = None) -> int:
@@ -231,7 +246,9 @@ def run_bench(argv: list[str] | None = None) -> int:
         chosen = sides(layout.root, plain_config)
         runs: dict[str, list[dict]] = {s.name: [] for s in chosen}
         for round_ in range(args.repeat):
-            for side in chosen if round_ % 2 == 0 else reversed(chosen):
+            # Each side goes first in turn: the order of a round rotates.
+            turn = round_ % len(chosen)
+            for side in chosen[turn:] + chosen[:turn]:
                 runs[side.name].append(measure(side, round_, args.saves))
     figures = {"guides": args.guides, "steps": args.steps, "repeat": args.repeat,
                "saves": args.saves, **summarise(runs), "runs": runs}

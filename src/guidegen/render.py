@@ -151,9 +151,13 @@ class Renderer:
         self.plans = [{"id": p.id, "name": catalog.plan_name(p.id, self.locale)}
                       for p in catalog.plans]
         self.status = read_status(screenshots, self.locale)
+        self._names: dict[tuple[str, ...], str] = {}
 
     def names(self, plans: tuple[str, ...]) -> str:
-        return ", ".join(self.catalog.plan_name(p, self.locale) for p in plans)
+        # Asked for every step, section and variant: a few distinct lists, thousands of times.
+        if plans not in self._names:
+            self._names[plans] = ", ".join(self.catalog.plan_name(p, self.locale) for p in plans)
+        return self._names[plans]
 
     def shot_path(self, guide: RGuide, step: RStep) -> Path | None:
         """The step's screenshot as the portal shows it in this language (`<name>.de.png`,

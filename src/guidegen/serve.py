@@ -35,7 +35,7 @@ from .project import Layout
 
 log = logging.getLogger("mkdocs.guidegen.serve")
 
-PENDING_BATCH = 4  # pages rendered behind a build per turn of the lock
+PENDING_BATCH = 1  # pages rendered behind a build per turn of the lock (a save waits for one)
 ERROR_PAGE = Template(files("guidegen").joinpath("assets/serve_error.html").read_text("utf-8"))
 
 

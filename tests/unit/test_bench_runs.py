@@ -180,6 +180,12 @@ def test_serve_figures_are_medians_ranges_and_per_round_ratios():
     assert figures["ratio"]["startup"]["runs"] == [2.0, 2.0]
     assert figures["ratio"]["save_text"]["runs"] == [2.0, 2.0]
     assert figures["ratio"]["save_title"]["runs"] == [0.5, 1.5]
+    assert "zensical" not in figures  # not installed: no second peer
+    runs["zensical serve"] = [{"startup": 4.0, "saves": saves([1.0], [1.0])},
+                              {"startup": 5.0, "saves": saves([2.0], [1.0])}]
+    figures = serve_bench.summarise(runs)
+    assert figures["ratio_zensical"]["startup"]["runs"] == [3.0, 2.0]
+    assert figures["ratio_zensical"]["save_text"]["runs"] == [8.0, 3.0]
 
 
 @pytest.mark.parametrize("code", [3, 143])
