@@ -49,6 +49,9 @@ def cases(junit: Path) -> list[tuple[str, str, str]]:
             for c in suite.findall("testcase")]
 
 
+# Four verify runs (three shards and the whole) of two guides: minutes on a loaded machine,
+# past the suite's five-minute default.
+@pytest.mark.timeout(1200)
 def test_merged_shards_equal_an_unsharded_run(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
@@ -99,6 +102,7 @@ def test_merge_of_a_folder_that_is_no_report_is_bad_input(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.timeout(1200)  # two shard runs with --update-screenshots, and the merges
 def test_merge_writes_each_shards_refreshed_baselines_and_status(tmp_path):
     """The nightly workflow's refresh with two shards. Each machine's checkout holds every
     guide's baselines; copying whole screenshot folders back would let the last shard undo the
