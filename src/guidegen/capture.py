@@ -75,6 +75,10 @@ def capture(
     """
     try:
         _tag_elements(page, shot, timeout)
+        # Measured once the page has loaded: a shot right after a click that posted a form
+        # would otherwise measure the new page before its stylesheet applied, and crop the
+        # unstyled layout. After the tagging, which waited for the target in the new page.
+        page.wait_for_load_state("load", timeout=timeout)
         if hide:  # not waited for: most pages do not have them; one round trip for them all
             fields = to_locator(page, hide[0])
             for loc in hide[1:]:

@@ -91,3 +91,16 @@ def test_verify_does_not_load_hypothesis(tmp_path):
                 if line.startswith("import time:")]
     assert "pytest_playwright.pytest_playwright" in imported  # the plugins did load
     assert not [m for m in imported if m.split(".")[0] == "hypothesis"]
+
+
+def test_a_shot_right_after_a_form_post_waits_for_the_page_to_load(tmp_path):
+    """The Azure stylesheet comes late on every page: a shot taken right after a click that
+    posted a form (the group mapping's OK, then its table) measures and shoots the page
+    once it has loaded, not its unstyled layout: no visual drift against the baselines."""
+    from .test_verify import verify
+
+    code, data, output = verify(tmp_path, "zenkit-azure-scim-provisioning", "--skip-outcome",
+                                "--no-plan-claims", "--fault",
+                                "azure:latency:/static/azure.css:300")
+    assert code == 0, output
+    assert data["passed"] == 17
