@@ -25,10 +25,11 @@ once the seed figures are in, and again at the end). The generated floor script 
 bench/out/verify_floor.py for anyone to read or rerun; each side's stderr is in bench/out/*.log.
 
 Each seed-guide run drives 73 actions, most of them full page loads in the simulators, so it
-takes 13-20 s here depending on what else the machine runs; twenty guides serially take over
-four minutes, so the default (3 rounds of 20 guides each way) makes the whole benchmark take
-about half an hour on two cores. `--guides 6` brings it to about twelve minutes,
-`--skip-scaling` to about six. `--render` rewrites the Markdown from verify.json.
+takes 9-14 s here depending on what else the machine runs; twenty guides serially take three
+to four minutes, so the default (3 rounds of 20 guides each way) makes the whole benchmark take
+about twenty-five minutes on two cores. `--guides 10 --scaling-repeat 2` brings it to about
+six minutes on a quiet machine, `--skip-scaling` to about four. `--render` rewrites the
+Markdown from verify.json.
 """
 
 from __future__ import annotations
