@@ -332,3 +332,27 @@ def test_expired_session_in_browser(page: Page):
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
         page.get_by_role("button", name="Next").click()
         expect(page.get_by_role("button", name="Get started")).to_be_visible()
+
+
+def test_a_mapping_type_chosen_before_the_script_ran_still_shows_its_field(
+        page: Page, sims: Simulators):
+    """A quick hand (or a loaded machine) can choose a mapping type before the portal's
+    deferred script has loaded: the field that type reveals must appear all the same."""
+    page.request.post(f"{sims.azure_url}/enterprise-apps/zenkit/provisioning", form={"action": "start"})
+    page.request.post(f"{sims.azure_url}/enterprise-apps/zenkit/provisioning", form={
+        "action": "save", "mode": "Automatic", "tenant_url": "https://z.example/scim",
+        "secret_token": "t"})
+    page.goto(f"{sims.azure_url}/enterprise-apps/zenkit/provisioning/mappings/users")
+    held = []
+
+    def late(route):  # the script arrives only after the choice below
+        held.append(route)
+
+    page.route("**/static/azure.js", late)
+    page.get_by_role("button", name="Add New Mapping").click()
+    pane = page.get_by_role("dialog", name="Edit Attribute")
+    pane.get_by_label("Mapping type").select_option("Constant")
+    expect(pane.get_by_label("Constant Value")).to_have_count(0)  # nobody listened yet
+    for route in held:
+        route.continue_()
+    expect(pane.get_by_label("Constant Value")).to_be_visible()

@@ -1,21 +1,33 @@
 // Small progressive enhancements, as the portal reveals fields without a page load.
-document.addEventListener("change", (event) => {
-  const el = event.target;
+// What a control's value shows; also run once this (deferred) script has loaded, for a value
+// chosen before it had: a quick user, or a test driving a slow machine, would otherwise
+// change it with no one listening and never see the fields it reveals.
+function reveal(el) {
   if (el.id === "provisioning-mode") {
     document.querySelectorAll("[data-automatic]").forEach((s) => { s.hidden = el.value !== "Automatic"; });
   }
   if (el.id === "mapping-type") {
     const slot = document.getElementById("source-slot");
+    if (slot.dataset.kind === el.value) return;
     const template = document.getElementById(`source-${el.value}`);
     slot.replaceChildren(template.content.cloneNode(true));
+    slot.dataset.kind = el.value;
   }
+  if (el.id === "show-advanced") {
+    document.getElementById("advanced-options").hidden = !el.checked;
+  }
+}
+["provisioning-mode", "mapping-type", "show-advanced"].forEach((id) => {
+  const el = document.getElementById(id);
+  if (el) reveal(el);
+});
+document.addEventListener("change", (event) => {
+  const el = event.target;
+  reveal(el);
   if (el.id === "match-objects") {
     const precedence = document.getElementById("matching-precedence");
     if (el.value === "Yes" && !precedence.value && precedence.dataset.next) precedence.value = precedence.dataset.next;
     if (el.value === "No") precedence.value = "";
-  }
-  if (el.id === "show-advanced") {
-    document.getElementById("advanced-options").hidden = !el.checked;
   }
 });
 // Like the portal, a blade remembers which sections were expanded when you come back to it.
