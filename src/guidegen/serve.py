@@ -182,24 +182,21 @@ class Builder:
             log.exception("Rendering the pending pages failed")
 
 
-class _Server:
+def _server(builder: Builder, **kwargs):
     """MkDocs' live-reload server, asking the builder for each file it is about to serve."""
+    from mkdocs.livereload import LiveReloadServer
 
-    @staticmethod
-    def make(builder: Builder, **kwargs):
-        from mkdocs.livereload import LiveReloadServer
+    class Server(LiveReloadServer):
+        def _serve_request(self, environ, start_response):
+            path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+            if (path + "/").startswith(self.mount_path):
+                rel = path[len(self.mount_path):] + ("index.html" if path.endswith("/") else "")
+                # Normalised as MkDocs does below: no way out of the site folder.
+                rel = posixpath.normpath("/" + rel).lstrip("/")
+                builder.ensure(os.path.join(self.root, rel))
+            return super()._serve_request(environ, start_response)
 
-        class Server(LiveReloadServer):
-            def _serve_request(self, environ, start_response):
-                path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
-                if (path + "/").startswith(self.mount_path):
-                    rel = path[len(self.mount_path):] + ("index.html" if path.endswith("/") else "")
-                    # Normalised as MkDocs does below: no way out of the site folder.
-                    rel = posixpath.normpath("/" + rel).lstrip("/")
-                    builder.ensure(os.path.join(self.root, rel))
-                return super()._serve_request(environ, start_response)
-
-        return Server(builder=builder, **kwargs)
+    return Server(builder=builder, **kwargs)
 
 
 def serve(layout: Layout, host: str, port: int) -> None:
@@ -213,7 +210,7 @@ def serve(layout: Layout, host: str, port: int) -> None:
     try:
         config = builder.config()  # for the plugins' start, serve and end events
         builder.add_locales(translations(layout, config))
-        server = _Server.make(builder, host=host, port=port, root=str(site))
+        server = _server(builder, host=host, port=port, root=str(site))
         server.error_handler = lambda code: _page(site / "404.html") if code == 404 else None
         config.plugins.on_startup(command="serve", dirty=False)
         try:
