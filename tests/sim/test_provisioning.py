@@ -82,7 +82,8 @@ def test_second_cycle_updates_instead_of_creating(azure: Azure, zenkit: Zenkit):
     azure.provision()
     second = azure.provision()
     assert {(e["action"], e["status"]) for e in second} == {("Update", "Success")}
-    assert len(zenkit.state()["members"]) == 4  # the owner and three provisioned people
+    # Three provisioned people, one of them the owner (Megan Bowen), who stays one member.
+    assert len(zenkit.state()["members"]) == 3
 
 
 def test_status_off_sends_nothing(azure: Azure, zenkit: Zenkit):

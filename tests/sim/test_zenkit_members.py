@@ -57,3 +57,19 @@ def test_the_three_statuses_side_by_side_and_scim_taking_over_an_invitation(azur
         "alex.wilber@contoso.com": "deactivated:Deactivated",
         PAT: "invited:Invited",
     }
+
+
+def test_scim_provisioning_the_owners_address_gives_no_second_member(azure: Azure, zenkit: Zenkit):
+    # Megan Bowen is a directory user and Zenkit's owner: provisioning her is the owner's
+    # account, one row (as an invitation is), and deactivating her shows on that row.
+    provisioned(azure, zenkit, "MeganB@contoso.onmicrosoft.com")
+    members = zenkit.state()["members"]
+    assert [(m["email"], m["role"], m["status"]) for m in members] == [
+        ("megan.bowen@contoso.com", "Owner", "Active")]
+    assert "<dd>1</dd>" in zenkit.client.get("/settings/overview").get_data(as_text=True)
+
+    azure.client.post("/enterprise-apps/zenkit/users-and-groups",
+                      data={"action": "remove", "selected": ["MeganB@contoso.onmicrosoft.com"]})
+    azure.provision()
+
+    assert statuses(zenkit) == {"megan.bowen@contoso.com": "deactivated:Deactivated"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from portalsim.i18n import Text
@@ -105,12 +105,20 @@ class Organization:
         """The owner, then everyone SCIM created: Zenkit lists them as "Provisioned", and
         those SCIM set `active: false` as deactivated (a SCIM DELETE removes the member);
         then those invited by e-mail who have not joined. An invited address that SCIM
-        then provisions is one member, the provisioned one: Zenkit matches on the e-mail."""
+        then provisions is one member, the provisioned one: Zenkit matches on the e-mail.
+        So is the owner's address (the owner is a directory user too): still the owner,
+        who has joined, so Active until SCIM deactivates them. Whether Zenkit lets SCIM
+        deactivate an organization's owner is not public: invented, like the label."""
         people = [self.owner]
         for resource in self.resources():
             if type(resource).__name__.startswith("User"):
+                email = resource.user_name or ""
+                if email.casefold() == self.owner.email.casefold():
+                    people[0] = replace(self.owner, status=DEACTIVATED if resource.active is False
+                                        else ACTIVE)
+                    continue
                 status = DEACTIVATED if resource.active is False else PROVISIONED
-                people.append(Member(_user_name(resource), resource.user_name or "", MEMBER, status))
+                people.append(Member(_user_name(resource), email, MEMBER, status))
         known = {person.email.casefold() for person in people}
         return people + [m for m in self.invited if m.email.casefold() not in known]
 
