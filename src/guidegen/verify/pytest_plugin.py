@@ -98,12 +98,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_pytest_options(group)
 
 
+class LoadedCatalog:
+    """The catalog `guidegen verify` loaded and checked a moment before it started pytest in
+    the same process, handed over as a plugin (`pytest.main(plugins=...)`) so that it is not
+    read and checked twice. xdist's workers are other processes and load their own."""
+
+    def __init__(self, root: Path, catalog: Catalog) -> None:
+        self.root, self.catalog = root, catalog
+
+
 def pytest_configure(config: pytest.Config) -> None:
     root = Path(config.getoption("guidegen_root"))
-    try:
-        config.stash[_catalog_key] = catalog = load_catalog(Layout(root).steps, root)
-    except GuideError as err:
-        raise pytest.UsageError(str(err)) from None
+    given = [p for p in config.pluginmanager.get_plugins()
+             if isinstance(p, LoadedCatalog) and p.root == root]
+    if given:
+        config.stash[_catalog_key] = catalog = given[0].catalog
+    else:
+        try:
+            config.stash[_catalog_key] = catalog = load_catalog(Layout(root).steps, root)
+        except GuideError as err:
+            raise pytest.UsageError(str(err)) from None
     # Each guide's file, resolved once: pytest asks about every file it meets, and given a
     # list of files it walks their folder once per file, so a scan of the catalog per call
     # made collecting 200 guides take minutes (n files x n calls x n guides).

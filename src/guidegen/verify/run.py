@@ -3,6 +3,7 @@ status mapped onto guidegen's exit codes."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ..project import Layout
 from ..results import Kind, read_results
 from . import checkpoints
 from .options import pytest_args, speaks_for_site, with_defaults
-from .pytest_plugin import REFRESHED, live_urls, write_empty_results
+from .pytest_plugin import REFRESHED, LoadedCatalog, live_urls, write_empty_results
 from .shards import select
 
 
@@ -80,11 +81,24 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         # Hypothesis's plugin (a dev dependency, for guidegen's own tests) imports all of
         # Hypothesis in its terminal summary: most of a second per run, for steps it never runs.
         "-p", "no:hypothesispytest",
+        # The steps are not Python test files: no assertion rewriting (without a writable
+        # bytecode cache it compiled every plugin's modules again on each run), and none of
+        # the plugins that only warn about Python tests (the unraisable-exception one
+        # collects garbage twice at the end, a tenth of a second each on this heap) or add
+        # options verify never takes.
+        "--assert=plain", "-p", "no:unraisableexception", "-p", "no:threadexception",
+        "-p", "no:xdist.looponfail", "-p", "no:platformdirs", "-p", "no:timeout",
         "--junitxml", str(report_dir / "junit.xml"), *pytest_args(values),
     ]
     if values["workers"] not in ("0", ""):
         args += ["-n", values["workers"], "--dist", "loadfile"]
-    status = pytest.main(args)
+    # What was imported and loaded so far lives as long as the run: the garbage collector
+    # need not walk it again on every full collection (as gunicorn does for its workers).
+    gc.freeze()
+    try:
+        status = pytest.main(args, plugins=[LoadedCatalog(root, catalog)])
+    finally:
+        gc.unfreeze()  # a caller that goes on (a test) collects it again
     if status == pytest.ExitCode.OK:
         return 0
     if status == pytest.ExitCode.TESTS_FAILED:
