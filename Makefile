@@ -46,6 +46,11 @@ lint: venv
 	$(BIN)/ruff check src simulators tests bench
 
 venv: $(BIN)/.installed
+	@# An editable install leaves guidegen's and the simulators' bytecode to the first import,
+	@# which cannot write it where PYTHONDONTWRITEBYTECODE is set (as on these machines): every
+	@# command then compiled them again (a seventh of a second of each verify's start). Only
+	@# what changed is compiled again.
+	@$(BIN)/python -m compileall -q src simulators >/dev/null
 
 # Re-installs only when the dependency declarations change.
 $(BIN)/.installed: pyproject.toml constraints.txt
