@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     Tag,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -334,8 +335,21 @@ class RememberTarget(Locator):
 
 
 class GoTo(Strict):
-    goto: str = Field(min_length=1, description="Path on the portal (or a full URL).")
+    goto: str = Field(min_length=1, description="Path under the portal's base URL, from '/' "
+                      "(it may use {{ name }}).")
     portal: Id | None = Field(None, description="Portal whose base URL the path is under.")
+
+    @field_validator("goto")
+    @classmethod
+    def _on_the_portal(cls, goto: str) -> str:
+        # A step file may come from a pull request: a full URL would take the verifying
+        # browser to another host (with what the run remembered in the address) or to a
+        # local file (file:///..., the saved sign-ins), into screenshots and the report.
+        if not goto.startswith("/") or goto.startswith("//"):
+            raise ValueError(f"'{goto}' must be a path starting with one '/': a step goes "
+                             "only to pages of its portal, never to another host or a local "
+                             "file")
+        return goto
 
 
 class Click(Strict):

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -610,7 +610,10 @@ class Performer:
             if action.portal:
                 state.portal = action.portal
                 page = self.page
-            url = urljoin(state.base_urls[state.portal] + "/", state.resolve(action.goto).lstrip("/"))
+            # Joined as text, not with urljoin, which follows a scheme in the path
+            # ('/file:///etc/passwd', a remembered value) off the portal.
+            url = state.base_urls[state.portal].rstrip("/") + "/" + \
+                state.resolve(action.goto).lstrip("/")
             response = page.goto(url, timeout=timeout)
             if response is not None and response.status >= 500:
                 raise Finding(ERROR, f"HTTP {response.status} from {url}", index, describe(action))
