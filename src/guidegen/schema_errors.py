@@ -136,9 +136,12 @@ def problems_from(error: ValidationError, doc: YamlDocument,
     out = []
     for err in error.errors():
         # Tags of tagged unions and pydantic's '[key]' marker (a bad mapping key) are not
-        # fields a writer wrote.
-        loc = tuple(p for p in err["loc"]
+        # fields a writer wrote. The last part of an unknown or a missing key's place is
+        # that key, as written, even one that looks like a tag ('§').
+        raw, key = err["loc"], err["type"] in ("extra_forbidden", "missing")
+        loc = tuple(p for p in (raw[:-1] if key else raw)
                     if not (isinstance(p, str) and (p.startswith(TAG) or p == "[key]")))
+        loc += tuple(raw[-1:]) if key else ()
         message = _message(err, root, loc)
         field_loc = loc[:-1] if err["type"] == "missing" else loc
         out.append(Problem(doc.file, doc.line_of(loc), format_path(field_loc) or "(top)", message))
