@@ -58,7 +58,13 @@ class _Commands(click.Group):
             name = getattr(err, "option_name", None) or (
                 max(err.param.opts, key=len) if isinstance(err.param, click.Option)
                 else err.param.human_readable_name if err.param else "")
-            _fail(f"{Problem('command line', 0, name, err.message)}\n1 problem found.",
+            # click leaves a missing argument's message empty (its usage line said it).
+            command, ctx = ["guidegen"], err.ctx  # as installed, however it was started
+            while ctx is not None and ctx.parent is not None:
+                command.insert(1, ctx.info_name or "")
+                ctx = ctx.parent
+            message = err.message or f"missing; `{' '.join(command)} --help` says what to give"
+            _fail(f"{Problem('command line', 0, name, message)}\n1 problem found.",
                   EXIT_BAD_INPUT)
 
 
@@ -446,12 +452,25 @@ def translations_stamp(root: Path, guide: str, locale: str, steps: tuple[str, ..
         click.echo(f"stamped {name}", err=True)
 
 
+def _checked(value: str, check: str) -> str:
+    """`value`, or click's BadParameter (one command-line line) with github_issues' `check`'s
+    reason: the token goes where --repo and --api-url say."""
+    from . import github_issues
+
+    problem = getattr(github_issues, check)(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 @report.command("issues")
 @root_option
 @click.argument("report_path", metavar="REPORT", type=click.Path(exists=True, path_type=Path))
 @click.option("--repo", envvar="GITHUB_REPOSITORY", required=True,
+              callback=lambda ctx, param, value: _checked(value, "repo_problem"),
               help="owner/name [default: $GITHUB_REPOSITORY].")
 @click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com",
+              callback=lambda ctx, param, value: _checked(value, "api_url_problem"),
               show_default=True, help="GitHub's REST API [default: $GITHUB_API_URL].")
 @click.option("--label", default="guidegen-drift", show_default=True,
               help="The label that marks guidegen's drift issues.")

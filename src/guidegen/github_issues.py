@@ -16,15 +16,32 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from .markdown_text import md_code, md_text
 from .results import Kind, Results, StepResult, renamed_message
 
 LABEL = "guidegen-drift"
 MARKER = "<!-- guidegen:guide={} -->"
+REPO = re.compile(r"[A-Za-z0-9-]+/(?!\.\.?$)[A-Za-z0-9._-]+")
+
+
+def repo_problem(repo: str) -> str | None:
+    """Why `repo` is no owner/name: it goes into the API's paths, with the token."""
+    return None if REPO.fullmatch(repo) else f"'{repo}' is not owner/name, e.g. acme/help"
+
+
+def api_url_problem(url: str) -> str | None:
+    """Why `url` is no address for GitHub's API (the token is sent there)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or \
+            parts.fragment:
+        return f"'{url}' is not an http(s) address of GitHub's REST API"
+    return None
 
 
 @dataclass
@@ -55,7 +72,8 @@ class GitHub:
     def open_issues(self, label: str) -> list[dict]:
         issues, page = [], 1
         while True:
-            batch = self.call("GET", f"/issues?state=open&labels={label}&per_page=100&page={page}")
+            batch = self.call("GET", f"/issues?state=open&labels={quote(label, safe='')}"
+                                     f"&per_page=100&page={page}")
             issues += [i for i in batch if "pull_request" not in i]
             if len(batch) < 100:
                 return issues
