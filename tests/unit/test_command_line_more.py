@@ -11,7 +11,10 @@ import sys
 
 import pytest
 
-from tests.unit.test_github_issues import REPO, TOKEN, github, results  # noqa: F401 (fixture)
+from tests.unit import test_github_issues
+from tests.unit.test_github_issues import REPO, TOKEN, results
+
+github = test_github_issues.github  # the fake GitHub API, a fixture
 
 
 def guidegen(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
