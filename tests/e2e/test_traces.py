@@ -55,7 +55,10 @@ def test_a_failed_guide_is_run_again_with_a_trace_and_keeps_its_verdict(tmp_path
 
 
 def test_a_guide_that_passes_records_no_trace_and_always_keeps_the_failed_one(tmp_path):
-    code, _, output = verify(tmp_path, "zenkit-scim-token-rotation", *QUICK)
+    # The default step timeout: the guide must pass, and the simulators' first SCIM request
+    # (which imports the SCIM server) took over QUICK's 2 s on a loaded machine.
+    code, _, output = verify(tmp_path, "zenkit-scim-token-rotation", "--skip-outcome",
+                             "--no-plan-claims")
     assert code == 0, output
     assert not (tmp_path / "report" / "traces").exists() and "re-ran" not in output
     (tmp_path / "project" / "steps" / "trace-me.yml").write_text(GUIDE, "utf-8")
