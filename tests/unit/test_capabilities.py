@@ -52,3 +52,21 @@ def test_every_label_listed_is_one_a_simulator_shows(area):
         label = label.split(" (")[0]  # "Remove (Remove assignment on 2023, ...)": the label
         parts = COMPOSED.get(label, (label,))
         assert all(part in source for part in parts), f"{area.name}: '{label}' appears in no simulator page"
+
+
+def test_the_writers_page_names_the_people_the_simulators_hold():
+    """Writers pick the people their guides act on from this table: a user renamed or added in
+    the simulators, or another owner in Zenkit, must show here too."""
+    from portalsim.azure.state import sample_groups, sample_users
+    from portalsim.zenkit.org import Organization
+
+    text = PAGE.read_text("utf-8")
+    rows = re.findall(r"^ {4}\| ([^|`]+) \| `([^`]+)` \| `([^`]+)` \| ([^|]+) \|$", text, re.M)
+    assert rows == [(u.display_name, u.upn, u.mail, f"{u.job_title}, {u.department}")
+                    for u in sample_users()]
+    first_names = {u.upn: u.given_name for u in sample_users()}
+    groups = " and ".join(f"{g.name} ({', '.join(first_names[m] for m in g.members)})"
+                          for g in sample_groups())
+    assert f"two groups, {groups}" in text
+    owner = Organization("o", "s", "business", ("business",)).owner
+    assert f"**{owner.name}, the owner**" in text
