@@ -68,3 +68,16 @@ def test_a_label_holding_query_characters_is_one_label(tmp_path, github):
                           "acme/help", "--api-url", api, "--label", "drift & co #1")
         assert result.stderr.startswith(told), result.stderr
     assert [i["labels"] for i in fake.issues.values()] == [["drift & co #1"]]
+
+
+@pytest.mark.parametrize("argv", [["--portal-url", "azure=https://portal.example"],
+                                  ["--state-dir", "/tmp"]])
+def test_a_live_only_option_on_a_simulator_run_is_bad_input(tmp_path, argv):
+    """Ignored, it let a run against the simulators pass as if it had used the live portal."""
+    result = subprocess.run([sys.executable, "-m", "guidegen.cli", "verify", "--root", str(REPO),
+                             *argv], capture_output=True, text=True, timeout=60, check=False,
+                            cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"command line: {argv[0]}: only with --target live: this run drives the "
+               "simulators\n1 problem found.\n")
+    assert list(tmp_path.iterdir()) == []  # no report folder: nothing started

@@ -53,6 +53,13 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
                                   "against the simulators, whose organization can be on any "
                                   "plan; a live portal has one organization on one plan")])
+    live_only = [flag for flag, name in (("--portal-url", "portal_urls"),
+                                         ("--state-dir", "state_dir"),
+                                         ("--secrets-file", "secrets_file")) if values[name]]
+    if target != "live" and live_only:
+        # Ignored, the run would pass against the simulators as if it had used them.
+        raise GuideError([Problem("command line", 0, flag, "only with --target live: this "
+                                  "run drives the simulators") for flag in live_only])
     locales = [loc.id for loc in catalog.locales]
     if values["locale"] is not None and values["locale"] not in locales:
         raise GuideError([Problem("command line", 0, "--locale", f"unknown locale "
