@@ -14,6 +14,8 @@ import json
 import os
 import re
 import sys
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,7 @@ _catalog_key = pytest.StashKey[Catalog]()
 _started_key = pytest.StashKey[datetime.datetime]()
 _files_key = pytest.StashKey[dict[str, RGuide]]()
 _run_key = pytest.StashKey["VerifyRun"]()
+_starting_key = pytest.StashKey[Future]()  # the simulators being started, until a step takes them
 _sims_key = pytest.StashKey[object]()  # the simulators this process started (--from saves them)
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
@@ -149,6 +152,46 @@ def checks_plan_claims(config: pytest.Config) -> bool:
     return config.getoption("target") == "sim" and config.getoption("plan_claims") is not False
 
 
+def _start_simulators(config: pytest.Config):
+    """The simulators as the run's options describe them, started on free loopback ports."""
+    from portalsim import start_simulators
+
+    extra = {"drift": tuple(config.getoption("drift"))} if config.getoption("drift") else {}
+    if config.getoption("sim_scim_plans") is not None:
+        extra["scim_plans"] = [p for p in config.getoption("sim_scim_plans").split(",") if p]
+    return start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
+                            azure_style=config.getoption("azure_style"),
+                            faults=tuple(config.getoption("faults")), **extra)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A process with steps to run on the simulators starts them now, in a thread, while
+    pytest starts Playwright's driver and the browser: making the apps is Python work, and
+    the driver and browser start in processes of their own, so the two overlap (a fifth to
+    two fifths of a second of every run). The first step's fixture waits for them."""
+    config = session.config
+    if not session.items or config.option.collectonly or config.getoption("target") != "sim":
+        return
+    starting: Future = Future()
+
+    def start() -> None:
+        try:
+            starting.set_result(_start_simulators(config))
+        except BaseException as error:  # raised again where the fixture waits for them
+            starting.set_exception(error)
+
+    config.stash[_starting_key] = starting
+    threading.Thread(target=start, name="portalsim-start", daemon=True).start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Simulators started for steps that never ran (an interrupted session) are stopped."""
+    starting = config.stash.get(_starting_key, None)
+    if starting is not None:
+        with contextlib.suppress(Exception):  # one that failed to start left nothing running
+            starting.result().stop()
+
+
 @pytest.fixture(scope="session")
 def guidegen_target(request: pytest.FixtureRequest):
     """Portal id -> base URL. `sim` starts the simulators on free loopback ports."""
@@ -156,14 +199,10 @@ def guidegen_target(request: pytest.FixtureRequest):
     if config.getoption("target") == "live":
         yield live_urls(config.stash[_catalog_key], config.getoption("portal_urls"))
         return
-    from portalsim import start_simulators
-
-    extra = {"drift": tuple(config.getoption("drift"))} if config.getoption("drift") else {}
-    if config.getoption("sim_scim_plans") is not None:
-        extra["scim_plans"] = [p for p in config.getoption("sim_scim_plans").split(",") if p]
-    with start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
-                          azure_style=config.getoption("azure_style"),
-                          faults=tuple(config.getoption("faults")), **extra) as sims:
+    starting = config.stash.get(_starting_key, None)
+    if starting is not None:
+        del config.stash[_starting_key]  # this fixture stops them from now on
+    with starting.result() if starting is not None else _start_simulators(config) as sims:
         config.stash[_sims_key] = sims
         yield {"azure": sims.azure_url, "zenkit": sims.zenkit_url}
 
