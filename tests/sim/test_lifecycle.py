@@ -170,6 +170,20 @@ def test_stop_start_and_restart_provisioning(azure: Azure, zenkit: Zenkit):
     assert len(skipped) == 6  # the three sample users, once per initial cycle
 
 
+def test_start_provisioning_on_a_configuration_that_never_ran_runs_an_initial_cycle(
+        azure: Azure, zenkit: Zenkit):
+    azure.client.post(f"{APP}/users-and-groups/add", data={"assign": [ADELE_UPN]})
+    saved = text_of(azure.configure(*zenkit.enable_scim(), status="Off"))
+    assert "Start provisioning" in saved and azure.session().logs == []
+
+    started = text_of(azure.post_provisioning(action="start-provisioning"))
+
+    assert "Started provisioning" in started and "Initial cycle completed" in started
+    assert status_in_zenkit(zenkit, ADELE_UPN) == "Provisioned"
+    assert {(e.identity, e.status) for e in azure.session().logs} == {
+        (ADELE_UPN, "Success"), (ALEX_UPN, "Skipped"), ("MeganB@contoso.onmicrosoft.com", "Skipped")}
+
+
 def test_sync_all_users_needs_no_assignment(azure: Azure, zenkit: Zenkit):
     azure.configure(*zenkit.enable_scim(), status="On", scope="Sync all users and groups")
     members = {m["email"] for m in zenkit.state()["members"]}
