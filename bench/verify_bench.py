@@ -753,17 +753,28 @@ def breakdown_rows(diag: dict) -> list[tuple[str, ...]]:
 
 
 def overhead(seed: dict, diag: dict) -> str:
-    """Roughly what guidegen adds over the floor, from the timed runs and the instrumented one."""
-    added = wall(seed["guidegen"]).median - wall(seed["floor"]).median
-    capture = diag["parts"]["capture()"]["seconds"] - seed["floor_shots"].median
-    oxipng = diag["parts"].get("capture: oxipng optimise", {"seconds": 0.0})["seconds"]
-    text = (f"Roughly, guidegen adds {added:.1f} s per run to the floor: about {capture:.1f} s more "
-            f"in taking the {seed['shots']} shots (highlights, masks, settling, checks; "
-            f"{oxipng:.1f} s of it optimising PNGs with oxipng)")
+    """Roughly what guidegen adds over the floor: in the steps and around them (the timed
+    runs' means), and what the instrumented run says of the secrets learnt after each action."""
+    def mean(side: str) -> float:
+        return statistics.mean(r.wall for r in seed[side])
+
+    steps = {side: sum(statistics.mean(b[side].runs) for b in seed["per_step"].values())
+             for side in ("guidegen", "floor")}
+    added = mean("guidegen") - mean("floor")
+    in_steps = steps["guidegen"] - steps["floor"]
+    harvest = diag["parts"].get("after each action: learn the secrets the page shows")
+    text = (f"Roughly, guidegen adds {added:.1f} s per run to the floor (means): {in_steps:.1f} s "
+            f"in the steps and {added - in_steps:.1f} s around them (start-up, shut-down, "
+            "reports)")
+    if harvest:
+        text += (f"; learning after each action the secrets its page shows took "
+                 f"{harvest['seconds']:.1f} s in {harvest['calls']} calls of the instrumented run "
+                 "(each waits for the page its action opened, as the floor's next action does)")
     if seed["no_trace"]:
-        trace = wall(seed["guidegen"]).median - wall(seed["no_trace"]).median
-        text += f", about {trace:.1f} s recording the Playwright trace (the `--no-trace` runs)"
-    return text + ", and the rest in pytest, the plugin and the reports around the steps."
+        trace = mean("guidegen") - mean("no_trace")
+        text += (f"; a passing guide records no trace, so the default and `--no-trace` runs "
+                 f"differ by noise ({trace:+.1f} s here)")
+    return text + "."
 
 
 def verdict(value: float, goal: float, higher_is_better: bool) -> str:
