@@ -22,6 +22,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -100,7 +101,10 @@ class _Builder:
     def __init__(self, doc: YamlDocument, fast: bool = False) -> None:
         self.doc, self.fast = doc, fast
         self.count = 0
-        self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used
+        # A bare constructor, not a loader: a loader's parser refers to itself (reference
+        # cycles), and its construct_object records every node it built, so each file's
+        # nodes would outlive it as garbage only a full collection frees.
+        self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
@@ -142,6 +146,8 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value  # most values; what SafeConstructor.construct_yaml_str returns
         if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in ("true", "false"):
             # YAML 1.1 reads Yes/No/On/Off as booleans; in a UI guide they are option labels.
             return node.value
