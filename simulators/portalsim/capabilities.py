@@ -110,7 +110,9 @@ AREAS: tuple[Area, ...] = (
           "Invite member", "Email address", "Send invitation"),
          "members cannot be edited here; 'Deactivated', 'Invited' and the invitation form's "
          "labels are invented; no e-mail is sent and an invitee never joins, but SCIM creating "
-         "the invited address makes them one Provisioned member; a SCIM DELETE removes the member"),
+         "the invited address makes them one Provisioned member; a SCIM DELETE removes the member; "
+         "the owner, Megan Bowen, is a directory user too: provisioned, she stays one member, "
+         "the owner"),
     Area("zenkit", "Authentication (single sign-on)", "/settings/authentication",
          ("copy Zenkit's Entity ID and Reply URL (ACS)",
           "import an identity provider's metadata URL (the simulators' own only), or fill in "
