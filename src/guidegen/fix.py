@@ -53,8 +53,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ruamel.yaml import YAML
+from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .atomic import write_atomic
 from .catalog import Catalog
@@ -176,6 +177,21 @@ def check_report(report: Path, steps: list[StepResult], catalog: Catalog, root: 
                                         "a file of the project"))
     if problems:
         raise GuideError(problems)
+
+
+def _scalar(name: str) -> str:
+    """`name` as a value fix writes: double-quoted where ruamel.yaml would write it plain
+    and it would not read back as itself (`? Save` and `: Save` plain in a flow mapping are
+    no YAML at all; a plain U+0085 is read as a line break)."""
+    written = io.StringIO()
+    flow = CommentedMap(name=name)
+    flow.fa.set_flow_style()
+    YAML(typ="rt").dump(flow, written)
+    try:
+        reads_back = YAML(typ="safe", pure=True).load(written.getvalue()) == {"name": name}
+    except YAMLError:
+        reads_back = False
+    return name if reads_back else DoubleQuotedScalarString(name)
 
 
 def markup_in(change: Change) -> str | None:
@@ -387,7 +403,7 @@ def _rename_key(files: StepFiles, path: Path, locator: CommentedMap, change: Cha
     for key in NAME_KEYS:
         value = locator.get(key)
         if isinstance(value, str) and substitute(value, scope)[0] == change.old:
-            locator[key] = change.new
+            locator[key] = _scalar(change.new)
             files.dirty.add(path)
             return f"{files.rel(path)}:{_line(locator, key)}: {key}: '{value}' -> '{change.new}'"
     return None
@@ -472,7 +488,7 @@ def _hop_controls(files: StepFiles, page_path: Path, name: str,
             while ident in controls:
                 n += 1
                 ident = f"{base}-{n}"
-            new = CommentedMap(role=hop.role, name=hop.name)
+            new = CommentedMap(role=hop.role, name=_scalar(hop.name))
             new.fa.set_flow_style()
             controls.insert(list(controls).index(name), ident, new)
             files.dirty.add(page_path)
@@ -497,7 +513,7 @@ def _clicks_before(actions, wants: list[dict], at: int) -> bool:
 def _insert_clicks(files: StepFiles, path: Path, step: CommentedMap, at: int,
                    wants: list[dict], what: list[str]) -> str:
     for k, want in enumerate(wants):
-        target = CommentedMap(want)
+        target = CommentedMap({key: _scalar(value) for key, value in want.items()})
         target.fa.set_flow_style()
         step["actions"].insert(at + k, CommentedMap(click=target))
     files.dirty.add(path)
@@ -658,11 +674,11 @@ def _rename_in_locale(files: StepFiles, path: Path, locator: CommentedMap, chang
     where = f"{files.rel(path)}:{_line(locator, 'names' if isinstance(names, dict) else key)}"
     if isinstance(names, dict):
         before = names.get(change.locale)
-        names[change.locale] = change.new
+        names[change.locale] = _scalar(change.new)
         edit = f"'{before}' -> '{change.new}'" if isinstance(before, str) else \
             f"added '{change.new}'"
     else:
-        names = CommentedMap({change.locale: change.new})
+        names = CommentedMap({change.locale: _scalar(change.new)})
         names.fa.set_flow_style()
         locator.insert(list(locator).index(key) + 1, "names", names)
         edit = f"added '{change.new}'"
