@@ -81,3 +81,17 @@ def test_a_live_only_option_on_a_simulator_run_is_bad_input(tmp_path, argv):
         2, "", f"command line: {argv[0]}: only with --target live: this run drives the "
                "simulators\n1 problem found.\n")
     assert list(tmp_path.iterdir()) == []  # no report folder: nothing started
+
+
+@pytest.mark.parametrize("endpoint", ["ws://", "ws://127.0.0.1:99999/", "ws://127.0.0.1:0/",
+                                      "ws://:3000/"])
+def test_a_browser_endpoint_with_no_host_or_port_is_bad_input(tmp_path, endpoint):
+    """`ws://` alone passed the check (it looked at the scheme only): the run started, and
+    every step was an environment error, exit 3."""
+    result = subprocess.run([sys.executable, "-m", "guidegen.cli", "verify", "--root", str(REPO),
+                             "--browser-endpoint", endpoint], capture_output=True, text=True,
+                            timeout=60, check=False, cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"command line: --browser-endpoint: '{endpoint}' is not a ws:// or wss:// URL\n"
+               "1 problem found.\n")
+    assert list(tmp_path.iterdir()) == []

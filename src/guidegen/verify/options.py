@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 import click
 
@@ -174,7 +175,14 @@ def _secrets_file(text: str) -> None:
 
 
 def _ws_url(text: str) -> None:
-    if not text.startswith(("ws://", "wss://")):
+    # `ws://` alone or a port out of range failed only when the run connected: every step
+    # an environment error.
+    parts = urlsplit(text)
+    try:
+        port = parts.port is None or parts.port > 0
+    except ValueError:  # above 65535, or not a number
+        port = False
+    if parts.scheme not in ("ws", "wss") or not parts.hostname or not port:
         raise ValueError(f"'{text}' is not a ws:// or wss:// URL")
 
 
