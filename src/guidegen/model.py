@@ -116,6 +116,16 @@ class Portal(Strict):
     sign_in: SignIn | None = Field(None, description="How to sign in without a person "
                                    "(`guidegen login --unattended`).")
 
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        # As --portal-url: a live run signs in there and types the guides' secrets into it.
+        if url is not None and (not url.startswith(("http://", "https://")) or
+                                not url.split("://", 1)[1].split("/", 1)[0]):
+            raise ValueError(f"'{url}' is not an http:// or https:// address: a live run "
+                             "signs in there and types the guides' secrets into its pages")
+        return url
+
     @model_validator(mode="after")
     def _patterns(self) -> Portal:
         for pattern in self.outage:
