@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -114,19 +115,38 @@ def _substitute_all(data: Any, scope: dict[str, str]) -> Any:
     return data
 
 
+# Field values that hold no model: skipped by their exact type, a few times faster than
+# isinstance(value, BaseModel), which goes through pydantic's ABCMeta for every value.
+PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def field_keys(model: type[BaseModel]) -> dict[str, str]:
+    """A model's field names -> the keys written in YAML (the alias, where there is one).
+    Looked up once per class: pydantic's `model_fields` is a property that builds its answer
+    on every access, and the checks walk tens of thousands of models."""
+    return {name: info.alias or name for name, info in model.model_fields.items()}
+
+
 def fill_controls(obj: Any, path: tuple, controls: dict[str, Control], report) -> Any:
     """`obj` with every `control: <page>.<control>` filled in from its page, the reference
     kept (for reports and fixes). Unknown references go to `report(path, message)`."""
     if isinstance(obj, list):
-        out = [fill_controls(x, (*path, i), controls, report) for i, x in enumerate(obj)]
-        return out if any(a is not b for a, b in zip(out, obj, strict=True)) else obj
+        out = None
+        for i, x in enumerate(obj):
+            if type(x) not in PLAIN and isinstance(x, (BaseModel, list)):
+                new = fill_controls(x, (*path, i), controls, report)
+                if new is not x:
+                    out = out or list(obj)
+                    out[i] = new
+        return obj if out is None else out
     if not isinstance(obj, BaseModel):
         return obj
     update: dict[str, Any] = {}
+    keys = field_keys(type(obj))
     for name, value in obj.__dict__.items():  # the fields' values, without pydantic's getattr
-        if isinstance(value, (BaseModel, list)):
-            alias = type(obj).model_fields[name].alias
-            new = fill_controls(value, (*path, alias or name), controls, report)
+        if type(value) not in PLAIN and isinstance(value, (BaseModel, list)):
+            new = fill_controls(value, (*path, keys[name]), controls, report)
             if new is not value:
                 update[name] = new
     # Not getattr(obj, "control", None): on a model without the field, pydantic's
@@ -159,7 +179,7 @@ def locators(obj: Any):
         if isinstance(obj, (Locator, Expectation)):
             yield obj
         for value in obj.__dict__.values():
-            if isinstance(value, (BaseModel, list)):
+            if type(value) not in PLAIN and isinstance(value, (BaseModel, list)):
                 yield from locators(value)
 
 
@@ -452,14 +472,16 @@ class GuideChecker:
         would leave unfilled is reported here, where it is written."""
         if isinstance(obj, list):
             for i, item in enumerate(obj):
-                self.locator_names(item, (*path, i))
+                if type(item) not in PLAIN:  # a list's strings are none of those fields
+                    self.locator_names(item, (*path, i))
         elif isinstance(obj, BaseModel):
+            keys = field_keys(type(obj))
             for name, value in obj.__dict__.items():
-                key = type(obj).model_fields[name].alias or name
-                if isinstance(value, str) and key in RUNTIME_FIELDS:
-                    self.runtime_names(value, (*path, key))
-                elif isinstance(value, (BaseModel, list)):
-                    self.locator_names(value, (*path, key))
+                if type(value) is str:
+                    if keys[name] in RUNTIME_FIELDS:
+                        self.runtime_names(value, (*path, keys[name]))
+                elif type(value) not in PLAIN and isinstance(value, (BaseModel, list)):
+                    self.locator_names(value, (*path, keys[name]))
 
     def runtime_names(self, value: str, path: tuple) -> None:
         for name in dict.fromkeys(VARIABLE.findall(value)):
