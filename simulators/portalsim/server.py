@@ -14,6 +14,7 @@ the first sign-in (portalsim.saml).
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import signal
 import sys
@@ -91,8 +92,14 @@ def start_simulators(
     accounts: Mapping[str, Account] | None = None,
     azure_style: str = "classic",
     drift: Iterable[str] = (),
+    warm: bool = False,
 ) -> Simulators:
     """Start both simulators (port 0: a free port) and return once they accept connections.
+
+    `warm`: also import the SCIM service now, in a thread, behind the first pages, rather
+    than on the first SCIM request, which then waited a second or more (several on a busy
+    machine, past a short step timeout): for a run that will speak SCIM soon (verify), not
+    for `guidegen sim`, whose start it would slow.
 
     `drift` names scenarios of the drift corpus (portalsim.drift) to switch on, with the
     faults they bundle. Raises ValueError for a bad UI version, plan, fault spec or scenario
@@ -142,6 +149,9 @@ def start_simulators(
         )
         thread.start()
         threads.append(thread)
+    if warm:
+        threading.Thread(target=importlib.import_module, args=("portalsim.zenkit.scim",),
+                         name="portalsim-warm", daemon=True).start()
     return Simulators(urls[0], urls[1], azure, zenkit, servers, threads)
 
 

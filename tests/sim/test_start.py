@@ -63,6 +63,28 @@ def test_the_first_pages_need_neither_the_scim_service_nor_pysaml2():
                                        "after a SCIM request": ["scim2_models", "scim2_server"]}
 
 
+WARMED = """
+import json, sys, time
+from portalsim import start_simulators
+
+with start_simulators(warm=True) as sims:
+    for _ in range(600):  # at most a minute, in tenths of a second
+        if "portalsim.zenkit.scim" in sys.modules and "scim2_server" in sys.modules:
+            break
+        time.sleep(0.1)
+    print(json.dumps(sorted(m for m in ("scim2_models", "scim2_server") if m in sys.modules)))
+"""
+
+
+def test_warm_simulators_import_the_scim_service_before_any_scim_request():
+    """verify starts them warm: the SCIM service is imported in a thread behind the first
+    pages, so that the first SCIM request (Test Connection) does not wait for it."""
+    done = subprocess.run([sys.executable, "-c", WARMED], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["scim2_models", "scim2_server"]
+
+
 def test_a_request_while_the_apps_are_made_waits_for_the_whole_page(monkeypatch):
     """The sockets listen first: a browser that connects while the apps are still being made
     is neither refused nor answered early, and gets the finished page."""

@@ -161,7 +161,7 @@ def _start_simulators(config: pytest.Config):
         extra["scim_plans"] = [p for p in config.getoption("sim_scim_plans").split(",") if p]
     return start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
                             azure_style=config.getoption("azure_style"),
-                            faults=tuple(config.getoption("faults")), **extra)
+                            faults=tuple(config.getoption("faults")), warm=True, **extra)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
