@@ -1,7 +1,7 @@
 """Absent data and nearby names (issue 12), in real Chromium on a small page: a row the step
 names by its data that no earlier action created is 'missing data', not drift of the
-portal; and the names offered for a control missing from a row are the row's, not the page
-banner's."""
+portal; the names offered for a control missing from a row are the row's, not the page
+banner's; and a control looked for under the wrong role is shown under the role it has."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ USERS = """<!doctype html>
 <header role="banner"><label><input type="checkbox"> Account enabled by default</label>
   <label><input type="checkbox"> Dark mode</label></header>
 <main>
+  <a href="#edit">Edit properties</a>
   <label>Display name <input></label>
   <table>
     <tr><th>Select</th><th>Name</th><th>Status</th></tr>
@@ -84,3 +85,13 @@ def test_the_names_offered_for_a_checkbox_in_a_row_are_the_rows(browser, users_s
     # row's checkbox comes first.
     assert finding.found[0] == "Enabled"
     assert "Account enabled by default" in finding.found
+
+
+def test_a_name_the_page_shows_under_another_role_says_that_role(browser, users_site):
+    """A writer's likeliest wrong guess is the role (a link that looks like a button): the
+    closest button names do not show it, the page's own role for the name does."""
+    click = Click(click=Locator(role="button", name="Edit  Properties"))
+    finding = perform(browser, users_site, click)
+    assert finding.kind == "structure drift"
+    assert finding.message == ("button 'Edit  Properties' not found on page 'Users' (/users.html); "
+                               "the page shows link 'Edit properties': another role")

@@ -33,7 +33,7 @@ from ..model import (
     in_locale,
 )
 from . import fingerprints
-from .drift import accessible_names, closest_names
+from .drift import accessible_names, closest_names, other_roles
 from .findings import ERROR, MISSING_DATA, STRUCTURE, Finding
 from .network import NetworkWatch
 from .redact import Secrets
@@ -147,7 +147,11 @@ def _missing(page: Page, loc: Locator, index: int, action, portal: str = "",
                        "that does)", index, describe(action), expected=data.describe())
     role, name = _expected_name(loc)
     near = to_locator(page, loc.within) if loc.within is not None else None
-    return Finding(STRUCTURE, f"{loc.describe()} not found{_where(page)}", index,
+    message = f"{loc.describe()} not found{_where(page)}"
+    others = other_roles(page, role, name)
+    if others:
+        message += f"; the page shows {', '.join(others)}: another role"
+    return Finding(STRUCTURE, message, index,
                    describe(action), expected=loc.describe(),
                    found=closest_names(page, role, name, near=near), control=loc.control)
 

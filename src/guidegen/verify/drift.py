@@ -1,6 +1,7 @@
 """When a control is not found, say what is on the page instead: the accessible names of
 the same role closest to the expected one, read from Playwright's ARIA snapshot, from the
-element's own neighbourhood first."""
+element's own neighbourhood first; and the name itself where the page shows it under another
+role."""
 
 from __future__ import annotations
 
@@ -60,3 +61,22 @@ def closest_names(page: Page, role: str | None, name: str, limit: int = 3,
     ranked = difflib.get_close_matches(name, pool, n=limit, cutoff=0.3) or pool[:limit]
     out += [n for n in ranked if n not in out]
     return out[:limit]
+
+
+# Roles a reader operates: one guessed for another is a writer's likeliest mistake. A heading
+# missing beside a link of its name (the blade menu's) is drift, and no case for the hint.
+WIDGETS = frozenset({"button", "link", "menuitem", "menuitemcheckbox", "menuitemradio", "tab",
+                     "checkbox", "radio", "switch", "option", "combobox", "textbox", "treeitem"})
+
+
+def other_roles(page: Page, role: str | None, name: str, limit: int = 3) -> list[str]:
+    """Where the page shows `name` itself (spaces and case aside) as another kind of control
+    than the step's, as "link 'Edit properties'". A writer's likeliest wrong guess is the role
+    (a link styled as a command button), and the closest names of the guessed role never show
+    it."""
+    wanted = " ".join(name.split()).casefold()
+    if role not in WIDGETS or not wanted:
+        return []
+    return list(dict.fromkeys(
+        f"{r} '{n}'" for r, n in accessible_names(page)
+        if r != role and r in WIDGETS and " ".join(n.split()).casefold() == wanted))[:limit]
