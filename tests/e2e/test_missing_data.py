@@ -21,6 +21,7 @@ USERS = """<!doctype html>
   <label><input type="checkbox"> Dark mode</label></header>
 <main>
   <a href="#edit">Edit properties</a>
+  <form aria-label="Invite member"><label>Email address <input></label></form>
   <label>Display name <input></label>
   <table>
     <tr><th>Select</th><th>Name</th><th>Status</th></tr>
@@ -87,11 +88,16 @@ def test_the_names_offered_for_a_checkbox_in_a_row_are_the_rows(browser, users_s
     assert "Account enabled by default" in finding.found
 
 
-def test_a_name_the_page_shows_under_another_role_says_that_role(browser, users_site):
-    """A writer's likeliest wrong guess is the role (a link that looks like a button): the
-    closest button names do not show it, the page's own role for the name does."""
-    click = Click(click=Locator(role="button", name="Edit  Properties"))
-    finding = perform(browser, users_site, click)
+@pytest.mark.parametrize(("looked_for", "shown"), [
+    (Locator(role="button", name="Edit  Properties"), "link 'Edit properties'"),
+    (Locator(region="Invite member"), "form 'Invite member'"),
+])
+def test_a_name_the_page_shows_under_another_role_says_that_role(browser, users_site,
+                                                                 looked_for, shown):
+    """A writer's likeliest wrong guess is the role (a link that looks like a button, a form
+    taken for a region): the closest names of the guessed role do not show it, the page's own
+    role for the name does."""
+    finding = perform(browser, users_site, Click(click=looked_for))
     assert finding.kind == "structure drift"
-    assert finding.message == ("button 'Edit  Properties' not found on page 'Users' (/users.html); "
-                               "the page shows link 'Edit properties': another role")
+    assert finding.message == (f"{looked_for.describe()} not found on page 'Users' (/users.html); "
+                               f"the page shows {shown}: another role")

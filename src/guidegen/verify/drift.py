@@ -63,20 +63,24 @@ def closest_names(page: Page, role: str | None, name: str, limit: int = 3,
     return out[:limit]
 
 
-# Roles a reader operates: one guessed for another is a writer's likeliest mistake. A heading
-# missing beside a link of its name (the blade menu's) is drift, and no case for the hint.
-WIDGETS = frozenset({"button", "link", "menuitem", "menuitemcheckbox", "menuitemradio", "tab",
-                     "checkbox", "radio", "switch", "option", "combobox", "textbox", "treeitem"})
+# Roles a reader operates, and roles that hold them: one guessed for another of its kind (a
+# button for a link, a region for a form) is a writer's likeliest mistake. A heading missing
+# beside a menu link of its name is drift, and no case for the hint.
+KINDS = (frozenset({"button", "link", "menuitem", "menuitemcheckbox", "menuitemradio", "tab",
+                    "checkbox", "radio", "switch", "option", "combobox", "textbox", "treeitem"}),
+         frozenset({"region", "form", "group", "dialog", "alertdialog", "table", "grid", "list",
+                    "navigation", "main", "complementary", "tabpanel", "radiogroup", "toolbar"}))
 
 
 def other_roles(page: Page, role: str | None, name: str, limit: int = 3) -> list[str]:
-    """Where the page shows `name` itself (spaces and case aside) as another kind of control
-    than the step's, as "link 'Edit properties'". A writer's likeliest wrong guess is the role
-    (a link styled as a command button), and the closest names of the guessed role never show
-    it."""
+    """Where the page shows `name` itself (spaces and case aside) under another role of the
+    step's kind, as "link 'Edit properties'". A writer's likeliest wrong guess is the role (a
+    link styled as a command button, a form taken for a region), and the closest names of the
+    guessed role never show it."""
     wanted = " ".join(name.split()).casefold()
-    if role not in WIDGETS or not wanted:
+    kind = next((k for k in KINDS if role in k), None)
+    if kind is None or not wanted:
         return []
     return list(dict.fromkeys(
         f"{r} '{n}'" for r, n in accessible_names(page)
-        if r != role and r in WIDGETS and " ".join(n.split()).casefold() == wanted))[:limit]
+        if r != role and r in kind and " ".join(n.split()).casefold() == wanted))[:limit]
