@@ -14,14 +14,16 @@ class Terminal(io.StringIO):
 
 def test_plain_lines_count_each_guides_steps(monkeypatch):
     out = io.StringIO()
-    progress = Progress({"a": 2, "b": 1}.get, out)
+    progress = Progress({"a": 2, "b": 1, "c": 1}.get, out)
     progress.step("a", "one", "passed")
     progress.step("b", "only", "failed", "structure drift")
     progress.step("a", "two", "not run")
+    progress.step("c", "by-hand", "manual")
     assert out.getvalue().splitlines() == [
         "a: step 1/2 ✓ one (passed)",
         "b: step 1/1 ✗ only (structure drift)",
         "a: step 2/2 · two (not run)",
+        "c: step 1/1 ✋ by-hand (manual)",  # verify: manual, as the site's "Checked by hand"
     ]
 
 

@@ -7,7 +7,8 @@ import os
 import sys
 from collections.abc import Callable
 
-SYMBOL = {"passed": "✓", "failed": "✗", "not run": "·"}
+# "manual": a `verify: manual` step, which the site marks "Checked by hand".
+SYMBOL = {"passed": "✓", "failed": "✗", "not run": "·", "manual": "✋"}
 
 
 class Progress:
