@@ -201,6 +201,7 @@ class GuideChecker:
         self.problems = loader.problems
         self.registry = loader.plan_ids
         self.scope = {**loader.project_vars, **guide.variables}
+        self.markdown_scope = markdown_scope(self.scope)  # escaped once, not per text
         self.seen_ids: dict[str, int] = {}
         self.remembered: dict[str, bool] = {}  # name -> secret?
         self.portal = guide.portals[0] if guide.portals else ""
@@ -243,12 +244,12 @@ class GuideChecker:
 
     # text ----------------------------------------------------------------------------------
 
-    def text(self, value: str | None, path: tuple, scope: dict[str, str]) -> str | None:
+    def text(self, value: str | None, path: tuple) -> str | None:
         if value is None:
             return None
-        out, missing = substitute(value, markdown_scope(scope))
+        out, missing = substitute(value, self.markdown_scope)
         for name in dict.fromkeys(missing):
-            self.add(path, f"undefined variable '{name}'{did_you_mean(name, scope)}")
+            self.add(path, f"undefined variable '{name}'{did_you_mean(name, self.scope)}")
         return out
 
     # guide ---------------------------------------------------------------------------------
@@ -269,10 +270,10 @@ class GuideChecker:
         self.loader.remembered[g.id] = dict(self.remembered)
         self.loader.sources[g.id] = self.source
         return RGuide(
-            id=g.id, title=g.title, summary=self.text(g.summary, ("summary",), self.scope),
+            id=g.id, title=g.title, summary=self.text(g.summary, ("summary",)),
             plans=plans, portals=tuple(g.portals), order=g.order,
-            intro=self.text(g.intro, ("intro",), self.scope),
-            outro=self.text(g.outro, ("outro",), self.scope),
+            intro=self.text(g.intro, ("intro",)),
+            outro=self.text(g.outro, ("outro",)),
             sections=sections, secrets=dict(g.secrets), outcome=outcome, requires=tuple(g.requires),
             variables=dict(self.scope),
             origin=Origin(self.doc.file, 1), setup=setup,
@@ -290,8 +291,8 @@ class GuideChecker:
         ident = sec.id or re.sub(r"[^a-z0-9]+", "-", sec.title.lower()).strip("-")
         self.unique(ident, (*path, "id") if sec.id else path)
         self.source.sections[ident] = (sec, self.doc.line_of(path))
-        out = RSection(id=ident, title=self.text(sec.title, (*path, "title"), self.scope),
-                       text=self.text(sec.text, (*path, "text"), self.scope), plans=plans,
+        out = RSection(id=ident, title=self.text(sec.title, (*path, "title")),
+                       text=self.text(sec.text, (*path, "text")), plans=plans,
                        narrower=plans != parent, level=level)
         for i, item in enumerate(sec.steps):
             step = self.step(item, (*path, "steps", i), plans)
@@ -366,13 +367,12 @@ class GuideChecker:
             vplans = self.plans(var.plans, vpath, plans, "step", optional=False)
             if var.plans and set(var.plans) >= set(plans):
                 self.add(vpath, "variant applies to every plan of the step; put its text in 'text'")
-            variants.append((vplans, self.text(var.text, (*path, "variants", i, "text"), self.scope)))
+            variants.append((vplans, self.text(var.text, (*path, "variants", i, "text"))))
         admonitions = [
-            Admonition(kind=kind, text=self.text(getattr(step, kind), (*path, kind), self.scope))
+            Admonition(kind=kind, text=self.text(getattr(step, kind), (*path, kind)))
             for kind in ("note", "tip", "warning") if getattr(step, kind)
         ] + [
-            a.model_copy(update={"text": self.text(a.text, (*path, "admonitions", i, "text"),
-                                                   self.scope)})
+            a.model_copy(update={"text": self.text(a.text, (*path, "admonitions", i, "text"))})
             for i, a in enumerate(step.admonitions)
         ]
         if step.portal:
@@ -393,7 +393,7 @@ class GuideChecker:
                 self.check_portal(shot.portal, (*path, "screenshot", "portal"))
             self.control_portal(shot, shot.portal or self.portal, (*path, "screenshot"),
                                 "the screenshot")
-            self.text(shot.alt, (*path, "screenshot", "alt"), self.scope)
+            self.text(shot.alt, (*path, "screenshot", "alt"))
             for field in ("of", "highlight", "mask"):
                 self.locator_names(getattr(shot, field), (*path, "screenshot", field))
             shot = shot.model_copy(update={
@@ -403,8 +403,8 @@ class GuideChecker:
             })
         return RStep(
             id=step.id, number=self.number,
-            title=self.text(step.title, (*path, "title"), self.scope),
-            text=self.text(step.text, (*path, "text"), self.scope),
+            title=self.text(step.title, (*path, "title")),
+            text=self.text(step.text, (*path, "text")),
             plans=plans, narrower=plans != parent, variants=variants, admonitions=admonitions,
             optional=step.optional, portal=self.portal, screenshot=shot,
             actions=list(step.actions), origin=where, reusable=reusable,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -154,6 +155,8 @@ class Loader:
         project translates into."""
         if not self.plan_ids:
             return  # project.yml is broken: its languages are unknown, and reported there
+        if not path and doc.keys.isdisjoint(("names", "options", "texts")):
+            return  # none in the whole file: nothing to walk for
         for key, value in (obj.items() if isinstance(obj, dict) else enumerate(obj)
                            if isinstance(obj, list) else ()):
             if key in ("names", "options", "texts") and isinstance(value, dict):
@@ -322,9 +325,10 @@ class Loader:
             self.requires_lines[guide.id] = [doc.line_of(("requires", i))
                                              for i in range(len(guide.requires))]
             self.check_names(doc.data, doc, ())
+            shots, pending = len(self.screenshots), len(self.pending)
             guides.append(GuideChecker(self, doc, guide).run())
             if key and len(self.problems.items) == before:
-                self.cache.put(key, self.checked(guides[-1], doc.file), keep=True)
+                self.cache.put(key, self.checked(guides[-1], doc.file, shots, pending), keep=True)
         return guides
 
     def guide_key(self, path: Path) -> str | None:
@@ -336,12 +340,15 @@ class Loader:
         except OSError:
             return None  # read_doc reports it
 
-    def checked(self, guide: RGuide, file: str) -> _Checked:
+    def checked(self, guide: RGuide, file: str, shots: int, pending: int) -> _Checked:
+        """What checking `guide` added: the screenshots and pending names after the first
+        `shots` and `pending` (in the order they were added; not a search of all of them,
+        which grew with the square of the guides)."""
         return _Checked(
             guide=guide, file=file, requires_lines=self.requires_lines[guide.id],
             remembered=self.remembered[guide.id], source=self.sources[guide.id],
-            pending=[p for p in self.pending if p[0] == guide.id],
-            screenshots={k: v for k, v in self.screenshots.items() if k[0] == guide.id})
+            pending=self.pending[pending:],
+            screenshots=dict(islice(self.screenshots.items(), shots, None)))
 
     def replay(self, checked: _Checked) -> RGuide:
         """What checking the guide told the loader, as if it had been checked again."""
