@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -121,11 +121,30 @@ PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 @cache
-def field_keys(model: type[BaseModel]) -> dict[str, str]:
-    """A model's field names -> the keys written in YAML (the alias, where there is one).
-    Looked up once per class: pydantic's `model_fields` is a property that builds its answer
-    on every access, and the checks walk tens of thousands of models."""
-    return {name: info.alias or name for name, info in model.model_fields.items()}
+def nested_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(name, YAML key) of the fields whose type can hold a model, the only ones the walks
+    below descend into (a step has a dozen fields, four of them lists of models). Once per
+    class: pydantic's `model_fields` is a property that builds its answer on every access."""
+    return tuple((name, info.alias or name) for name, info in model.model_fields.items()
+                 if _holds_model(info.annotation))
+
+
+@cache
+def named_fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """(name, YAML key, filled in at run time?) of the fields the verify run fills
+    {{ name }} into and of those that can hold a model, in the model's order."""
+    nested = {name for name, _ in nested_fields(model)}
+    return tuple((name, key, key in RUNTIME_FIELDS)
+                 for name, info in model.model_fields.items()
+                 if (key := info.alias or name) in RUNTIME_FIELDS or name in nested)
+
+
+def _holds_model(annotation: Any) -> bool:
+    if annotation is Any:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
 
 
 def fill_controls(obj: Any, path: tuple, controls: dict[str, Control], report) -> Any:
@@ -143,10 +162,10 @@ def fill_controls(obj: Any, path: tuple, controls: dict[str, Control], report) -
     if not isinstance(obj, BaseModel):
         return obj
     update: dict[str, Any] = {}
-    keys = field_keys(type(obj))
-    for name, value in obj.__dict__.items():  # the fields' values, without pydantic's getattr
-        if type(value) not in PLAIN and isinstance(value, (BaseModel, list)):
-            new = fill_controls(value, (*path, keys[name]), controls, report)
+    for name, key in nested_fields(type(obj)):
+        value = obj.__dict__.get(name)  # the field's value, without pydantic's getattr
+        if type(value) not in PLAIN:
+            new = fill_controls(value, (*path, key), controls, report)
             if new is not value:
                 update[name] = new
     # Not getattr(obj, "control", None): on a model without the field, pydantic's
@@ -178,8 +197,9 @@ def locators(obj: Any):
     elif isinstance(obj, BaseModel):
         if isinstance(obj, (Locator, Expectation)):
             yield obj
-        for value in obj.__dict__.values():
-            if type(value) not in PLAIN and isinstance(value, (BaseModel, list)):
+        for name, _ in nested_fields(type(obj)):
+            value = obj.__dict__.get(name)
+            if type(value) not in PLAIN:
                 yield from locators(value)
 
 
@@ -475,13 +495,13 @@ class GuideChecker:
                 if type(item) not in PLAIN:  # a list's strings are none of those fields
                     self.locator_names(item, (*path, i))
         elif isinstance(obj, BaseModel):
-            keys = field_keys(type(obj))
-            for name, value in obj.__dict__.items():
+            for name, key, runtime in named_fields(type(obj)):
+                value = obj.__dict__.get(name)
                 if type(value) is str:
-                    if keys[name] in RUNTIME_FIELDS:
-                        self.runtime_names(value, (*path, keys[name]))
-                elif type(value) not in PLAIN and isinstance(value, (BaseModel, list)):
-                    self.locator_names(value, (*path, keys[name]))
+                    if runtime:
+                        self.runtime_names(value, (*path, key))
+                elif type(value) not in PLAIN:
+                    self.locator_names(value, (*path, key))
 
     def runtime_names(self, value: str, path: tuple) -> None:
         for name in dict.fromkeys(VARIABLE.findall(value)):
