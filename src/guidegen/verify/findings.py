@@ -55,6 +55,11 @@ class Finding(Exception):
         return FindingRecord.model_validate(asdict(self))
 
 
+class NoBaseline(Finding):
+    """A screenshot never recorded (a writer's first run of a new guide): nothing on the page
+    failed, so no trace would explain it, and the guide is not run again to record one."""
+
+
 def renamed_message(renamed: list[dict]) -> str:
     """What changed, told as in results.json (the engine keeps its renames as dicts)."""
     return results.renamed_message([Rename.model_validate(r) for r in renamed])
