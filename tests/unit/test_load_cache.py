@@ -77,7 +77,7 @@ def test_a_name_left_for_the_required_guides_is_decided_again(steps):
     served from the cache, its pending check must still see the seed guide change."""
     cache = ContentCache()
     edit(steps / f"{ROTATION}.yml", "- goto: /settings/provisioning",
-         "- goto: '{{ zenkit_base_url }}'")
+         "- goto: '/settings/provisioning?from={{ zenkit_base_url }}'")
     load_catalog(steps, steps.parent, cache)
     edit(steps / f"{SEED}.yml", "as: zenkit_base_url", "as: zenkit_url")
     with pytest.raises(GuideError, match="undefined variable 'zenkit_base_url'"):
