@@ -24,8 +24,9 @@ from pathlib import Path
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import ContentCache, DiskCache
 from .catalog import Catalog
-from .errors import BuildError
+from .errors import BuildError, GuideError, Problem
 from .load import load_catalog
+from .paths import links_out
 from .project import Layout
 from .render import GUIDES_DIR, Output, render_catalog
 
@@ -80,12 +81,32 @@ def generated(locale: str | None) -> tuple[str, ...]:
 def language_outputs(layout: Layout, catalog: Catalog, locale: str | None,
                      cache: ContentCache | None = None) -> dict[str, Output]:
     """One language's generated files, keyed by path under its docs folder."""
+    refuse_links_out(layout, locale)
     outputs = render_catalog(catalog, layout.templates, layout.screenshots, locale, cache)
     assets = layout.docs / ASSETS_DIR
     if locale is not None and assets.is_dir():
         for path in sorted(p for p in assets.rglob("*") if p.is_file()):
             outputs[f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"] = Output(copy_from=path)
     return outputs
+
+
+def refuse_links_out(layout: Layout, locale: str | None) -> None:
+    """What a language's site is made of (its docs folder, the source's assets it shares,
+    the templates, the screenshots) holds no link that leads out of its folder: followed, it
+    would publish whatever it names (a saved sign-in linked as a screenshot, a page linked to
+    /etc/passwd). Every build path renders through here: build, render, the plugin, serve."""
+    folders = [layout.docs_in(locale), layout.templates, layout.screenshots]
+    if locale is not None:
+        folders.append(layout.docs / ASSETS_DIR)
+    def shown(path: Path) -> str:  # as the writer sees it: the link, not where it leads
+        return os.path.relpath(path, layout.root)
+
+    problems = [Problem(shown(link), 0, "link",
+                        f"leads out of {shown(folder)}/ (to {target}); nothing outside it is "
+                        "published: put the file itself there")
+                for folder in folders for link, target in links_out(folder)]
+    if problems:
+        raise GuideError(problems)
 
 
 def stage_docs(layout: Layout, catalog: Catalog, tmp: Path) -> dict[str | None, Path]:

@@ -27,3 +27,18 @@ def first_confined(path: str | os.PathLike, folders: list[Path]) -> Path | None:
         if found is not None:
             return found
     return None
+
+
+def links_out(folder: str | os.PathLike) -> list[tuple[Path, Path]]:
+    """Every symbolic link under `folder` (links to folders not followed) that leads out of
+    it, with where it leads: git keeps links, so a pull request can add one."""
+    base = Path(folder)
+    if not base.is_dir():
+        return []
+    found = []
+    for parent, folders, files in os.walk(base):
+        for name in [*folders, *files]:
+            path = Path(parent) / name
+            if path.is_symlink() and confined(path, base) is None:
+                found.append((path, path.resolve()))
+    return sorted(found)

@@ -1,14 +1,11 @@
-"""A symbolic link in the content folders (a screenshot, a hand-written page) that leads out
-of them is never published: a pull request that adds `screenshots/<guide>/<name>.png ->
-~/.config/guidegen/state/azure.json` (git keeps symlinks) must not put the saved sign-in
-into the site that the nightly builds and deploys.
+"""A symbolic link in the content folders (a screenshot, a hand-written page, a template)
+that leads out of them is never published: a pull request that adds
+`screenshots/<guide>/<name>.png -> ~/.config/guidegen/state/azure.json` (git keeps symlinks)
+must not put the saved sign-in into the site that the nightly builds and deploys.
 
-Found by audit (issue 11, point 3): `guidegen build` follows both links and publishes the
-file (site/guides/screenshots/.../<name>.png, site/passwd.txt). The fix belongs in
-render.py (`Renderer.shot_path`: a shot whose path is not `paths.confined` to screenshots/
-is bad input, or no shot) and build.py (`stage_docs`/`language_outputs` copy docs/ with
-links followed: refuse a link out of the docs folder, naming it), both another helper's
-files; strict, so the mark must go when they are fixed."""
+Found by audit (issue 11, point 3): `guidegen build` followed both links and published the
+file (site/guides/screenshots/.../<name>.png, site/notes.txt). Now every way of building
+(build, render, the plugin, serve) refuses such a link as bad input, naming it."""
 
 from __future__ import annotations
 
@@ -16,15 +13,13 @@ import os
 import subprocess
 import sys
 
-import pytest
-
+from guidegen.paths import links_out
 from tests.site.conftest import copy_project
 
 CANARY = "saved-sign-in CANARY-4b1d"
 GUIDE = "zenkit-azure-scim-provisioning"
 
 
-@pytest.mark.xfail(strict=True, reason="build follows symlinks out of screenshots/ and docs/")
 def test_a_screenshot_or_page_linked_out_of_the_project_is_not_published(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
@@ -37,11 +32,32 @@ def test_a_screenshot_or_page_linked_out_of_the_project_is_not_published(tmp_pat
     shot.unlink()
     shot.symlink_to(outside)
     (project / "docs" / "notes.txt").symlink_to(outside)
-    subprocess.run([sys.executable, "-m", "guidegen.cli", "build", "--root", str(project)],
-                   capture_output=True, text=True, timeout=300, check=False,
-                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    (project / "templates" / "notes.j2").symlink_to(outside)
+    done = subprocess.run([sys.executable, "-m", "guidegen.cli", "build", "--root",
+                           str(project)], capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 2, done.stderr
+    # Each link by its place in the project, and nothing else: no traceback.
+    assert sorted(done.stderr.splitlines()) == sorted(["3 problems found.", *(
+        f"{link}: link: leads out of {folder}/ (to {outside}); nothing outside it is "
+        "published: put the file itself there"
+        for link, folder in ((f"screenshots/{GUIDE}/{shot.name}", "screenshots"),
+                             ("docs/notes.txt", "docs"), ("templates/notes.j2", "templates")))])
     published = [str(p) for folder in (project / "site", project / "docs" / "guides")
                  for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
                  and CANARY.encode() in p.read_bytes()]
     assert published == []
 
+
+
+def test_links_inside_the_folder_are_fine_and_folder_links_out_are_not(tmp_path):
+    docs, outside = tmp_path / "docs", tmp_path / "elsewhere"
+    (docs / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (docs / "page.md").write_text("# Page\n", "utf-8")
+    (docs / "sub" / "same.md").symlink_to(docs / "page.md")   # stays inside: fine
+    (docs / "away").symlink_to(outside)                      # a folder out: not walked into
+    (docs / "sub" / "up.md").symlink_to("../../elsewhere/x.md")
+    assert links_out(docs) == [(docs / "away", outside.resolve()),
+                               (docs / "sub" / "up.md", (outside / "x.md").resolve())]
+    assert links_out(tmp_path / "missing") == []
