@@ -49,7 +49,11 @@ EXPECT_FIELDS = ("role", "name", "label", "region", "exact", "within", "names")
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # A literal typed into one of these is a secret written into YAML.
-SECRET_FIELD = re.compile(r"password|secret|token|api key|client secret", re.I)
+# The portals' secret fields by their labels, in the languages guidegen verifies them in
+# (German: Kennwort, Passwort, Geheimer Schlüssel, API-Schlüssel; "token" is the same word):
+# a field renamed there is still a secret's. Not "Schlüssel" alone: attribute keys are data.
+SECRET_FIELD = re.compile(r"password|secret|token|api key|client secret|"
+                          r"passwort|kennwort|geheim|api-schlüssel|zugriffsschlüssel", re.I)
 # Where the verify run fills in {{ name }} of an action or a screenshot's locators: names,
 # values typed, chosen and expected.
 RUNTIME_FIELDS = ("name", "label", "text", "region", "value", "option")

@@ -46,6 +46,9 @@ SECRET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><tit
 <section aria-label="Client"><p>client-shown-value</p></section>
 <label for="p">Sign-in</label><input id="p" type="password" value="typed-password">
 <label for="t">API token</label><input id="t" value="labelled-token-value">
+<label for="k">Kennwort</label><input id="k" value="german-password-value">
+<label for="g">Geheimer Schlüssel</label><input id="g" value="german-secret-key-value">
+<label for="s">Attributschlüssel</label><input id="s" value="attribute-key-value">
 <label for="n">Name</label><input id="n" value="not-a-secret">
 </main></body></html>"""
 
@@ -66,10 +69,11 @@ def test_an_action_learns_every_secret_the_page_shows_in_one_round_trip(page: Pa
     assert calls == ["evaluate_all"]
     learnt = set(state.secret_values())
     # The declared fields (a field's value, a region's text), the password field, and the
-    # field labelled as a token; not the plain field.
-    assert {"first-shown-value", "typed-password", "labelled-token-value"} <= learnt
+    # fields labelled as secrets, in English or German; not the plain fields.
+    assert {"first-shown-value", "typed-password", "labelled-token-value",
+            "german-password-value", "german-secret-key-value"} <= learnt
     assert any("client-shown-value" in v for v in learnt)
-    assert not any("not-a-secret" in v for v in learnt)
+    assert not any("not-a-secret" in v or "attribute-key" in v for v in learnt)
 
 
 def test_verify_does_not_load_hypothesis(tmp_path):
