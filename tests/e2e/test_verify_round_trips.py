@@ -1,5 +1,5 @@
 """What each action of a verify run costs in round trips to the browser and around it: the
-secrets every action learns in one round trip, however many fields are declared secret; and
+secrets every action learns in two round trips, however many fields are declared secret; and
 no test-suite plugin of guidegen's own (Hypothesis) loaded into a verify run."""
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def test_an_action_learns_every_secret_the_page_shows_in_one_round_trip(page: Pa
 
     performer.harvest()
 
-    assert calls == ["evaluate_all"]
+    # Are the declared fields there (they are), then one script reads them all.
+    assert calls == ["count", "evaluate_all"]
     learnt = set(state.secret_values())
     # The declared fields (a field's value, a region's text), the password field, and the
     # fields labelled as secrets, in English or German; not the plain fields.
@@ -74,6 +75,27 @@ def test_an_action_learns_every_secret_the_page_shows_in_one_round_trip(page: Pa
             "german-password-value", "german-secret-key-value"} <= learnt
     assert any("client-shown-value" in v for v in learnt)
     assert not any("not-a-secret" in v or "attribute-key" in v for v in learnt)
+
+
+def test_a_page_without_declared_secret_fields_is_read_by_a_plain_script(page: Page, tmp_path,
+                                                                         monkeypatch):
+    """Most pages show none of the declared fields: they are read by page.evaluate, with no
+    locator evaluation in the page's own world, where Playwright would build its selector
+    engine again on every new page (a tenth of a verify run, measured)."""
+    (tmp_path / "keys.html").write_text(SECRET_PAGE, encoding="utf-8")
+    page.goto((tmp_path / "keys.html").as_uri())
+    state = RunState(base_urls={}, variables={}, portal="p",
+                     secret_fields=[Locator(label="Nowhere on this page")])
+    performer = Performer(page.context, state)
+    performer.pages["p"] = performer.front = page
+    calls = count_calls(monkeypatch)
+
+    performer.harvest()
+
+    assert calls == ["count", "evaluate"]
+    learnt = set(state.secret_values())
+    assert {"typed-password", "labelled-token-value", "german-password-value"} <= learnt
+    assert not any("not-a-secret" in v or "first-shown" in v for v in learnt)
 
 
 def test_verify_does_not_load_hypothesis(tmp_path):

@@ -289,16 +289,27 @@ class Performer:
             try:
                 if page.is_closed():
                     continue
-                # One round trip per action, whatever the number of declared fields: the
-                # password fields (read by the script anyway) or any of the declared ones.
-                fields = page.locator("input[type=password]")
-                for loc in self.state.secret_fields:
-                    fields = fields.or_(to_locator(page, self.resolved(loc)))
-                values = fields.evaluate_all(HARVEST_JS, SECRET_FIELD.pattern)
+                values = self._shown_secrets(page)
             except PlaywrightError:
                 continue  # a page going away: the next action's harvest reads the next one
             for value in values:
                 self.state.redact.add(value)
+
+    def _shown_secrets(self, page: Page) -> list[str]:
+        """What the page's secret fields show, in two round trips whatever the number of
+        fields declared: are any of the declared ones on the page (counted where Playwright
+        performs actions), then one script reads them and the fields that are secret by
+        what they are. A locator's evaluate_all runs in the page's own world, where
+        Playwright builds its selector engine afresh on every new page: done after every
+        action, that was a tenth of a verify run, for pages that mostly show no declared
+        field at all; those are read by a plain script."""
+        declared = None
+        for loc in self.state.secret_fields:
+            found = to_locator(page, self.resolved(loc))
+            declared = found if declared is None else declared.or_(found)
+        if declared is not None and declared.count():
+            return declared.evaluate_all(HARVEST_JS, SECRET_FIELD.pattern)
+        return page.evaluate(f"pattern => ({HARVEST_JS})([], pattern)", SECRET_FIELD.pattern)
 
     def begin_step(self) -> None:
         self.prints, self.renames = {}, []
