@@ -53,22 +53,26 @@ SECRET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><tit
 </main></body></html>"""
 
 
-def test_an_action_learns_every_secret_the_page_shows_in_one_round_trip(page: Page, tmp_path,
-                                                                          monkeypatch):
+def harvest(page: Page, tmp_path, monkeypatch, declared: list[Locator]) -> tuple[list, set]:
+    """The round trips one harvest on SECRET_PAGE makes, and what it learns."""
     (tmp_path / "keys.html").write_text(SECRET_PAGE, encoding="utf-8")
     page.goto((tmp_path / "keys.html").as_uri())
-    state = RunState(base_urls={}, variables={}, portal="p",
-                     secret_fields=[Locator(label="Bearer"), Locator(region="Client"),
-                                    Locator(label="Nowhere on this page")])
+    state = RunState(base_urls={}, variables={}, portal="p", secret_fields=declared)
     performer = Performer(page.context, state)
     performer.pages["p"] = performer.front = page
     calls = count_calls(monkeypatch)
-
     performer.harvest()
+    return calls, set(state.secret_values())
+
+
+def test_an_action_learns_every_secret_the_page_shows_in_two_round_trips(page: Page, tmp_path,
+                                                                           monkeypatch):
+    calls, learnt = harvest(page, tmp_path, monkeypatch,
+                            [Locator(label="Bearer"), Locator(region="Client"),
+                             Locator(label="Nowhere on this page")])
 
     # Are the declared fields there (they are), then one script reads them all.
     assert calls == ["count", "evaluate_all"]
-    learnt = set(state.secret_values())
     # The declared fields (a field's value, a region's text), the password field, and the
     # fields labelled as secrets, in English or German; not the plain fields.
     assert {"first-shown-value", "typed-password", "labelled-token-value",
@@ -82,18 +86,8 @@ def test_a_page_without_declared_secret_fields_is_read_by_a_plain_script(page: P
     """Most pages show none of the declared fields: they are read by page.evaluate, with no
     locator evaluation in the page's own world, where Playwright would build its selector
     engine again on every new page (a tenth of a verify run, measured)."""
-    (tmp_path / "keys.html").write_text(SECRET_PAGE, encoding="utf-8")
-    page.goto((tmp_path / "keys.html").as_uri())
-    state = RunState(base_urls={}, variables={}, portal="p",
-                     secret_fields=[Locator(label="Nowhere on this page")])
-    performer = Performer(page.context, state)
-    performer.pages["p"] = performer.front = page
-    calls = count_calls(monkeypatch)
-
-    performer.harvest()
-
+    calls, learnt = harvest(page, tmp_path, monkeypatch, [Locator(label="Nowhere on this page")])
     assert calls == ["count", "evaluate"]
-    learnt = set(state.secret_values())
     assert {"typed-password", "labelled-token-value", "german-password-value"} <= learnt
     assert not any("not-a-secret" in v or "first-shown" in v for v in learnt)
 
