@@ -103,7 +103,9 @@ def metadata() -> dict:
     return {
         "commit": {"sha": _git("rev-parse", "HEAD") or None,
                    # Uncommitted changes to tracked files: the figures may not match the sha.
-                   "dirty": bool(_git("status", "--porcelain", "--untracked-files=no"))},
+                   # Other benchmarks' saved results are no code: `make bench` runs several.
+                   "dirty": bool(_git("status", "--porcelain", "--untracked-files=no", "--",
+                                      ".", ":(exclude)bench/results"))},
         "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(), "memory_gib": _memory_gib(),
                     "os": platform.platform(), "python": platform.python_version(),
                     "chromium": chromium_version()},
