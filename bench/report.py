@@ -158,7 +158,9 @@ def verify(data: dict) -> list[str]:
              f"**{ratio(seed['ratio_wall'])}**", ratio(seed["ratio_cpu"]), "")]
     if seed.get("no_trace"):
         rows += [side("guidegen verify `--no-trace`", seed["no_trace"]),
-                 ("guidegen `--no-trace` / floor", f"**{ratio(seed['no_trace_ratio_wall'])}**",
+                 ("guidegen `--no-trace` / floor"
+                  + (f" (goal ≤ {f['goals']['no_trace_ratio']['goal']}×)" if "no_trace_ratio" in f["goals"]
+                     else ""), f"**{ratio(seed['no_trace_ratio_wall'])}**",
                   ratio(seed["no_trace_ratio_cpu"]), "")]
     if scale:
         rows += [side(f"{scale['guides']} guides, serial", scale["serial"]),

@@ -468,7 +468,8 @@ def diagnose(root: Path, report: Path, guide: str) -> None:
 
     pytest_plugin.capture = timer("capture()", pytest_plugin.capture)
     cap._tag_elements = timer("capture: find and tag target, highlights, masks", cap._tag_elements)
-    Page.evaluate = timer("capture: page.evaluate (draw overlays, clean up)", Page.evaluate)
+    Page.evaluate = timer("page.evaluate (the capture's overlays; the secrets read on a page "
+                          "with no declared field)", Page.evaluate)
     Page.screenshot = timer("capture: page.screenshot (full_page + clip)", Page.screenshot)
     cap.load_rgba = timer("capture: decode PNG (numpy)", cap.load_rgba)
     cap.oxipng = type("oxipng", (), {
