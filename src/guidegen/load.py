@@ -329,6 +329,8 @@ class Loader:
             guides.append(GuideChecker(self, doc, guide).run())
             if key and len(self.problems.items) == before:
                 self.cache.put(key, self.checked(guides[-1], doc.file, shots, pending), keep=True)
+        if self.cache is not None:
+            self.cache.save()
         return guides
 
     def guide_key(self, path: Path) -> str | None:

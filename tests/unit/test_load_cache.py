@@ -89,9 +89,10 @@ def test_the_disk_cache_serves_the_next_run_and_trusts_only_private_files(steps,
     folder = tmp_path / "cache"
     first = load_catalog(steps, steps.parent, DiskCache(folder))
     assert folder.stat().st_mode & 0o777 == 0o700
-    files = sorted(folder.glob("*.pickle"))
-    assert len(files) == len(first.guides)
-    assert {f.stat().st_mode & 0o777 for f in files} == {0o600}
+    # One file for all the guides a load checked: file creation was most of writing them.
+    assert [f.name for f in folder.iterdir()] == ["checked.pickle"]
+    kept = folder / "checked.pickle"
+    assert kept.stat().st_mode & 0o777 == 0o600
 
     again = DiskCache(folder)  # the next `guidegen build`, another process
     assert load_catalog(steps, steps.parent, again) == first
@@ -99,11 +100,30 @@ def test_the_disk_cache_serves_the_next_run_and_trusts_only_private_files(steps,
 
     # A file another user could have written is never unpickled: planted, it would run this.
     marker = tmp_path / "unpickled"
-    files[0].write_bytes(pickle.dumps(_Planted(str(marker))))
-    files[0].chmod(0o644)
+    kept.write_bytes(pickle.dumps(_Planted(str(marker))))
+    kept.chmod(0o644)
     wary = DiskCache(folder)
     assert load_catalog(steps, steps.parent, wary) == first
-    assert wary.misses == 1 and not marker.exists()
+    assert wary.misses == len(first.guides) and not marker.exists()
+
+
+def test_the_disk_cache_keeps_the_last_loads_guides_and_ignores_a_broken_file(steps, tmp_path):
+    folder = tmp_path / "cache"
+    load_catalog(steps, steps.parent, DiskCache(folder))
+    edit(steps / f"{ROTATION}.yml", "title: ", "title: Edited ")
+    edited = DiskCache(folder)
+    catalog = load_catalog(steps, steps.parent, edited)
+    assert (edited.hits, edited.misses) == (len(catalog.guides) - 1, 1)
+    # The next run finds the edited guide, and the old version's entry is gone from the file.
+    later = DiskCache(folder)
+    assert load_catalog(steps, steps.parent, later) == catalog
+    assert (later.hits, later.misses) == (len(catalog.guides), 0)
+    assert len(pickle.loads((folder / "checked.pickle").read_bytes())[1]) == len(catalog.guides)
+
+    (folder / "checked.pickle").write_bytes(b"truncated")
+    broken = DiskCache(folder)
+    assert load_catalog(steps, steps.parent, broken) == catalog
+    assert broken.misses == len(catalog.guides)
 
 
 def test_the_disk_cache_is_keyed_by_guidegens_own_code(steps, tmp_path):
