@@ -104,7 +104,9 @@ def step_labels(actions: list, screenshot: Any, scope: dict[str, str],
         for part in loc.chain():
             label = part.name_in(locale)
             if label:
-                used.setdefault(" ".join(substitute(label, scope)[0].split()), part)
+                if "{{" in label:  # no variable can be in it otherwise: spares the regex
+                    label = substitute(label, scope)[0]
+                used.setdefault(" ".join(label.split()), part)
     return used
 
 
@@ -348,11 +350,15 @@ class GuideChecker:
             # Expanding anyway would report every '{{ name }}' of the step a second time.
             return None
         params = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in use.with_.items()}
-        # Controls first, so that a page's '{{ app }}' takes this use's parameters too. Unknown
-        # ones were reported in the reusable's own file, which is then broken, never expanded.
-        reusable = fill_controls(reusable, (), self.loader.controls, lambda *_: None)
-        body = reusable.model_dump(by_alias=True, exclude_unset=True, exclude={"params", "id"})
-        body = _substitute_all(body, params)
+        body = self.loader.reusable_bodies.get(reusable.id)
+        if body is None:
+            # Controls first, so that a page's '{{ app }}' takes this use's parameters too.
+            # Unknown ones were reported in the reusable's own file, which is then broken,
+            # never expanded. Once per reusable step, not per use: the same for every use.
+            filled = fill_controls(reusable, (), self.loader.controls, lambda *_: None)
+            body = filled.model_dump(by_alias=True, exclude_unset=True, exclude={"params", "id"})
+            self.loader.reusable_bodies[reusable.id] = body
+        body = _substitute_all(body, params)  # a new dict, lists and dicts: the kept one stays
         body["id"] = use.id or reusable.id
         if use.plans is not None:
             body["plans"] = use.plans

@@ -98,6 +98,8 @@ class Loader:
         self.shared_key = ""  # the files every guide's checks read (set in load)
         self.problems = Problems()
         self.reusable: dict[str, ReusableStep] = {}
+        # A reusable step with its controls filled in, as the data each use substitutes into.
+        self.reusable_bodies: dict[str, dict[str, Any]] = {}
         # Reusable steps with problems of their own: reported once, in their file, not per use.
         self.broken_reusable: set[str] = set()
         self.screenshots: dict[tuple[str, str], Origin] = {}

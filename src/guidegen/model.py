@@ -232,9 +232,15 @@ class Locator(Strict):
 def _named_by(obj: Locator | Expectation) -> str | None:
     """The field `names` translates. An expectation's `text` is what it expects to see,
     never how it finds the control."""
-    keys = ("name", "label", "region") if isinstance(obj, Expectation) else (
-        "name", "label", "text", "region")
-    return next((k for k in keys if getattr(obj, k) is not None), None)
+    keys = _EXPECTATION_NAMES if isinstance(obj, Expectation) else _LOCATOR_NAMES
+    for key in keys:  # a loop, not next() over a generator: asked for every label checked
+        if getattr(obj, key) is not None:
+            return key
+    return None
+
+
+_LOCATOR_NAMES = ("name", "label", "text", "region")
+_EXPECTATION_NAMES = ("name", "label", "region")
 
 
 def _names_translate(obj: Locator | Expectation) -> None:
