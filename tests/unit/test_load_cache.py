@@ -126,6 +126,20 @@ def test_the_disk_cache_keeps_the_last_loads_guides_and_ignores_a_broken_file(st
     assert broken.misses == len(catalog.guides)
 
 
+def test_the_previews_disk_cache_saves_each_load_for_the_next_process(steps, tmp_path):
+    """One DiskCache for a whole preview: after a save, the file holds the guide as saved,
+    and the next process (a build) reads every guide from it."""
+    folder = tmp_path / "cache"
+    preview = DiskCache(folder)
+    load_catalog(steps, steps.parent, preview)
+    edit(steps / f"{ROTATION}.yml", "title: ", "title: Edited ")
+    load_catalog(steps, steps.parent, preview)
+    catalog = load_catalog(steps, steps.parent, preview)  # a save that changed nothing
+    build = DiskCache(folder)
+    assert load_catalog(steps, steps.parent, build) == catalog
+    assert (build.hits, build.misses) == (len(catalog.guides), 0)
+
+
 def test_the_disk_cache_is_keyed_by_guidegens_own_code(steps, tmp_path):
     load_catalog(steps, steps.parent, DiskCache(tmp_path / "cache"))
     upgraded = DiskCache(tmp_path / "cache")
