@@ -22,18 +22,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, **launch_options()}
 
 
-@pytest.fixture
-def no_early_browser(monkeypatch):
-    """`guidegen verify` invoked in this process with run_pytest replaced: only the imports
-    it overlaps with the browser's start are done, no browser is started for nothing (and
-    none beside pytest-playwright's, whose driver may already run in this thread)."""
-    from guidegen.verify import early
-
-    real = early.browser_first
-    monkeypatch.setattr(early, "browser_first",
-                        lambda modules, own_browser, simulators: real(modules, own_browser=False))
-
-
 def pytest_configure(config: pytest.Config) -> None:
     # Inherited by every process the session starts, and by theirs: found again at the end
     # even once re-parented away from this one.

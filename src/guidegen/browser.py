@@ -10,12 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Error as PlaywrightError
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 
@@ -59,25 +54,3 @@ def remote_launch_headers() -> dict[str, str]:
         return {}
     return {"x-playwright-launch-options": json.dumps({"executablePath": path,
                                                        "args": CHROMIUM_ARGS})}
-
-
-@dataclass(frozen=True)
-class Unavailable:
-    """The browser that did not start, in place of one. A session fixture that raises is
-    re-raised for every step, each with a traceback; this way each guide's first step says
-    why, as an environment error, and its other steps are not run."""
-
-    message: str
-
-
-def why_not_launched(error: PlaywrightError, endpoint: str | None) -> str:
-    first = error.message.splitlines()[0]  # Playwright adds a call log and install banners
-    if not endpoint:
-        return (f"{first} (install Chromium with `make chromium`, or name a Chromium binary "
-                "with GUIDEGEN_CHROMIUM)")
-    if "executable doesn't exist" in first.lower():
-        return (f"the browser server at {endpoint} has no browser to launch: {first} (start "
-                "`playwright run-server` where Playwright's browsers are installed, or name "
-                "the Chromium on the server's machine with GUIDEGEN_CHROMIUM and start the "
-                "server with --unsafe)")
-    return f"no browser server at {endpoint}: {first} (is `playwright run-server` running?)"

@@ -178,18 +178,9 @@ def verify(root: Path, guides: tuple[str, ...], **options) -> None:
     GUIDES are guide ids (default: all). Exit codes: 0 all steps passed; 1 drift or a
     failed step; 2 bad step files or options; 3 environment error (browser, network).
     """
-    from .verify.early import browser_first, own_browser
-    from .verify.options import check_together, simulator_options, with_defaults
+    from .verify.run import run_pytest
 
-    values = with_defaults(options)  # a bad option is told before any browser starts
-    check_together(values)
-    sims = simulator_options(values.get) if values["target"] == "sim" else None
-    with browser_first(("guidegen.verify.run",), own_browser=own_browser(values),
-                       simulators=sims) as started:
-        from .verify.run import run_pytest
-
-        code = run_pytest(root, guides, started=started, **options)
-    sys.exit(code)
+    sys.exit(run_pytest(root, guides, **options))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

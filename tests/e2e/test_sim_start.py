@@ -19,20 +19,6 @@ pytestmark = pytest.mark.browser
 # test_traces' guide without the step that fails: one page of Zenkit.
 GUIDE = traces.GUIDE.split("      - id: find-switch")[0].replace("trace-me", "one-page")
 
-# Ends a run script: in the process that started them, after the run, nothing of the
-# simulators it started answers (`seen["answering"]`); prints what was seen.
-AFTER = """
-def answers(url):
-    try:
-        urllib.request.urlopen(url, timeout=5)
-    except OSError:
-        return False
-    return True
-
-seen["answering"] = [answers(url) for sims in seen["sims"] for url in sims["urls"]]
-print(json.dumps(seen))
-"""
-
 # In a fresh process: in this one, pytest-playwright's scope of the running test would wrap
 # the inner run's steps. Records when the simulators' start began and ended, in which thread,
 # and when the browser fixture's set-up ended; `stop` ends the session before any step runs.
@@ -72,8 +58,17 @@ pytest.main = lambda args, plugins=(): main(args, plugins=[*plugins, Watch()])
 seen["code"] = run_pytest(Path(sys.argv[1]), ("one-page",), report_dir=Path(sys.argv[2]),
                           plan_claims=False, skip_outcome=True)
 
-""" + AFTER
+def answers(url):
+    try:
+        urllib.request.urlopen(url, timeout=5)
+    except OSError:
+        return False
+    return True
 
+# Still in the process that started them: after the run, nothing of them answers.
+seen["answering"] = [answers(url) for sims in seen["sims"] for url in sims["urls"]]
+print(json.dumps(seen))
+"""
 
 
 def run(tmp_path, how: str) -> dict:

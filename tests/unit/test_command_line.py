@@ -89,9 +89,8 @@ def test_a_bad_value_is_one_line_and_exit_2_before_anything_starts(tmp_path, not
 
 @pytest.mark.parametrize("argv", [["-n", "auto"], ["-n", "0"], ["--step-timeout", "0.5"],
                                   ["--shard", "2/2"], ["--fault", "zenkit:error:POST /scim/*:1"]])
-def test_good_values_pass(monkeypatch, no_early_browser, argv):
-    monkeypatch.setattr("guidegen.verify.run.run_pytest",
-                        lambda root, guides, started, **options: 0)
+def test_good_values_pass(monkeypatch, argv):
+    monkeypatch.setattr("guidegen.verify.run.run_pytest", lambda root, guides, **options: 0)
     result = CliRunner().invoke(main, ["verify", *argv])
     assert result.exit_code == 0, result.output
 

@@ -49,7 +49,7 @@ def plugin_values(args: list[str]) -> dict:
 def given_to_run_pytest(monkeypatch, argv: list[str]) -> dict:
     seen = {}
     monkeypatch.setattr("guidegen.verify.run.run_pytest",
-                        lambda root, guides, started, **options: seen.update(options) or 0)
+                        lambda root, guides, **options: seen.update(options) or 0)
     result = CliRunner().invoke(main, ["verify", *argv])
     assert result.exit_code == 0, result.output
     return seen
@@ -62,15 +62,14 @@ def as_plugin_reads(value):
 
 
 @pytest.mark.parametrize("every", [True, False], ids=["every option", "defaults"])
-def test_what_verify_is_given_is_what_the_plugin_reads(monkeypatch, given, every,
-                                                      no_early_browser):
+def test_what_verify_is_given_is_what_the_plugin_reads(monkeypatch, given, every):
     values = given_to_run_pytest(monkeypatch, given if every else [])
     assert values == with_defaults(values)  # every option, each under its name
     read = plugin_values(pytest_args(values))
     assert read == {o.name: as_plugin_reads(values[o.name]) for o in OPTIONS if o.pytest}
 
 
-def test_every_option_given_differs_from_its_default(monkeypatch, given, no_early_browser):
+def test_every_option_given_differs_from_its_default(monkeypatch, given):
     """The guard on given: a value equal to the default would test nothing."""
     values = given_to_run_pytest(monkeypatch, given)
     assert [o.flag for o in OPTIONS if values[o.name] == with_defaults({})[o.name]] == []

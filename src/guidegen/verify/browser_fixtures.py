@@ -9,16 +9,34 @@ session fixtures bound to an instance.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
-from ..browser import Unavailable, launch_options, remote_launch_headers, why_not_launched
+from ..browser import launch_options, remote_launch_headers
 
-if TYPE_CHECKING:
-    from .early import Started
+
+@dataclass(frozen=True)
+class Unavailable:
+    """The browser that did not start, in place of one. A session fixture that raises is
+    re-raised for every step, each with a traceback; this way each guide's first step says
+    why, as an environment error, and its other steps are not run."""
+
+    message: str
+
+
+def _why(error: PlaywrightError, endpoint: str | None) -> str:
+    first = error.message.splitlines()[0]  # Playwright adds a call log and install banners
+    if not endpoint:
+        return (f"{first} (install Chromium with `make chromium`, or name a Chromium binary "
+                "with GUIDEGEN_CHROMIUM)")
+    if "executable doesn't exist" in first.lower():
+        return (f"the browser server at {endpoint} has no browser to launch: {first} (start "
+                "`playwright run-server` where Playwright's browsers are installed, or name "
+                "the Chromium on the server's machine with GUIDEGEN_CHROMIUM and start the "
+                "server with --unsafe)")
+    return f"no browser server at {endpoint}: {first} (is `playwright run-server` running?)"
 
 
 def launch_args() -> dict:
@@ -38,36 +56,10 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, **launch_args()}
 
 
-def started_before(config: pytest.Config) -> Started | None:
-    """What `guidegen verify` started before pytest (early.py), if it did."""
-    from .early import Started
-
-    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, Started)), None)
-
-
-@pytest.fixture(scope="session")
-def playwright(pytestconfig):
-    """Playwright's driver: the one `guidegen verify` started before pytest, or started here.
-    (pytest-playwright's own also instruments API requests for its tracing, which verify
-    leaves off: it records traces of its own.)"""
-    started = started_before(pytestconfig)
-    if started is not None:
-        yield started.playwright  # stopped by verify, after pytest
-        return
-    driver = sync_playwright().start()
-    yield driver
-    driver.stop()
-
-
 @pytest.fixture(scope="session")
 def browser(browser_type, browser_type_launch_args, pytestconfig):
-    """One browser per worker: the one `guidegen verify` launched before pytest, launched
-    here, or, with --browser-endpoint, one of a Playwright browser server's (`playwright
-    run-server`), so capture scales out."""
-    started = started_before(pytestconfig)
-    if started is not None:
-        yield started.browser  # closed by verify, after pytest
-        return
+    """One browser per worker: launched here, or, with --browser-endpoint, one of a
+    Playwright browser server's (`playwright run-server`), so capture scales out."""
     endpoint = pytestconfig.getoption("browser_endpoint")
     try:
         if endpoint:
@@ -76,7 +68,7 @@ def browser(browser_type, browser_type_launch_args, pytestconfig):
         else:
             browser = browser_type.launch(**browser_type_launch_args)
     except PlaywrightError as error:
-        yield Unavailable(why_not_launched(error, endpoint))
+        yield Unavailable(_why(error, endpoint))
         return
     yield browser
     browser.close()

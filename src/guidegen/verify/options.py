@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 import click
@@ -282,38 +282,6 @@ def with_defaults(given: dict) -> dict:
         raise GuideError(problems)
     return {name: given.get(name, option.default if option.kind != "multiple" else ())
             for name, option in BY_NAME.items()}
-
-
-# The plan of the simulated Zenkit organization in the plain run, which the baselines show.
-# That run checks a guide's claim to this plan; the other plans it claims get runs of their own.
-SIM_PLAN = "business"
-
-
-def simulator_options(option: Callable[[str], Any]) -> dict:
-    """portalsim.start_simulators' arguments for a run, from its options (`option(name)`:
-    verify's values or the plugin's pytest options, which have the same names)."""
-    extra = {"drift": tuple(option("drift"))} if option("drift") else {}
-    if option("sim_scim_plans") is not None:
-        extra["scim_plans"] = [p for p in option("sim_scim_plans").split(",") if p]
-    return {"azure_ui": option("azure_ui"), "zenkit_plan": SIM_PLAN,
-            "azure_style": option("azure_style"), "faults": tuple(option("faults")),
-            "warm": True, **extra}
-
-
-def check_together(values: dict) -> None:
-    """Options that are good alone but not together (verify's option values): told before
-    anything starts."""
-    if values["target"] == "live" and values["plan_claims"]:
-        raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
-                                  "against the simulators, whose organization can be on any "
-                                  "plan; a live portal has one organization on one plan")])
-    live_only = [flag for flag, name in (("--portal-url", "portal_urls"),
-                                         ("--state-dir", "state_dir"),
-                                         ("--secrets-file", "secrets_file")) if values[name]]
-    if values["target"] != "live" and live_only:
-        # Ignored, the run would pass against the simulators as if it had used them.
-        raise GuideError([Problem("command line", 0, flag, "only with --target live: this "
-                                  "run drives the simulators") for flag in live_only])
 
 
 def speaks_for_site(option: Callable[[str], object]) -> bool:

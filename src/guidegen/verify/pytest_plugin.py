@@ -39,7 +39,7 @@ from ..status import update_status
 from ..terminal import printable
 from . import checkpoints, fingerprints, traces
 from .actions import Performer, RunState
-from .browser_fixtures import Unavailable, started_before
+from .browser_fixtures import Unavailable
 from .findings import (
     BLOCKED,
     ERROR,
@@ -52,7 +52,7 @@ from .findings import (
     NoBaseline,
     renamed_message,
 )
-from .options import SIM_PLAN, add_pytest_options, simulator_options, speaks_for_site
+from .options import add_pytest_options, speaks_for_site
 from .progress import Progress
 from .redact import Secrets
 
@@ -67,6 +67,9 @@ _sims_key = pytest.StashKey[object]()  # the simulators this process started (--
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
 SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
+# The plan of the simulated Zenkit organization in the plain run, which the baselines show.
+# That run checks a guide's claim to this plan; the other plans it claims get runs of their own.
+SIM_PLAN = "business"
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
@@ -129,9 +132,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_files_key] = {os.path.realpath(root / g.origin.file): g for g in catalog.guides
                                 if wanted is None or g.id in wanted}
     config.pluginmanager.import_plugin("guidegen.verify.browser_fixtures")
-    early = started_before(config)
-    if early is not None and early.simulators is not None:
-        config.stash[_starting_key] = early.simulators
     config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     if not hasattr(config, "workerinput"):  # xdist workers: the controller gets their reports
         config.stash[_run_key] = run = VerifyRun(config)
@@ -159,7 +159,12 @@ def _start_simulators(config: pytest.Config):
     """The simulators as the run's options describe them, started on free loopback ports."""
     from portalsim import start_simulators
 
-    return start_simulators(**simulator_options(config.getoption))
+    extra = {"drift": tuple(config.getoption("drift"))} if config.getoption("drift") else {}
+    if config.getoption("sim_scim_plans") is not None:
+        extra["scim_plans"] = [p for p in config.getoption("sim_scim_plans").split(",") if p]
+    return start_simulators(azure_ui=config.getoption("azure_ui"), zenkit_plan=SIM_PLAN,
+                            azure_style=config.getoption("azure_style"),
+                            faults=tuple(config.getoption("faults")), warm=True, **extra)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -168,8 +173,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     the driver and browser start in processes of their own, so the two overlap (a fifth to
     two fifths of a second of every run). The first step's fixture waits for them."""
     config = session.config
-    if _starting_key in config.stash:  # verify started them beside the browser (early.py)
-        return
     if not session.items or config.option.collectonly or config.getoption("target") != "sim":
         return
     starting: Future = Future()

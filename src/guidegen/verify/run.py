@@ -22,8 +22,7 @@ from ..load import load_catalog
 from ..project import Layout
 from ..results import Kind, read_results
 from . import checkpoints
-from .early import Started
-from .options import check_together, pytest_args, speaks_for_site, with_defaults
+from .options import pytest_args, speaks_for_site, with_defaults
 from .pytest_plugin import REFRESHED, LoadedCatalog, live_urls, write_empty_results
 from .shards import select
 
@@ -35,14 +34,11 @@ def collection_args(root: Path, guides: list) -> list[str]:
     return [str(Layout(root).steps), "--guidegen-guides", ",".join(g.id for g in guides)]
 
 
-def run_pytest(root: Path, guide_ids: tuple[str, ...], started: Started | None = None,
-               **options) -> int:
+def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     """`guidegen verify`: `options` are its options by name (verify.options), each left out
-    taking its default; a bad value is a GuideError (exit 2) before anything starts.
-    `started`: the driver and browser verify started while this module loaded (early.py)."""
+    taking its default; a bad value is a GuideError (exit 2) before anything starts."""
     values = with_defaults(options)
-    check_together(values)
-    target, shard = values["target"], values["shard"]
+    target, plan_claims, shard = values["target"], values["plan_claims"], values["shard"]
     report_dir = Path(values["report_dir"])
     catalog = load_catalog(Layout(root).steps, root)  # GuideError -> exit 2 in the CLI
     known = {g.id: g for g in catalog.guides}
@@ -53,6 +49,17 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], started: Started | None =
     chosen = [known[g] for g in (guide_ids or known)]
     if shard:
         chosen = select(chosen, shard, known)
+    if target == "live" and plan_claims:
+        raise GuideError([Problem("command line", 0, "--plan-claims", "plan claims are checked "
+                                  "against the simulators, whose organization can be on any "
+                                  "plan; a live portal has one organization on one plan")])
+    live_only = [flag for flag, name in (("--portal-url", "portal_urls"),
+                                         ("--state-dir", "state_dir"),
+                                         ("--secrets-file", "secrets_file")) if values[name]]
+    if target != "live" and live_only:
+        # Ignored, the run would pass against the simulators as if it had used them.
+        raise GuideError([Problem("command line", 0, flag, "only with --target live: this "
+                                  "run drives the simulators") for flag in live_only])
     locales = [loc.id for loc in catalog.locales]
     if values["locale"] is not None and values["locale"] not in locales:
         raise GuideError([Problem("command line", 0, "--locale", f"unknown locale "
@@ -96,8 +103,7 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], started: Started | None =
     # need not walk it again on every full collection (as gunicorn does for its workers).
     gc.freeze()
     try:
-        status = pytest.main(args, plugins=[LoadedCatalog(root, catalog),
-                                            *([started] if started is not None else [])])
+        status = pytest.main(args, plugins=[LoadedCatalog(root, catalog)])
     finally:
         gc.unfreeze()  # a caller that goes on (a test) collects it again
     if status == pytest.ExitCode.OK:
