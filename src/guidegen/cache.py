@@ -138,6 +138,10 @@ class DiskCache(ContentCache):
                 return  # a folder others can write in is no place for pickles we read back
             write_atomic(self.path, pickle.dumps((self.code, kept), pickle.HIGHEST_PROTOCOL),
                          mode=0o600, durable=False)
+            # Earlier versions kept one file per guide here: never read again, so gone.
+            for stale in self.folder.glob("*.pickle"):
+                if stale.name != self.path.name:
+                    stale.unlink()
         except OSError:
             pass  # a read-only project still builds; only the next run is slower
 

@@ -107,6 +107,15 @@ def test_the_disk_cache_serves_the_next_run_and_trusts_only_private_files(steps,
     assert wary.misses == len(first.guides) and not marker.exists()
 
 
+def test_the_per_guide_files_of_earlier_versions_are_removed(steps, tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    old = folder / "3f2c9a0e1b7d4c55a1e0f9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8.pickle"
+    old.write_bytes(b"an entry of the layout before checked.pickle")
+    load_catalog(steps, steps.parent, DiskCache(folder))
+    assert [f.name for f in folder.iterdir()] == ["checked.pickle"]
+
+
 def test_the_disk_cache_keeps_the_last_loads_guides_and_ignores_a_broken_file(steps, tmp_path):
     folder = tmp_path / "cache"
     load_catalog(steps, steps.parent, DiskCache(folder))
