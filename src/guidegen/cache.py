@@ -126,9 +126,10 @@ class DiskCache(ContentCache):
         """Write the entries used since the last save, if any is new; those of guides no
         longer there or changed since are left out (the file never outgrows the project)."""
         used, self._used = self._used, {}
-        kept = self._kept = {k: self._file()[k] for k in used}  # what a long preview holds
-        if not self._changed:
-            return
+        held = self._file()
+        kept = self._kept = {k: held[k] for k in used}  # what a long preview holds
+        if not self._changed and len(kept) == len(held):
+            return  # nothing new, nothing gone
         self._changed = False
         from .atomic import write_atomic
 

@@ -116,6 +116,16 @@ def test_the_per_guide_files_of_earlier_versions_are_removed(steps, tmp_path):
     assert [f.name for f in folder.iterdir()] == ["checked.pickle"]
 
 
+def test_a_deleted_guide_leaves_the_file_though_nothing_else_changed(steps, tmp_path):
+    folder = tmp_path / "cache"
+    first = load_catalog(steps, steps.parent, DiskCache(folder))
+    for source_or_translation in steps.rglob(f"{ROTATION}.yml"):
+        source_or_translation.unlink()
+    load_catalog(steps, steps.parent, DiskCache(folder))  # every other guide from the file
+    entries = pickle.loads((folder / "checked.pickle").read_bytes())[1]
+    assert len(entries) == len(first.guides) - 1
+
+
 def test_the_disk_cache_keeps_the_last_loads_guides_and_ignores_a_broken_file(steps, tmp_path):
     folder = tmp_path / "cache"
     load_catalog(steps, steps.parent, DiskCache(folder))
