@@ -1,6 +1,7 @@
 """What each action of a verify run costs in round trips to the browser and around it: the
-secrets every action learns in two round trips, however many fields are declared secret; and
-no test-suite plugin of guidegen's own (Hypothesis) loaded into a verify run."""
+secrets every action learns in one round trip when the fields declared secret are named by
+their labels, in two otherwise, however many are declared; and no test-suite plugin of
+guidegen's own (Hypothesis) loaded into a verify run."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import Page
 
+from guidegen.locate import to_locator
 from guidegen.model import Locator
 from guidegen.verify.actions import Performer, RunState
 
@@ -53,9 +55,10 @@ SECRET_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><tit
 </main></body></html>"""
 
 
-def harvest(page: Page, tmp_path, monkeypatch, declared: list[Locator]) -> tuple[list, set]:
-    """The round trips one harvest on SECRET_PAGE makes, and what it learns."""
-    (tmp_path / "keys.html").write_text(SECRET_PAGE, encoding="utf-8")
+def harvest(page: Page, tmp_path, monkeypatch, declared: list[Locator],
+            html: str = SECRET_PAGE) -> tuple[list, set]:
+    """The round trips one harvest on `html` makes, and what it learns."""
+    (tmp_path / "keys.html").write_text(html, encoding="utf-8")
     page.goto((tmp_path / "keys.html").as_uri())
     state = RunState(base_urls={}, variables={}, portal="p", secret_fields=declared)
     performer = Performer(page.context, state)
@@ -83,13 +86,52 @@ def test_an_action_learns_every_secret_the_page_shows_in_two_round_trips(page: P
 
 def test_a_page_without_declared_secret_fields_is_read_by_a_plain_script(page: Page, tmp_path,
                                                                          monkeypatch):
-    """Most pages show none of the declared fields: they are read by page.evaluate, with no
-    locator evaluation in the page's own world, where Playwright would build its selector
-    engine again on every new page (a tenth of a verify run, measured)."""
+    """Most pages show none of the declared fields, and most declared fields are named by a
+    label: one plain script reads the page, with no locator evaluation in the page's own
+    world, where Playwright would build its selector engine again on every new page (a tenth
+    of a verify run, measured), and no count, whose label engine walks the whole page."""
     calls, learnt = harvest(page, tmp_path, monkeypatch, [Locator(label="Nowhere on this page")])
-    assert calls == ["count", "evaluate"]
+    assert calls == ["evaluate"]
     assert {"typed-password", "labelled-token-value", "german-password-value"} <= learnt
     assert not any("not-a-secret" in v or "first-shown" in v for v in learnt)
+
+
+LABELLED_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Keys</title>
+</head><body><main>
+<label for="a">Recovery phrase</label><input id="a" value="for-label-value">
+<label>Your recovery   PHRASE (keep it) <input value="wrapping-label-value"></label>
+<span id="lb">Recovery <b>phrase</b></span><input aria-labelledby="lb" value="labelledby-value">
+<output aria-label="Recovery phrase">aria-label-text-value</output>
+<label for="h">Recovery<script>/* no text */</script> phrase</label>
+<input id="h" value="scripted-label-value">
+<div id="host"></div>
+<label for="n">Display name</label><input id="n" value="plain-value">
+<textarea aria-label="Notes">notes-value</textarea>
+<script>
+document.getElementById("host").attachShadow({mode: "open"}).innerHTML =
+  '<label for="s">Recovery phrase</label><input id="s" value="shadow-value">';
+</script>
+</main></body></html>"""
+
+
+def test_declared_fields_named_by_a_label_are_read_by_the_script_as_playwright_finds_them(
+        page: Page, tmp_path, monkeypatch):
+    """The script finds a declared field by its label itself, as Playwright's getByLabel
+    would (a <label>, a wrapping one, aria-labelledby, aria-label, in a shadow root, any
+    case and spacing), whatever region the locator names: every value Playwright's own
+    locator finds is learnt, in one round trip; fields with other labels are not."""
+    declared = [Locator(label="Recovery phrase"),
+                Locator(label="recovery phrase", exact=False, within=Locator(region="Elsewhere"))]
+    calls, learnt = harvest(page, tmp_path, monkeypatch, declared, LABELLED_PAGE)
+    assert calls == ["evaluate"]
+    shows = ("els => els.map(e => ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName) ? e.value"
+             " : e.innerText)")
+    by_playwright = {value for loc in (declared[0], declared[1].model_copy(update={"within": None}))
+                     for value in to_locator(page, loc).evaluate_all(shows)}
+    assert by_playwright == {"for-label-value", "wrapping-label-value", "labelledby-value",
+                             "aria-label-text-value", "scripted-label-value", "shadow-value"}
+    assert by_playwright <= learnt
+    assert not {"plain-value", "notes-value"} & learnt
 
 
 def test_verify_does_not_load_hypothesis(tmp_path):

@@ -296,20 +296,31 @@ class Performer:
                 self.state.redact.add(value)
 
     def _shown_secrets(self, page: Page) -> list[str]:
-        """What the page's secret fields show, in two round trips whatever the number of
-        fields declared: are any of the declared ones on the page (counted where Playwright
-        performs actions), then one script reads them and the fields that are secret by
-        what they are. A locator's evaluate_all runs in the page's own world, where
-        Playwright builds its selector engine afresh on every new page: done after every
-        action, that was a tenth of a verify run, for pages that mostly show no declared
-        field at all; those are read by a plain script."""
-        declared = None
+        """What the page's secret fields show, in one round trip after most actions: a
+        script reads the fields that are secret by what they are, and finds the declared
+        fields named by a label itself (harvest.js: by Playwright's rules for getByLabel,
+        matched more loosely, so it misses none of them). A declared field named otherwise
+        (a role, a text, a region) needs Playwright's locators: are any of those on the
+        page (counted where Playwright performs actions), and if so the same script reads
+        them with evaluate_all. Neither Playwright count nor evaluate_all runs on pages
+        that show no such field: a locator's evaluate_all runs in the page's own world,
+        where Playwright builds its selector engine afresh on every new page, and the
+        count's label engine walks the whole page for each locator. Done after every
+        action, the count and the script cost the seed guide's verify about 0.6 s of its
+        ten (measured against no harvest at all); the one script, about 0.3 s."""
+        labels: list[str] = []
+        others = None
         for loc in self.state.secret_fields:
-            found = to_locator(page, self.resolved(loc))
-            declared = found if declared is None else declared.or_(found)
-        if declared is not None and declared.count():
-            return declared.evaluate_all(HARVEST_JS, SECRET_FIELD.pattern)
-        return page.evaluate(f"pattern => ({HARVEST_JS})([], pattern)", SECRET_FIELD.pattern)
+            loc = self.resolved(loc)
+            if loc.role is None and loc.label is not None:
+                labels.append(loc.label)  # wherever it is: the region does not narrow it
+                continue
+            found = to_locator(page, loc)
+            others = found if others is None else others.or_(found)
+        arg = {"pattern": SECRET_FIELD.pattern, "labels": labels}
+        if others is not None and others.count():
+            return others.evaluate_all(HARVEST_JS, arg)
+        return page.evaluate(f"arg => ({HARVEST_JS})([], arg)", arg)
 
     def begin_step(self) -> None:
         self.prints, self.renames = {}, []
