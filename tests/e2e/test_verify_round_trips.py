@@ -1,7 +1,8 @@
 """What each action of a verify run costs in round trips to the browser and around it: the
 secrets every action learns in one round trip when the fields declared secret are named by
 their labels, in two otherwise, however many are declared; and no test-suite plugin of
-guidegen's own (Hypothesis) loaded into a verify run."""
+guidegen's own (Hypothesis) or for Python tests loaded into a verify run, and no network event
+asked for that verify does not use."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from playwright.sync_api import Page
 from guidegen.locate import to_locator
 from guidegen.model import Locator
 from guidegen.verify.actions import Performer, RunState
+from guidegen.verify.network import NetworkWatch
 
 pytestmark = pytest.mark.browser
 
@@ -152,7 +154,23 @@ def test_verify_does_not_load_hypothesis(tmp_path):
     imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
                 if line.startswith("import time:")]
     assert "pytest_playwright.pytest_playwright" in imported  # the plugins did load
-    assert not [m for m in imported if m.split(".")[0] == "hypothesis"]
+    # Nor pytest's plugins for Python tests (unittest, doctest, the debugger): 50 ms of
+    # imports of every run (pdb, readline, unittest), for steps that are not Python tests.
+    assert not [m for m in imported if m.split(".")[0] in ("hypothesis", "pdb", "unittest")]
+
+
+def test_the_network_watch_asks_for_no_event_it_does_not_use():
+    """Playwright sends a browser context's request events only to a listener that asks,
+    each across the driver's pipe and into a Python object: "requestfinished" would come for
+    every request (157 on the seed guide) and tell nothing "response" did not."""
+    asked = []
+
+    class Context:  # what NetworkWatch asks of a browser context
+        def on(self, event, handler):
+            asked.append(event)
+
+    NetworkWatch(Context())
+    assert sorted(asked) == ["request", "requestfailed", "response"]
 
 
 def test_a_shot_right_after_a_form_post_waits_for_the_page_to_load(tmp_path):

@@ -44,10 +44,12 @@ class NetworkWatch:
         self.failures: list[Failure] = []
         self.recovered: set[int] = set()  # failures a retry got past
         self.loading: dict[Request, str] = {}  # page requests sent and not yet answered
+        # Playwright sends only the events a listener asks for, each across the driver's pipe
+        # and into a Python object. Not "requestfinished": every request that finishes had
+        # its response first, which already ends its loading.
         context.on("request", self._request)
         context.on("response", self._response)
         context.on("requestfailed", self._failed)
-        context.on("requestfinished", self._finished)
 
     def mark(self) -> int:
         return len(self.failures)
@@ -80,9 +82,6 @@ class NetworkWatch:
         if ABORTED not in error and request.resource_type in COUNTED:
             self.failures.append(Failure(request.url, error, _is_page(request),
                                          request.resource_type))
-
-    def _finished(self, request: Request) -> None:
-        self.loading.pop(request, None)
 
 
 def _is_page(request: Request) -> bool:

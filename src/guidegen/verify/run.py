@@ -92,9 +92,11 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
         # bytecode cache it compiled every plugin's modules again on each run), and none of
         # the plugins that only warn about Python tests (the unraisable-exception one
         # collects garbage twice at the end, a tenth of a second each on this heap) or add
-        # options verify never takes.
+        # options verify never takes (unittest's, doctest's and the debugger's: 50 ms of
+        # imports, pdb and readline among them).
         "--assert=plain", "-p", "no:unraisableexception", "-p", "no:threadexception",
         "-p", "no:xdist.looponfail", "-p", "no:platformdirs", "-p", "no:timeout",
+        "-p", "no:unittest", "-p", "no:doctest", "-p", "no:debugging",
         "--junitxml", str(report_dir / "junit.xml"), *pytest_args(values),
     ]
     if values["workers"] not in ("0", ""):
