@@ -471,13 +471,13 @@ def diagnose(root: Path, report: Path, guide: str) -> None:
     Page.evaluate = timer("page.evaluate (the capture's overlays; the secrets read on a page "
                           "with no declared field)", Page.evaluate)
     Page.screenshot = timer("capture: page.screenshot (full_page + clip)", Page.screenshot)
-    cap.load_rgba = timer("capture: decode PNG (numpy)", cap.load_rgba)
+    cap.decode = timer("capture: decode PNG", cap.decode)
     cap.oxipng = type("oxipng", (), {
         "optimize_from_memory": staticmethod(timer("capture: oxipng optimise",
                                                    oxipng.optimize_from_memory)),
         "StripChunks": oxipng.StripChunks})
     cap.write_atomic = timer("write PNG atomically (fsync)", cap.write_atomic)
-    pytest_plugin.compare = timer("visual diff", pytest_plugin.compare)
+    pytest_plugin.same_pixels = timer("compare with the baseline", pytest_plugin.same_pixels)
     pytest_plugin.store_png = timer("promote baseline (store_png)", pytest_plugin.store_png)
     actions.Performer.harvest = timer("after each action: learn the secrets the page shows",
                                       actions.Performer.harvest)

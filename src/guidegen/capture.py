@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import oxipng
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from guidegen import model
 from guidegen.atomic import write_atomic
-from guidegen.diff import Rect, load_rgba
+from guidegen.pixels import Rect, decode, same_pixels
 from guidegen.locate import to_locator
 
 MASK_COLOUR = "#4b5563"
@@ -50,7 +50,7 @@ class CaptureResult:
     clip: Rect  # the cropped area in CSS pixels, page coordinates
     masked: list[Rect]  # covered fields in image pixels: the diff's ignore regions
     changed: bool  # False when the file already held exactly these pixels and was left alone
-    pixels: np.ndarray = field(repr=False)  # H×W×4 RGBA, so the diff need not decode again
+    pixels: Image.Image = field(repr=False)  # RGBA, so the comparison need not decode again
     png: bytes = field(default=b"", repr=False)  # as the browser encoded it, not yet optimised
 
 
@@ -101,8 +101,8 @@ def capture(
         with contextlib.suppress(PlaywrightError):
             page.evaluate(_CLEAN)
 
-    pixels = load_rgba(png)
-    height, width = pixels.shape[:2]
+    pixels = decode(png)
+    width, height = pixels.size
     masked = _to_image(layout["masks"], clip, layout["scale"], width, height)
     changed = dest is None or not same_pixels(dest, pixels)
     if dest is not None and changed:
@@ -120,21 +120,13 @@ def optimise(png: bytes) -> bytes:
 def store_png(png: bytes, dest: Path) -> bool:
     """Write `png` to `dest` atomically unless `dest` already holds the same pixels (so a
     baseline promoted from an identical capture keeps its bytes). True if it was written."""
-    if same_pixels(dest, load_rgba(png)):
+    if same_pixels(dest, decode(png)):
         return False
     write_atomic(dest, png)
     return True
 
 
 # ── internals ───────────────────────────────────────────────────────────────────────────────
-
-
-def same_pixels(path: Path, pixels: np.ndarray) -> bool:
-    try:
-        old = load_rgba(Path(path))
-    except (OSError, ValueError):  # missing, truncated or not an image: it must be rewritten
-        return False
-    return old.shape == pixels.shape and np.array_equal(old, pixels)
 
 
 def _tag_elements(page: Page, shot: model.Screenshot, timeout: float) -> None:

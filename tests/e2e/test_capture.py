@@ -153,9 +153,9 @@ def test_a_password_field_and_a_field_that_shows_a_secret_are_masked_undeclared(
         assert solid(result.pixels, rect)
 
 
-def solid(pixels: np.ndarray, rect) -> bool:
+def solid(pixels, rect) -> bool:
     x, y, w, h = rect
-    region = pixels[y : y + h, x : x + w, :3].reshape(-1, 3)
+    region = load_rgba(pixels)[y : y + h, x : x + w, :3].reshape(-1, 3)
     return bool((region == MASK_RGB).all())
 
 
@@ -231,7 +231,7 @@ def test_overlays_do_not_shift_layout(form: Page, tmp_path, monkeypatch):
     plain = capture(form, shot(of=FORM, padding=0), tmp_path / "plain.png")
     # The form's own callout sticks out of it: the crop grew to keep it whole.
     assert result.size[0] > plain.size[0] and result.size[1] > plain.size[1]
-    red = (result.pixels[..., :3] == (0xE0, 0x31, 0x31)).all(axis=2).sum()
+    red = (load_rgba(result.pixels)[..., :3] == (0xE0, 0x31, 0x31)).all(axis=2).sum()
     assert red > 500  # boxes, arrow and callouts are in the image
 
 

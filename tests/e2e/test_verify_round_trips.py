@@ -138,7 +138,8 @@ def test_declared_fields_named_by_a_label_are_read_by_the_script_as_playwright_f
 
 def test_verify_does_not_load_hypothesis(tmp_path):
     """Hypothesis's pytest plugin (installed for guidegen's own tests) imports all of
-    Hypothesis in its terminal summary, most of a second of every verify run."""
+    Hypothesis in its terminal summary, most of a second of every verify run; nor is anything
+    else loaded that a passing run does not use."""
     from tests.site.conftest import copy_project
 
     project = tmp_path / "project"
@@ -157,6 +158,9 @@ def test_verify_does_not_load_hypothesis(tmp_path):
     # Nor pytest's plugins for Python tests (unittest, doctest, the debugger): 50 ms of
     # imports of every run (pdb, readline, unittest), for steps that are not Python tests.
     assert not [m for m in imported if m.split(".")[0] in ("hypothesis", "pdb", "unittest")]
+    # Nor numpy (80 ms): every shot equals its baseline, which the decoded bytes tell; the
+    # pixel-by-pixel diff that needs numpy is for a shot that differs.
+    assert "PIL" in imported and "numpy" not in imported
 
 
 def test_the_network_watch_asks_for_no_event_it_does_not_use():

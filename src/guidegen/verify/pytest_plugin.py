@@ -25,7 +25,6 @@ from ..atomic import write_atomic
 from ..capture import CaptureError, CaptureResult, capture, optimise, store_png
 from ..catalog import Catalog, RGuide, RStep
 from ..checks import LOCATOR_FIELDS
-from ..diff import compare, needs_refresh, passes, write_diff_png
 from ..errors import GuideError
 from ..folders import unwritable
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
@@ -36,6 +35,7 @@ from ..report import write_reports
 from ..results import FILE as RESULTS_FILE
 from ..results import FindingRecord, Results, StepResult, Target
 from ..status import update_status
+from ..pixels import same_pixels
 from ..terminal import printable
 from . import checkpoints, fingerprints, traces
 from .actions import Performer, RunState
@@ -303,6 +303,10 @@ class GuideRun:
             return NoBaseline(VISUAL, f"screenshot '{shot.name}' has no baseline yet; run "
                            "`guidegen verify --update-screenshots`", expected=str(baseline),
                            found=[str(new)])
+        if same_pixels(baseline, result.pixels):  # most shots; the diff is for the rest
+            return None
+        from ..diff import compare, passes, write_diff_png  # numpy: see guidegen.pixels
+
         diff = compare(baseline, result.pixels, ignore=result.masked)
         if passes(diff, shot.threshold):
             return None
@@ -324,11 +328,18 @@ class GuideRun:
             self.prints.update(self.performer.prints)
         if self.pending:
             result, baseline = self.pending
-            if needs_refresh(baseline, result.pixels, ignore=result.masked):  # else no encoding
+            if not same_pixels(baseline, result.pixels) and \
+                    _needs_refresh(baseline, result.pixels, result.masked):  # else no encoding
                 png = optimise(result.png)
                 store_png(png, baseline)
                 write_atomic(self.refreshed / baseline.name, png)
             self.pending = None
+
+
+def _needs_refresh(baseline: Path, pixels, masked) -> bool:
+    from ..diff import needs_refresh  # numpy: see guidegen.pixels
+
+    return needs_refresh(baseline, pixels, ignore=masked)
 
 
 class StepItem(pytest.Function):
