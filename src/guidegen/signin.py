@@ -291,6 +291,7 @@ def login(request: Request, say: Callable[[str], None], ask: Callable[[str], Non
 
     from .browser import launch_options
     from .load import load_catalog
+    from .scratch import run_folder
 
     root = request.root
     catalog = load_catalog(Layout(root).steps, root)
@@ -335,7 +336,8 @@ def login(request: Request, say: Callable[[str], None], ask: Callable[[str], Non
                 "Enter here")
 
     try:
-        with sync_playwright() as pw:
+        # A killed sign-in leaves no signed-in browser profile behind (guidegen.scratch).
+        with run_folder(), sync_playwright() as pw:
             browser = pw.chromium.launch(headless=headless, **launch_options())
             try:
                 cookies = save_sign_in(browser, url, dest, wait)

@@ -21,6 +21,7 @@ from ..live import (
 from ..load import load_catalog
 from ..project import Layout
 from ..results import Kind, read_results
+from ..scratch import run_folder
 from . import checkpoints
 from .options import pytest_args, speaks_for_site, with_defaults
 from .pytest_plugin import REFRESHED, LoadedCatalog, live_urls, write_empty_results
@@ -105,7 +106,10 @@ def run_pytest(root: Path, guide_ids: tuple[str, ...], **options) -> int:
     # need not walk it again on every full collection (as gunicorn does for its workers).
     gc.freeze()
     try:
-        status = pytest.main(args, plugins=[LoadedCatalog(root, catalog)])
+        # The browser's profile and Playwright's buffers in a folder of this run's, which the
+        # next run removes should this one be killed (guidegen.scratch).
+        with run_folder():
+            status = pytest.main(args, plugins=[LoadedCatalog(root, catalog)])
     finally:
         gc.unfreeze()  # a caller that goes on (a test) collects it again
     if status == pytest.ExitCode.OK:
