@@ -477,7 +477,8 @@ def diagnose(root: Path, report: Path, guide: str) -> None:
                                                    oxipng.optimize_from_memory)),
         "StripChunks": oxipng.StripChunks})
     cap.write_atomic = timer("write PNG atomically (fsync)", cap.write_atomic)
-    pytest_plugin.same_pixels = timer("compare with the baseline", pytest_plugin.same_pixels)
+    pytest_plugin.same_as_baseline = timer("compare with the baseline",
+                                           pytest_plugin.same_as_baseline)
     pytest_plugin.store_png = timer("promote baseline (store_png)", pytest_plugin.store_png)
     actions.Performer.harvest = timer("after each action: learn the secrets the page shows",
                                       actions.Performer.harvest)

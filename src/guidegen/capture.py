@@ -15,6 +15,7 @@ import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import oxipng
@@ -24,7 +25,7 @@ from playwright.sync_api import Page
 
 from guidegen import model
 from guidegen.atomic import write_atomic
-from guidegen.pixels import Rect, decode, same_pixels
+from guidegen.pixels import Rect, decode, png_size, same_pixels
 from guidegen.locate import to_locator
 
 MASK_COLOUR = "#4b5563"
@@ -50,8 +51,13 @@ class CaptureResult:
     clip: Rect  # the cropped area in CSS pixels, page coordinates
     masked: list[Rect]  # covered fields in image pixels: the diff's ignore regions
     changed: bool  # False when the file already held exactly these pixels and was left alone
-    pixels: Image.Image = field(repr=False)  # RGBA, so the comparison need not decode again
     png: bytes = field(default=b"", repr=False)  # as the browser encoded it, not yet optimised
+
+    @cached_property
+    def pixels(self) -> Image.Image:
+        """RGBA, decoded when first asked for: a shot whose pair with its baseline was seen
+        equal before (guidegen.pixels) never is."""
+        return decode(self.png)
 
 
 def capture(
@@ -101,15 +107,14 @@ def capture(
         with contextlib.suppress(PlaywrightError):
             page.evaluate(_CLEAN)
 
-    pixels = decode(png)
-    width, height = pixels.size
+    width, height = png_size(png)
     masked = _to_image(layout["masks"], clip, layout["scale"], width, height)
-    changed = dest is None or not same_pixels(dest, pixels)
+    changed = dest is None or not same_pixels(dest, decode(png))
     if dest is not None and changed:
         # Optimise only what will be written: an unchanged shot costs no encoding at all.
         write_atomic(dest, optimise(png))
     return CaptureResult(Path(dest) if dest else None, (width, height), clip, masked, changed,
-                         pixels, png)
+                         png)
 
 
 def optimise(png: bytes) -> bytes:

@@ -181,6 +181,27 @@ def test_bearer_token_never_leaves_the_browser(tmp_path):
     assert not token.search(output.encode())
 
 
+def test_a_refresh_replaces_a_baseline_that_shows_what_a_mask_now_hides(tmp_path):
+    """Verification ignores the masked fields, but --update-screenshots must not: a baseline
+    taken before a field was masked shows its value (on the site, too), and the refresh is
+    what replaces it."""
+    from PIL import Image, ImageDraw
+
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project)
+    baseline = project / "screenshots" / SEED / "azure-provisioning-mode.png"
+    image = Image.open(baseline).convert("RGB")
+    # The Secret Token field, which the capture masks, showing a token.
+    ImageDraw.Draw(image).text((500, 382), "zk_" + "5e" * 20, fill=(0, 0, 0))
+    image.save(baseline)
+    shown = baseline.read_bytes()
+    code, _, output = verify(tmp_path, "--update-screenshots", "--no-plan-claims", SEED)
+    assert code == 0, output
+    assert baseline.read_bytes() != shown
+    assert Image.open(baseline).convert("RGB").getpixel((700, 390)) == (0x4B, 0x55, 0x63)
+
+
 def test_changed_pixels_are_visual_drift_with_a_diff_image(tmp_path):
     project = tmp_path / "project"
     project.mkdir()

@@ -8,7 +8,7 @@ import io
 import oxipng
 from PIL import Image
 
-from guidegen.pixels import decode, same_pixels
+from guidegen.pixels import decode, same_as_baseline, same_pixels
 
 
 def png(image: Image.Image, **options) -> bytes:
@@ -72,3 +72,33 @@ def test_decode_leaves_no_file_open(tmp_path):
     path.unlink()  # on any platform: nothing holds the file any more
     assert image.mode == "RGBA" and image.size == (40, 20)
     assert image.getpixel((3, 4)) == (200, 10, 10, 255)
+
+
+def test_a_pair_found_equal_is_told_again_without_decoding(tmp_path):
+    from guidegen.cache import DiskCache
+
+    baseline = tmp_path / "baseline.png"
+    baseline.write_bytes(oxipng.optimize_from_memory(png(shot())))
+    browser = png(shot(), compress_level=1)
+    decoded = []
+
+    def pixels():
+        decoded.append(1)
+        return decode(browser)
+
+    seen = DiskCache(tmp_path / "cache")
+    assert same_as_baseline(baseline, browser, pixels, seen) and len(decoded) == 1
+    seen.save()
+    again = DiskCache(tmp_path / "cache")  # the next run
+    assert same_as_baseline(baseline, browser, pixels, again) and len(decoded) == 1
+
+    # The key is both files' bytes: another baseline, or another capture, is decoded again.
+    changed = shot()
+    changed.putpixel((0, 0), (0, 0, 0))
+    baseline.write_bytes(png(changed))
+    assert not same_as_baseline(baseline, browser, pixels, again) and len(decoded) == 2
+    assert not same_as_baseline(baseline, browser, pixels, again) and len(decoded) == 3
+    baseline.write_bytes(png(shot()))
+    assert same_as_baseline(baseline, png(shot(), compress_level=9), pixels, again)
+    assert len(decoded) == 4
+    assert not same_as_baseline(tmp_path / "missing.png", browser, pixels, again)

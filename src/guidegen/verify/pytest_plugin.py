@@ -35,7 +35,9 @@ from ..report import write_reports
 from ..results import FILE as RESULTS_FILE
 from ..results import FindingRecord, Results, StepResult, Target
 from ..status import update_status
-from ..pixels import same_pixels
+from ..cache import DiskCache
+from ..pixels import FOLDER as SHOTS_FOLDER
+from ..pixels import same_as_baseline
 from ..terminal import printable
 from . import checkpoints, fingerprints, traces
 from .actions import Performer, RunState
@@ -64,6 +66,7 @@ _files_key = pytest.StashKey[dict[str, RGuide]]()
 _run_key = pytest.StashKey["VerifyRun"]()
 _starting_key = pytest.StashKey[Future]()  # the simulators being started, until a step takes them
 _sims_key = pytest.StashKey[object]()  # the simulators this process started (--from saves them)
+_seen_key = pytest.StashKey[DiskCache]()  # shots and baselines found equal (guidegen.pixels)
 # The browser's clock on the simulators: the instant their own frozen clocks show, so that a
 # page showing the time gives the same pixels on every run.
 SIM_CLOCK = datetime.datetime(2026, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
@@ -133,6 +136,7 @@ def pytest_configure(config: pytest.Config) -> None:
                                 if wanted is None or g.id in wanted}
     config.pluginmanager.import_plugin("guidegen.verify.browser_fixtures")
     config.stash[_started_key] = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    config.stash[_seen_key] = DiskCache(root / SHOTS_FOLDER)
     if not hasattr(config, "workerinput"):  # xdist workers: the controller gets their reports
         config.stash[_run_key] = run = VerifyRun(config)
         config.pluginmanager.register(run, "guidegen-verify-run")
@@ -188,11 +192,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Simulators started for steps that never ran (an interrupted session) are stopped."""
+    """Simulators started for steps that never ran (an interrupted session) are stopped.
+    The pairs of shots and baselines found equal are kept for the next run."""
     starting = config.stash.get(_starting_key, None)
     if starting is not None:
         with contextlib.suppress(Exception):  # one that failed to start left nothing running
             starting.result().stop()
+    seen = config.stash.get(_seen_key, None)
+    if seen is not None:
+        seen.save()
 
 
 @pytest.fixture(scope="session")
@@ -229,6 +237,7 @@ class GuideRun:
         # then carries its share of the refresh to `guidegen report merge --update-screenshots`.
         self.refreshed = Path(config.getoption("report_dir")) / REFRESHED / guide.id
         self.update = config.getoption("update_screenshots")
+        self.seen = config.stash[_seen_key]
         self.shoot_enabled = True
         # The fingerprints of the guides run first as setup count too: their steps run here.
         # A run in another language reads the source's first: a control with no name in that
@@ -303,7 +312,7 @@ class GuideRun:
             return NoBaseline(VISUAL, f"screenshot '{shot.name}' has no baseline yet; run "
                            "`guidegen verify --update-screenshots`", expected=str(baseline),
                            found=[str(new)])
-        if same_pixels(baseline, result.pixels):  # most shots; the diff is for the rest
+        if self._same(baseline, result):  # most shots; the diff is for the rest
             return None
         from ..diff import compare, passes, write_diff_png  # numpy: see guidegen.pixels
 
@@ -318,28 +327,34 @@ class GuideRun:
         return Finding(VISUAL, f"screenshot '{shot.name}': {what}", expected=str(baseline),
                        found=[str(new), str(diff_path)])
 
+    def _same(self, baseline: Path, result: CaptureResult) -> bool:
+        return same_as_baseline(baseline, result.png, lambda: result.pixels, self.seen)
+
     pending: tuple[CaptureResult, Path] | None = None
 
     def promote(self) -> None:
         """--update-screenshots: the new capture replaces the baseline once its step passed,
         optimised losslessly, and only when it differs perceptibly (not by rendering noise
-        below the diff's threshold); so do its fingerprints."""
+        below the diff's threshold); so do its fingerprints. The masked fields count here,
+        though verification ignores them: a baseline taken before a field was masked shows
+        what the mask now hides (a token, on the site), and only a refresh replaces it. What
+        a mask covers is one solid colour, so counting it brings no churn."""
         if self.update and self.shoot_enabled:
             self.prints.update(self.performer.prints)
         if self.pending:
             result, baseline = self.pending
-            if not same_pixels(baseline, result.pixels) and \
-                    _needs_refresh(baseline, result.pixels, result.masked):  # else no encoding
+            if not self._same(baseline, result) and \
+                    _needs_refresh(baseline, result.pixels):  # else no encoding
                 png = optimise(result.png)
                 store_png(png, baseline)
                 write_atomic(self.refreshed / baseline.name, png)
             self.pending = None
 
 
-def _needs_refresh(baseline: Path, pixels, masked) -> bool:
+def _needs_refresh(baseline: Path, pixels) -> bool:
     from ..diff import needs_refresh  # numpy: see guidegen.pixels
 
-    return needs_refresh(baseline, pixels, ignore=masked)
+    return needs_refresh(baseline, pixels)
 
 
 class StepItem(pytest.Function):
