@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import os
 import platform
 import statistics
@@ -96,6 +97,24 @@ def chromium_version() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
+
+
+CONFIDENCE = 0.9  # of the interval for a median that a benchmark's verdict stands on
+
+
+def median_interval(runs: list[float], confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """A distribution-free interval for the median of the runs: the k-th smallest and k-th
+    largest run, k the largest with P(the median lies between them) >= `confidence` (from the
+    binomial distribution; with 5 or 7 runs it is min-max, with 9 the second of each end)."""
+    ordered, n = sorted(runs), len(runs)
+
+    def coverage(k: int) -> float:
+        return 1 - 2 * sum(math.comb(n, i) for i in range(k)) / 2 ** n
+
+    k = 1
+    while k + 1 <= n // 2 and coverage(k + 1) >= confidence:
+        k += 1
+    return ordered[k - 1], ordered[n - k]
 
 
 def metadata() -> dict:

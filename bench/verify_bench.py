@@ -778,9 +778,16 @@ def overhead(seed: dict, diag: dict) -> str:
     return text + "."
 
 
-def verdict(value: float, goal: float, higher_is_better: bool) -> str:
-    met = value >= goal if higher_is_better else value <= goal
-    return "met" if met else "not met"
+def verdict(ratios: Stats, goal: float, higher_is_better: bool) -> str:
+    """"met" or "not met" when the whole interval for the median is on one side of the goal;
+    "unclear" when the goal lies inside it: the runs spread too widely (other work on the
+    machine) to tell, and more rounds, on a quieter machine, would."""
+    low, high = record.median_interval(ratios.runs)
+    if (low >= goal) if higher_is_better else (high <= goal):
+        return "met"
+    if (high < goal) if higher_is_better else (low > goal):
+        return "not met"
+    return "unclear"
 
 
 def markdown(result: dict, seed: dict, scale: dict | None, diag: dict | None) -> str:
@@ -909,13 +916,13 @@ def report(result: dict, seed: dict, scale: dict | None, diag: dict, started: fl
     result.update(seed=seed, scaling=scale, breakdown=diag)
     result["goals"] = {
         "ratio": {"goal": RATIO_GOAL, "median": seed["ratio_wall"].median,
-                  "verdict": verdict(seed["ratio_wall"].median, RATIO_GOAL, False)},
+                  "verdict": verdict(seed["ratio_wall"], RATIO_GOAL, False)},
         "no_trace_ratio": None if not seed["no_trace"] else {
             "goal": NO_TRACE_GOAL, "median": seed["no_trace_ratio_wall"].median,
-            "verdict": verdict(seed["no_trace_ratio_wall"].median, NO_TRACE_GOAL, False)},
+            "verdict": verdict(seed["no_trace_ratio_wall"], NO_TRACE_GOAL, False)},
         "speedup": None if scale is None else {
             "goal": SPEEDUP_GOAL, "median": scale["speedup_wall"].median,
-            "verdict": verdict(scale["speedup_wall"].median, SPEEDUP_GOAL, True)},
+            "verdict": verdict(scale["speedup_wall"], SPEEDUP_GOAL, True)},
     }
     if started is not None:
         result["seconds"] = time.perf_counter() - started

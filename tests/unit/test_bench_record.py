@@ -76,3 +76,19 @@ def test_a_saved_run_names_commit_machine_load_and_date(tmp_path):
     assert len(saved["load"]["before"]) == 3 and len(saved["load"]["after"]) == 3
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", saved["date"])
     assert saved["figures"]["seconds"]["median"] == 1.0
+
+
+def test_the_interval_for_a_median_covers_it_at_the_stated_confidence():
+    assert record.median_interval([3.0, 1.0, 2.0, 5.0, 4.0]) == (1.0, 5.0)  # 94%: min-max
+    assert record.median_interval(list(range(1, 10))) == (2, 8)  # 96%; the next, 82%
+    assert record.median_interval(list(range(1, 21))) == (6, 15)
+    # The k-th run from each end holds the true median unless k runs or fewer fall on one
+    # side of it; each run falls on either side with even odds. Counted over every way.
+    from itertools import product
+
+    for n, k in ((5, 1), (9, 2), (20, 6)):
+        sides = list(product((0, 1), repeat=n))
+        held = sum(k <= sum(below) <= n - k for below in sides) / len(sides)
+        assert held >= record.CONFIDENCE
+        wider = sum(k + 1 <= sum(below) <= n - k - 1 for below in sides) / len(sides)
+        assert wider < record.CONFIDENCE  # and k is the largest that holds it so often

@@ -211,3 +211,13 @@ def test_diff_bench_stops_when_the_two_diffs_count_differently(monkeypatch, resu
                                        "differing pixels, pixelmatch 7: not the same "
                                        "computation\n")
     assert not (results / "diff.json").exists()
+
+
+def test_a_goal_is_met_or_not_only_when_the_runs_tell():
+    verdict, Stats = verify_bench.verdict, verify_bench.Stats
+    assert verdict(Stats([1.13, 1.14, 1.14, 1.15, 1.12]), 1.15, False) == "met"
+    assert verdict(Stats([1.153, 1.159, 1.165, 1.167, 1.19]), 1.15, False) == "not met"
+    # A median below the goal on a machine that spread the runs widely: no verdict.
+    assert verdict(Stats([0.96, 1.05, 1.06, 1.10, 1.13, 1.20, 1.26]), 1.15, False) == "unclear"
+    assert verdict(Stats([1.62, 1.7, 1.65]), 1.6, True) == "met"
+    assert verdict(Stats([1.15, 1.2, 1.18]), 1.6, True) == "not met"
