@@ -25,8 +25,8 @@ from playwright.sync_api import Page
 
 from guidegen import model
 from guidegen.atomic import write_atomic
-from guidegen.pixels import Rect, decode, png_size, same_pixels
 from guidegen.locate import to_locator
+from guidegen.pixels import Rect, decode, png_size, same_pixels
 
 MASK_COLOUR = "#4b5563"
 HIGHLIGHT_COLOUR = "#e03131"

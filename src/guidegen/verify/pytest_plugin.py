@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from ..atomic import write_atomic
+from ..cache import DiskCache
 from ..capture import CaptureError, CaptureResult, capture, optimise, store_png
 from ..catalog import Catalog, RGuide, RStep
 from ..checks import LOCATOR_FIELDS
@@ -30,14 +31,13 @@ from ..folders import unwritable
 from ..live import default_state_dir, load_sign_ins, read_secrets_file, secret_values
 from ..load import load_catalog
 from ..model import Fill, Locator, Remember, action_target
+from ..pixels import FOLDER as SHOTS_FOLDER
+from ..pixels import same_as_baseline
 from ..project import Layout
 from ..report import write_reports
 from ..results import FILE as RESULTS_FILE
 from ..results import FindingRecord, Results, StepResult, Target
 from ..status import update_status
-from ..cache import DiskCache
-from ..pixels import FOLDER as SHOTS_FOLDER
-from ..pixels import same_as_baseline
 from ..terminal import printable
 from . import checkpoints, fingerprints, traces
 from .actions import Performer, RunState
