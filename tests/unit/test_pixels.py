@@ -102,3 +102,18 @@ def test_a_pair_found_equal_is_told_again_without_decoding(tmp_path):
     assert same_as_baseline(baseline, png(shot(), compress_level=9), pixels, again)
     assert len(decoded) == 4
     assert not same_as_baseline(tmp_path / "missing.png", browser, pixels, again)
+
+
+def test_verify_loads_numpy_only_for_a_shot_that_differs():
+    """numpy's import is 80 ms: what verify imports to start and to capture does not load it;
+    the diff that needs it is imported when a shot differs from its baseline. Run in a fresh
+    interpreter, since this test session has numpy loaded already."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, guidegen.cli, guidegen.verify.run, guidegen.verify.pytest_plugin, "
+             "guidegen.capture, guidegen.pixels; print('numpy' in sys.modules); "
+             "import guidegen.diff; print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["False", "True"]
