@@ -17,14 +17,15 @@ import pytest
 from guidegen import scratch
 
 # Holds a run folder (in the TMPDIR it is given) until it is killed; says where it is first.
+# It waits on its stdin, which the test holds open: killed by the test, or gone with it.
 HOLDER = """
-import sys, time
+import sys
 from guidegen.scratch import run_folder
 with run_folder() as folder:
     (folder / "profile").mkdir()
     (folder / "profile" / "Cookies").write_text("session=secret", encoding="utf-8")
     print(folder, flush=True)
-    time.sleep(120)  # killed long before: the test's kill is what ends it
+    sys.stdin.read()
 """
 
 
@@ -57,7 +58,8 @@ def test_the_run_and_all_it_starts_use_its_folder_which_goes_afterwards(base):
 
 
 def test_a_killed_runs_folder_goes_with_the_next_run_and_a_live_ones_stays(base):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True,
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "TMPDIR": str(base)})
     try:
         folder = base / os.path.basename(holder.stdout.readline().strip())
