@@ -57,12 +57,7 @@ def same_as_baseline(baseline: Path, png: bytes, pixels: Callable[[], Image.Imag
     key = digest("same pixels", data, png)
     if seen is not None and seen.get(key):
         return True
-    try:
-        old = decode(data)
-    except (OSError, ValueError):  # truncated or not an image
-        return False
-    new = pixels()
-    same = old.size == new.size and old.tobytes() == new.tobytes()
+    same = _holds(data, pixels)
     if same and seen is not None:
         seen.put(key, True, keep=True)
     return same
@@ -71,8 +66,13 @@ def same_as_baseline(baseline: Path, png: bytes, pixels: Callable[[], Image.Imag
 def same_pixels(path: Path | str, pixels: Image.Image) -> bool:
     """Whether the PNG at `path` holds exactly `pixels` (an RGBA image). False when it is
     missing, truncated or not an image: it must be written again."""
+    return _holds(Path(path), lambda: pixels)
+
+
+def _holds(source: bytes | Path, pixels: Callable[[], Image.Image]) -> bool:
     try:
-        old = decode(Path(path))
-    except (OSError, ValueError):
+        old = decode(source)
+    except (OSError, ValueError):  # missing, truncated or not an image
         return False
-    return old.size == pixels.size and old.tobytes() == pixels.tobytes()
+    new = pixels()
+    return old.size == new.size and old.tobytes() == new.tobytes()

@@ -343,18 +343,16 @@ class GuideRun:
             self.prints.update(self.performer.prints)
         if self.pending:
             result, baseline = self.pending
-            if not self._same(baseline, result) and \
-                    _needs_refresh(baseline, result.pixels):  # else no encoding
+            if self._same(baseline, result):  # most shots: no diff, no encoding
+                self.pending = None
+                return
+            from ..diff import needs_refresh  # numpy: see guidegen.pixels
+
+            if needs_refresh(baseline, result.pixels):
                 png = optimise(result.png)
                 store_png(png, baseline)
                 write_atomic(self.refreshed / baseline.name, png)
             self.pending = None
-
-
-def _needs_refresh(baseline: Path, pixels) -> bool:
-    from ..diff import needs_refresh  # numpy: see guidegen.pixels
-
-    return needs_refresh(baseline, pixels)
 
 
 class StepItem(pytest.Function):
