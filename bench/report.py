@@ -139,10 +139,13 @@ def build(data: dict) -> list[str]:
             *table(rows), "", *table(memory)]
 
 
-def goal(g: dict, sign: str) -> str:
+def goal(g: dict, sign: str, ratios: dict) -> str:
     """A goal and the run's verdict on it: met, not met, or unclear (the runs' interval for
-    the median holds the goal; bench/verify_bench.py)."""
-    return f"goal {sign} {g['goal']}×: {g['verdict']}"
+    the median holds the goal; bench/verify_bench.py), with that interval, which the verdict
+    stands on (the range beside it is min–max)."""
+    low, high = record.median_interval(ratios["runs"])
+    return (f"goal {sign} {g['goal']}×: {g['verdict']}; {record.CONFIDENCE:.0%} interval "
+            f"{low:.2f}–{high:.2f}")
 
 
 def verify(data: dict) -> list[str]:
@@ -160,19 +163,19 @@ def verify(data: dict) -> list[str]:
             side(f"guidegen verify, seed guide ({seed['steps']} steps, {seed['shots']} shots)",
                  seed["guidegen"]),
             side("bare Playwright floor, same actions and shots", seed["floor"]),
-            (f"**guidegen / floor** ({goal(f['goals']['ratio'], '≤')})",
+            (f"**guidegen / floor** ({goal(f['goals']['ratio'], '≤', seed['ratio_wall'])})",
              f"**{ratio(seed['ratio_wall'])}**", ratio(seed["ratio_cpu"]), "")]
     if seed.get("no_trace"):
         rows += [side("guidegen verify `--no-trace`", seed["no_trace"]),
                  ("guidegen `--no-trace` / floor"
-                  + (f" ({goal(f['goals']['no_trace_ratio'], '≤')})"
+                  + (f" ({goal(f['goals']['no_trace_ratio'], '≤', seed['no_trace_ratio_wall'])})"
                      if f["goals"].get("no_trace_ratio") else ""),
                   f"**{ratio(seed['no_trace_ratio_wall'])}**",
                   ratio(seed["no_trace_ratio_cpu"]), "")]
     if scale:
         rows += [side(f"{scale['guides']} guides, serial", scale["serial"]),
                  side(f"{scale['guides']} guides, `-n 2`", scale["parallel"]),
-                 (f"**speed-up, 2 workers** ({goal(f['goals']['speedup'], '≥')})",
+                 (f"**speed-up, 2 workers** ({goal(f['goals']['speedup'], '≥', scale['speedup_wall'])})",
                   f"**{ratio(scale['speedup_wall'])}**", "", "")]
     crops = seed["crops"]
     same = ("the same" if crops["same"] else "different for " + ", ".join(crops["differ"]))
