@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hmac
 import logging
 import re
@@ -119,8 +120,9 @@ class PortalApp:
         self.signed_in: dict[str, float] = {}  # session id -> when its sign-in expires
         # What each session has proven so far on the way through the sign-in pages.
         self.signing_in: dict[str, set[str]] = {}
-        self.wsgi = _not_stored(SharedDataMiddleware(self.dispatch,
-                                                     {"/static": str(PACKAGE / "static")}))
+        self.wsgi = _cache_control(SharedDataMiddleware(self.dispatch,
+                                                        {"/static": str(PACKAGE / "static")}),
+                                   self._faulted)
 
     def new_state(self) -> Any:
         raise NotImplementedError
@@ -260,6 +262,10 @@ class PortalApp:
                             samesite="Lax")
         return response
 
+    def _faulted(self, path: str) -> bool:
+        """Whether a fault of this portal can hit a request for `path`."""
+        return any(fnmatch.fnmatchcase(path, fault.path) for fault in self.faults)
+
     def inject_faults(self, request: Request) -> Response | None:
         for fault in self.faults:
             if not fault.fires(request.path, request.method):
@@ -276,14 +282,21 @@ class PortalApp:
         return None
 
 
-def _not_stored(app: Callable) -> Callable:
-    """Every response with `Cache-Control: no-store`: the browser fetches a page's script on
-    every page, so a latency fault on it (azure:latency:/static/azure.js:1500) is a page whose
-    script comes late, as from a slow CDN or a portal still hydrating, not only the first."""
+def _cache_control(app: Callable, faulted: Callable[[str], bool]) -> Callable:
+    """Pages and API answers with `Cache-Control: no-store`, as the portals send them; their
+    static files (/static/) kept by the browser for an hour, as the portals' CDNs serve their
+    scripts and stylesheets, so that a page loads without fetching them again. A static file
+    a fault names is never kept: a latency fault on it (azure:latency:/static/azure.js:1500)
+    is then a page whose script comes late on every page, as from a slow CDN or a portal
+    still hydrating, not only on the first."""
     def wrapped(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        kept = path.startswith("/static/") and not faulted(path)
+
         def start(status: str, headers: list, exc_info=None):
-            headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
-            return start_response(status, [*headers, ("Cache-Control", "no-store")], exc_info)
+            headers = [(k, v) for k, v in headers if k.lower() not in ("cache-control", "expires")]
+            value = "public, max-age=3600" if kept and status.startswith("200") else "no-store"
+            return start_response(status, [*headers, ("Cache-Control", value)], exc_info)
         return app(environ, start)
     return wrapped
 

@@ -334,6 +334,22 @@ def test_expired_session_in_browser(page: Page):
         expect(page.get_by_role("button", name="Get started")).to_be_visible()
 
 
+def test_the_next_page_takes_its_script_and_stylesheet_from_the_browser_cache(
+        page: Page, sims: Simulators):
+    """What makes a page's load event come as soon as it is parsed, as on the real portals;
+    with a fault on the script, every page fetches it again (and waits for it)."""
+    sizes = "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/static/'))" \
+            ".map(e => [e.name.split('/').pop(), e.transferSize])"
+    page.goto(f"{sims.azure_url}/directory")
+    page.goto(f"{sims.azure_url}/enterprise-apps")
+    assert sorted(page.evaluate(sizes)) == [["azure.css", 0], ["azure.js", 0]]
+    with start_simulators(faults=["azure:latency:/static/azure.js:1"]) as faulty:
+        page.goto(f"{faulty.azure_url}/directory")
+        page.goto(f"{faulty.azure_url}/enterprise-apps")
+        fetched = dict(page.evaluate(sizes))
+        assert fetched["azure.css"] == 0 and fetched["azure.js"] > 0
+
+
 def test_a_mapping_type_chosen_before_the_script_ran_still_shows_its_field(
         page: Page, sims: Simulators):
     """A quick hand (or a loaded machine) can choose a mapping type before the portal's

@@ -184,6 +184,21 @@ def test_expire_fault_shows_sign_in_then_returns():
 # Bad input gets the portal's own messages
 
 
+def test_static_files_are_kept_by_the_browser_unless_a_fault_names_them(sims):
+    """As the portals' CDNs serve them, a page's script and stylesheet are kept, so the next
+    page loads without fetching them again. Pages never are, nor a static file a fault names:
+    its latency then hits every page, not only the first."""
+    client = Client(sims.azure)
+    assert client.get("/static/azure.js").headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/directory").headers["Cache-Control"] == "no-store"
+    assert client.get("/static/missing.js").headers["Cache-Control"] == "no-store"
+    with start_simulators(faults=["azure:latency:/static/azure.js:1"]) as faulty:
+        client = Client(faulty.azure)
+        script = client.get("/static/azure.js")
+        assert script.headers["Cache-Control"] == "no-store" and "Expires" not in script.headers
+        assert client.get("/static/azure.css").headers["Cache-Control"] == "public, max-age=3600"
+
+
 def test_new_user_validation(azure: Azure):
     page = text_of(
         azure.client.post("/directory/users/new", data={"upn": "not an email", "mail": "x"}).get_data(
