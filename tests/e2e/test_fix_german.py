@@ -10,7 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from portalsim import start_simulators
 
+from guidegen.model import Locator
+from guidegen.verify import fingerprints
 from tests.e2e.test_fix import changed_lines, guidegen, seed_project
 
 pytestmark = pytest.mark.browser
@@ -118,3 +121,23 @@ def test_a_german_run_records_a_german_name_the_page_object_lacks(tmp_path):
     again = guidegen(project, "verify", SEED, "--locale", "de", "--step-timeout", "2",
                      "--report-dir", str(tmp_path / "again"))
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_german_page_s_link_is_found_by_what_it_opens(browser):
+    """Azure's "Edit properties" opens the user's own page with ?edit=1: its fingerprint keeps
+    the query's parameter name (not its value), so a German run finds the link by it, under
+    a name that shares little with the English one."""
+    edit = Locator(role="link", name="Edit properties")
+    with start_simulators() as sims:
+        english = browser.new_page(locale="en-US")
+        english.goto(f"{sims.azure_url}/directory/users")
+        profile = english.get_by_role("link", name="Adele Vance", exact=True).get_attribute("href")
+        english.goto(sims.azure_url + profile)
+        old = fingerprints.take(english.get_by_role("link", name="Edit properties", exact=True))
+        assert old["href"] == f"{profile}?edit"
+        german = browser.new_page(locale="de-DE")
+        german.goto(sims.azure_url + profile)
+        found = fingerprints.find_renamed(german, edit, old)
+        assert found is not None and found[1] == "Eigenschaften bearbeiten"
+        found[0].click()
+        assert german.url.endswith("?edit=1")

@@ -39,10 +39,17 @@ _INFO = """el => {
     .filter(Boolean).map((e) => e.textContent).join(" ") : "";
   const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
   const href = el.getAttribute("href");
+  // A link's path and its query's parameter names (?edit, ?reset): what it opens, besides
+  // the page it opens it on. Not their values: a query can carry a token, and this file is
+  // committed.
+  const opens = (url) => {
+    const names = [...new Set(url.searchParams.keys())].sort();
+    return url.pathname + (names.length ? "?" + names.join("&") : "");
+  };
   return {
     tag: el.tagName.toLowerCase(),
     id: el.id || "",
-    href: href ? new URL(href, location.href).pathname : "",
+    href: href ? opens(new URL(href, location.href)) : "",
     // A button's value is part of what it is; a field's value is data (maybe a secret).
     field: [el.getAttribute("name") || "", (el.tagName === "BUTTON" ||
       ["submit", "button", "reset"].includes(el.type)) ? el.getAttribute("value") || "" : ""]
@@ -131,7 +138,8 @@ def score(old: dict, new: dict, shared: set[tuple[str, str]] = frozenset()) -> f
     """How much `new` looks like the control `old` was. An attribute that several elements
     share (two links to the same page, from a menu and from a list) identifies none of them."""
     points = sum(weight for attr, weight in IDENTITY
-                 if old.get(attr) and old.get(attr) not in ("=",) and old[attr] == new.get(attr)
+                 if old.get(attr) and old.get(attr) not in ("=",)
+                 and old[attr] == _comparable(attr, old[attr], new.get(attr) or "")
                  and (attr, old[attr]) not in shared)
     points += 0.5 * (old.get("tag") == new.get("tag"))
     before, after = _words(old.get("name", "")), _words(new.get("name", ""))
@@ -143,6 +151,14 @@ def score(old: dict, new: dict, shared: set[tuple[str, str]] = frozenset()) -> f
                                                 new.get("name", "")).ratio()
 
 
+def _comparable(attr: str, old: str, new: str) -> str:
+    """`new` as `old` can equal it: fingerprints taken before links kept their query's
+    parameter names hold the path alone."""
+    if attr == "href" and "?" not in old:
+        return new.partition("?")[0]
+    return new
+
+
 def _shared(infos: list[dict], here: str) -> set[tuple[str, str]]:
     """(attribute, value) pairs that identify no single element: those more than one element
     on the page has, and a link to the page itself (a breadcrumb, a menu's current item:
@@ -152,6 +168,9 @@ def _shared(infos: list[dict], here: str) -> set[tuple[str, str]]:
         for attr, _ in IDENTITY:
             if info.get(attr) and info[attr] != "=":
                 seen[(attr, info[attr])] = seen.get((attr, info[attr]), 0) + 1
+                path = _comparable(attr, "", info[attr])  # as an older fingerprint has it
+                if path != info[attr]:
+                    seen[(attr, path)] = seen.get((attr, path), 0) + 1
     return {pair for pair, count in seen.items() if count > 1} | {("href", here)}
 
 
