@@ -128,16 +128,22 @@ def test_a_german_page_s_link_is_found_by_what_it_opens(browser):
     the query's parameter name (not its value), so a German run finds the link by it, under
     a name that shares little with the English one."""
     edit = Locator(role="link", name="Edit properties")
-    with start_simulators() as sims:
-        english = browser.new_page(locale="en-US")
-        english.goto(f"{sims.azure_url}/directory/users")
-        profile = english.get_by_role("link", name="Adele Vance", exact=True).get_attribute("href")
-        english.goto(sims.azure_url + profile)
-        old = fingerprints.take(english.get_by_role("link", name="Edit properties", exact=True))
-        assert old["href"] == f"{profile}?edit"
-        german = browser.new_page(locale="de-DE")
-        german.goto(sims.azure_url + profile)
-        found = fingerprints.find_renamed(german, edit, old)
-        assert found is not None and found[1] == "Eigenschaften bearbeiten"
-        found[0].click()
-        assert german.url.endswith("?edit=1")
+    contexts = [browser.new_context(locale="en-US"), browser.new_context(locale="de-DE")]
+    try:
+        english, german = (context.new_page() for context in contexts)
+        with start_simulators() as sims:
+            english.goto(f"{sims.azure_url}/directory/users")
+            profile = english.get_by_role("link", name="Adele Vance",
+                                          exact=True).get_attribute("href")
+            english.goto(sims.azure_url + profile)
+            old = fingerprints.take(english.get_by_role("link", name="Edit properties",
+                                                        exact=True))
+            assert old["href"] == f"{profile}?edit"
+            german.goto(sims.azure_url + profile)
+            found = fingerprints.find_renamed(german, edit, old)
+            assert found is not None and found[1] == "Eigenschaften bearbeiten"
+            found[0].click()
+            assert german.url.endswith("?edit=1")
+    finally:
+        for context in contexts:
+            context.close()
