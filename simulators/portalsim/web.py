@@ -295,7 +295,9 @@ def _cache_control(app: Callable, faulted: Callable[[str], bool]) -> Callable:
 
         def start(status: str, headers: list, exc_info=None):
             headers = [(k, v) for k, v in headers if k.lower() not in ("cache-control", "expires")]
-            value = "public, max-age=3600" if kept and status.startswith("200") else "no-store"
+            # A 304 answers a revalidation after the hour: it renews the kept copy.
+            value = "public, max-age=3600" if kept and status[:3] in ("200", "304") \
+                else "no-store"
             return start_response(status, [*headers, ("Cache-Control", value)], exc_info)
         return app(environ, start)
     return wrapped

@@ -189,7 +189,10 @@ def test_static_files_are_kept_by_the_browser_unless_a_fault_names_them(sims):
     page loads without fetching them again. Pages never are, nor a static file a fault names:
     its latency then hits every page, not only the first."""
     client = Client(sims.azure)
-    assert client.get("/static/azure.js").headers["Cache-Control"] == "public, max-age=3600"
+    script = client.get("/static/azure.js")
+    assert script.headers["Cache-Control"] == "public, max-age=3600"
+    again = client.get("/static/azure.js", headers={"If-None-Match": script.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["Cache-Control"] == "public, max-age=3600"
     assert client.get("/directory").headers["Cache-Control"] == "no-store"
     assert client.get("/static/missing.js").headers["Cache-Control"] == "no-store"
     with start_simulators(faults=["azure:latency:/static/azure.js:1"]) as faulty:
