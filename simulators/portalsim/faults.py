@@ -67,11 +67,15 @@ class Fault:
             return cls(app, kind, path, ms=number or 0, method=method)
         return cls(app, kind, path, times=number, method=method)
 
+    def names(self, path: str) -> bool:
+        """Whether this fault can hit a request for `path` (by some method, some time)."""
+        return fnmatch.fnmatchcase(path, self.path)
+
     def fires(self, path: str, method: str = "GET") -> bool:
         """Whether this request is hit; counts it against `times`."""
         if self.method is not None and method != self.method:
             return False
-        if not fnmatch.fnmatchcase(path, self.path):
+        if not self.names(path):
             return False
         with self._lock:
             if self.times is not None and self._used >= self.times:

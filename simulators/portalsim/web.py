@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hmac
 import logging
 import re
@@ -264,7 +263,7 @@ class PortalApp:
 
     def _faulted(self, path: str) -> bool:
         """Whether a fault of this portal can hit a request for `path`."""
-        return any(fnmatch.fnmatchcase(path, fault.path) for fault in self.faults)
+        return any(fault.names(path) for fault in self.faults)
 
     def inject_faults(self, request: Request) -> Response | None:
         for fault in self.faults:
