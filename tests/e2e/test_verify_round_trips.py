@@ -15,7 +15,7 @@ from playwright.sync_api import Locator as PwLocator
 from playwright.sync_api import Page
 
 from guidegen.locate import to_locator
-from guidegen.model import Locator
+from guidegen.model import Click, GoTo, Locator
 from guidegen.verify.actions import Performer, RunState
 from guidegen.verify.network import NetworkWatch
 
@@ -186,6 +186,48 @@ def test_the_network_watch_asks_for_no_event_it_does_not_use():
 
     NetworkWatch(Context())
     assert sorted(asked) == ["request", "requestfailed", "response"]
+
+
+FIRST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>One</title>
+</head><body><main><button onclick="this.textContent = 'Stayed'">Stay</button>
+<a href="two.html">Next</a></main></body></html>"""
+SECOND_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two</title>
+</head><body><main><button>Stay</button></main></body></html>"""
+
+
+def test_an_action_waits_for_the_load_of_a_page_only_once_per_page(browser, tmp_path,
+                                                                    monkeypatch):
+    """Before each action the tab's page must have loaded (a form post's next page runs its
+    scripts late). Asked only when the tab has navigated since a wait last saw it loaded:
+    most of the seed guide's actions are on a page already loaded, and each wait is a call
+    to the driver."""
+    (tmp_path / "one.html").write_text(FIRST_PAGE, encoding="utf-8")
+    (tmp_path / "two.html").write_text(SECOND_PAGE, encoding="utf-8")
+    waits: list[str] = []
+    wait = Page.wait_for_load_state
+
+    def counted(self, *args, **kwargs):
+        waits.append(self.url.rsplit("/", 1)[-1])
+        return wait(self, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "wait_for_load_state", counted)
+    context = browser.new_context()
+    try:
+        state = RunState(base_urls={"p": tmp_path.as_uri()}, variables={}, portal="p")
+        performer = Performer(context, state)
+        stay = Click(click=Locator(role="button", name="Stay"))
+        performer.run(0, GoTo(goto="/one.html"))
+        performer.run(1, stay)
+        performer.run(2, Click(click=Locator(role="button", name="Stayed")))
+        assert waits == ["one.html"]  # the second click's page was seen loaded by the first
+        performer.run(3, Click(click=Locator(role="link", name="Next")))
+        assert waits == ["one.html"]
+        performer.run(4, stay)  # on the next page: waited for
+        performer.run(5, stay)
+        assert waits == ["one.html", "two.html"]
+        assert performer.page.title() == "Two"
+    finally:
+        context.close()
 
 
 def test_a_shot_right_after_a_form_post_waits_for_the_page_to_load(tmp_path):

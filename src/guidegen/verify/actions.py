@@ -249,12 +249,19 @@ class Performer:
         self.previous: str | None = None    # the step's last action done, as described
         self.last: tuple[int, object] | None = None  # its index and the action
         self.dialog_named = False           # an action of this step names a dialog
+        # Per tab: how many navigations its main frame has made, and how many it had made
+        # when a wait last saw it loaded. Equal: no page has come since, so there is no load
+        # to wait for, and no call to make (three messages to the driver, most actions).
+        self.documents: dict[Page, int] = {}
+        self.loaded: dict[Page, int] = {}
 
     @property
     def page(self) -> Page:
         portal = self.state.portal
         if portal not in self.pages:
-            self.pages[portal] = self.context.new_page()
+            page = self.pages[portal] = self.context.new_page()
+            self.documents[page] = 0
+            page.on("framenavigated", lambda frame, page=page: self._navigated(page, frame))
         page = self.pages[portal]
         if page is not self.front:
             # A background tab gets no animation frames, so Playwright's "stable" check on a
@@ -262,6 +269,21 @@ class Performer:
             page.bring_to_front()
             self.front = page
         return page
+
+    def _navigated(self, page: Page, frame) -> None:
+        if frame.parent_frame is None:
+            self.documents[page] += 1
+
+    def wait_loaded(self, page: Page, timeout: float) -> None:
+        """Wait for the tab's page to have loaded, unless a wait already saw it loaded and the
+        tab has not navigated since. Counted before the wait: a page that comes during it is
+        waited for next time."""
+        seen = self.documents.get(page)
+        if seen is not None and self.loaded.get(page) == seen:
+            return
+        page.wait_for_load_state("load", timeout=timeout)
+        if seen is not None:
+            self.loaded[page] = seen
 
     def resolved(self, loc: Locator) -> Locator:
         """The locator in the run's language, with {{ variables }} in its names filled in."""
@@ -646,8 +668,8 @@ class Performer:
             return
         # A click that submits a form returns once the next page has begun to load, before
         # its deferred scripts ran: a select made then changes nothing the page reacts to (a
-        # person waits for the page). Returns at once on a page that has loaded.
-        page.wait_for_load_state("load", timeout=timeout)
+        # person waits for the page).
+        self.wait_loaded(page, timeout)
         target = action_target(action)
         if isinstance(action, Click):
             self.control(target).click(timeout=timeout)
