@@ -468,8 +468,7 @@ def diagnose(root: Path, report: Path, guide: str) -> None:
 
     pytest_plugin.capture = timer("capture()", pytest_plugin.capture)
     cap._tag_elements = timer("capture: find and tag target, highlights, masks", cap._tag_elements)
-    Page.evaluate = timer("page.evaluate (the capture's overlays; the secrets read on a page "
-                          "with no declared field)", Page.evaluate)
+    Page.evaluate = timer("page.evaluate (the capture's overlays)", Page.evaluate)
     Page.screenshot = timer("capture: page.screenshot (full_page + clip)", Page.screenshot)
     cap.decode = timer("capture: decode PNG", cap.decode)
     cap.oxipng = type("oxipng", (), {

@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from guidegen.browser import launch_options
+from guidegen.verify.actions import register_selectors
 from tests.processes import MARK, outliving
 
 _mark_key = pytest.StashKey[str]()
@@ -20,6 +21,14 @@ _mark_key = pytest.StashKey[str]()
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, **launch_options()}
+
+
+@pytest.fixture(scope="session")
+def browser_type(browser_type, playwright):
+    """A test that acts with verify's Performer on pytest-playwright's browser needs the
+    selector engine that verify's own browser fixture registers."""
+    register_selectors(playwright)
+    return browser_type
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from playwright.sync_api import BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -43,9 +43,22 @@ NETWORK = re.compile(r"net::ERR_|ECONNREFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION"
 # The ways to open from a page when a control is missing: [{role, name, nav}].
 ASSETS = Path(__file__).parent.parent / "assets"
 WAYS_JS = (ASSETS / "ways.js").read_text("utf-8")
-# What the page's secret fields hold (declared ones, password fields, fields labelled as
-# secrets), in one round trip.
-HARVEST_JS = (ASSETS / "harvest.js").read_text("utf-8")
+# The page's secret fields (declared ones named by a label, password fields, fields labelled
+# as secrets), found by a selector engine of our own, and what such elements show.
+SECRET_ENGINE = "guidegen-secret-fields"
+SECRET_FIELDS_JS = (ASSETS / "secret_fields.js").read_text("utf-8")
+SECRET_VALUES_JS = (ASSETS / "secret_values.js").read_text("utf-8")
+
+
+def register_selectors(playwright) -> None:
+    """Make the secret-field engine known to the Playwright instance whose contexts a
+    Performer acts in (its browser contexts get it, those made before included). Done by
+    the verify plugin's browser fixture; once per instance."""
+    try:
+        playwright.selectors.register(SECRET_ENGINE, SECRET_FIELDS_JS, content_script=True)
+    except PlaywrightError as error:
+        if "already registered" not in error.message:
+            raise
 
 
 @dataclass
@@ -318,18 +331,15 @@ class Performer:
                 self.state.redact.add(value)
 
     def _shown_secrets(self, page: Page) -> list[str]:
-        """What the page's secret fields show, in one round trip after most actions: a
-        script reads the fields that are secret by what they are, and finds the declared
-        fields named by a label itself (harvest.js: by Playwright's rules for getByLabel,
-        matched more loosely, so it misses none of them). A declared field named otherwise
-        (a role, a text, a region) needs Playwright's locators: are any of those on the
-        page (counted where Playwright performs actions), and if so the same script reads
-        them with evaluate_all. Neither Playwright count nor evaluate_all runs on pages
-        that show no such field: a locator's evaluate_all runs in the page's own world,
-        where Playwright builds its selector engine afresh on every new page, and the
-        count's label engine walks the whole page for each locator. Done after every
-        action, the count and the script cost the seed guide's verify about 0.6 s of its
-        ten (measured against no harvest at all); the one script, about 0.3 s."""
+        """What the page's secret fields show: are any on the page (one count, where
+        Playwright performs actions, so it costs no more than the next action's own lookup),
+        and only if so, one script reads them all. The fields secret by what they are, and
+        the declared fields named by a label itself, are found by secret_fields.js (by
+        Playwright's rules for getByLabel, matched more loosely, so it misses none of them);
+        a declared field named otherwise (a role, a text, a region) by Playwright's
+        locators. A script of our own in the page's world, on every page, cost the seed
+        guide's verify about 0.6 s of its nine: Playwright injects its helper script into
+        each new page's world first. Most pages show no secret field, and pay nothing."""
         labels: list[str] = []
         others = None
         for loc in self.state.secret_fields:
@@ -339,10 +349,13 @@ class Performer:
                 continue
             found = to_locator(page, loc)
             others = found if others is None else others.or_(found)
-        arg = {"pattern": SECRET_FIELD.pattern, "labels": labels}
-        if others is not None and others.count():
-            return others.evaluate_all(HARVEST_JS, arg)
-        return page.evaluate(f"arg => ({HARVEST_JS})([], arg)", arg)
+        body = quote(json.dumps({"pattern": SECRET_FIELD.pattern, "labels": labels}), safe="")
+        fields = page.locator(f"{SECRET_ENGINE}={body}")
+        if others is not None:
+            fields = fields.or_(others)
+        if not fields.count():
+            return []
+        return fields.evaluate_all(SECRET_VALUES_JS)
 
     def begin_step(self) -> None:
         self.prints, self.renames = {}, []

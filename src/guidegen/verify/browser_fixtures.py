@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from ..browser import launch_options, remote_launch_headers
+from .actions import register_selectors
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser(browser_type, browser_type_launch_args, pytestconfig):
+def browser(playwright, browser_type, browser_type_launch_args, pytestconfig):
     """One browser per worker: launched here, or, with --browser-endpoint, one of a
-    Playwright browser server's (`playwright run-server`), so capture scales out."""
+    Playwright browser server's (`playwright run-server`), so capture scales out. Its
+    contexts know the selector engine that finds the fields showing secrets."""
+    register_selectors(playwright)
     endpoint = pytestconfig.getoption("browser_endpoint")
     try:
         if endpoint:
