@@ -337,9 +337,10 @@ class Performer:
         the declared fields named by a label itself, are found by secret_fields.js (by
         Playwright's rules for getByLabel, matched more loosely, so it misses none of them);
         a declared field named otherwise (a role, a text, a region) by Playwright's
-        locators. A script of our own in the page's world, on every page, cost the seed
-        guide's verify about 0.6 s of its nine: Playwright injects its helper script into
-        each new page's world first. Most pages show no secret field, and pay nothing."""
+        locators. Most pages show no secret field, and run no script of ours in their own
+        world: there the page's scripts could hide a field from it, and Playwright first
+        injects its helper script (17-20 ms on each new static page, measured; the verify
+        benchmark did not show that gain on the seed guide: project-docs/benchmarks.md)."""
         labels: list[str] = []
         others = None
         for loc in self.state.secret_fields:
