@@ -8,8 +8,10 @@ runs whole guides in parallel.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime
+import gc
 import json
 import os
 import re
@@ -140,6 +142,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # xdist workers: the controller gets their reports
         config.stash[_run_key] = run = VerifyRun(config)
         config.pluginmanager.register(run, "guidegen-verify-run")
+    else:
+        # A worker process ends with the run, and the controller waits for it: what it leaves
+        # is not searched for cycles at exit, as the command's own process does not (cli.py).
+        atexit.register(gc.freeze)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
