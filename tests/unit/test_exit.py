@@ -1,5 +1,6 @@
-"""The command spends no time at exit collecting the garbage the process is about to give
-back anyway: the objects left are frozen after the exit handlers, not while it runs."""
+"""The command spends no time at exit looking for cycles in what the process is about to give
+back anyway: an exit handler freezes the objects left, before the interpreter's last
+collection; while the commands run, nothing is frozen."""
 
 from __future__ import annotations
 
